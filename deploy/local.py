@@ -1,0 +1,213 @@
+"""``make run``: the whole suite on this machine, on SQLite under ``var/``, with demo users.
+
+First start: generates secrets (``var/secrets.json``, mode 0600), migrates every database,
+creates ``admin`` and one demo user per role, starts the five processes and prints where to
+sign in. Later starts reuse all of it. Ctrl-C or SIGTERM stops every child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from types import FrameType
+
+from deploy.components import ALL, GATEWAY, ROOT, SERVICES, Component
+
+VAR = ROOT / "var"
+SECRETS_FILE = VAR / "secrets.json"
+LOGS = VAR / "log"
+DEMO_ROLES = (
+    "director",
+    "finance_officer",
+    "finance_approver",
+    "asset_officer",
+    "facilities_officer",
+    "security_officer",
+    "guard",
+    "hr_officer",
+    "unit_liaison",
+    "staff",
+    "auditor",
+)
+
+
+def _port(component: Component) -> int:
+    return int(os.environ.get(f"{component.env_prefix}PORT", component.default_port))
+
+
+def load_or_create_secrets() -> tuple[dict[str, str], bool]:
+    """The development secrets of this checkout; generated once, then reused."""
+    if SECRETS_FILE.exists():
+        data: dict[str, str] = json.loads(SECRETS_FILE.read_text())
+        return data, False
+    VAR.mkdir(exist_ok=True)
+    data = {"admin_password": secrets.token_urlsafe(12), "demo_password": secrets.token_urlsafe(12)}
+    data.update({f"client_secret_{c.name}": secrets.token_urlsafe(32) for c in SERVICES})
+    fd = os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out, indent=2)
+    return data, True
+
+
+def suite_environment(host: str, secret: dict[str, str]) -> dict[str, str]:
+    """Environment variables that wire the five processes to each other."""
+    urls = {c.name: f"http://{host}:{_port(c)}" for c in SERVICES}
+    gateway_url = f"http://{host}:{_port(GATEWAY)}"
+    env = {
+        "GATEWAY_DATABASE_URL": f"sqlite:///{VAR}/gateway.db",
+        "GATEWAY_SIGNING_KEY_FILE": str(VAR / "gateway-signing-key.pem"),
+        "GATEWAY_SERVICE_URLS": json.dumps(urls),
+        "GATEWAY_SERVICE_CLIENT_SECRETS": json.dumps(
+            {c.name: secret[f"client_secret_{c.name}"] for c in SERVICES}
+        ),
+    }
+    for c in SERVICES:
+        env[f"{c.env_prefix}DATABASE_URL"] = f"sqlite:///{VAR}/{c.name}.db"
+        env[f"{c.env_prefix}GATEWAY_URL"] = gateway_url
+        env[f"{c.env_prefix}CLIENT_SECRET"] = secret[f"client_secret_{c.name}"]
+        env[f"{c.env_prefix}PEER_URLS"] = json.dumps({n: u for n, u in urls.items() if n != c.name})
+    return env
+
+
+def ensure_admin(password: str) -> bool:
+    from sqlmodel import Session
+
+    from gateway.config import GatewaySettings
+    from gateway.identity.service import ensure_user
+    from shared.db import make_engine
+
+    engine = make_engine(GatewaySettings().database_url)
+    with Session(engine) as session:
+        return ensure_user(
+            session,
+            username="admin",
+            password=password,
+            roles=["admin"],
+            display_name="Administrator",
+        )
+
+
+def ensure_demo_users(password: str) -> None:
+    from sqlmodel import Session
+
+    from gateway.config import GatewaySettings
+    from gateway.identity.service import ensure_user
+    from shared.db import make_engine
+
+    engine = make_engine(GatewaySettings().database_url)
+    with Session(engine) as session:
+        for role in DEMO_ROLES:
+            ensure_user(
+                session,
+                username=role.replace("_", "."),
+                password=password,
+                roles=[role],
+                display_name=f"Demo {role.replace('_', ' ')}",
+            )
+
+
+def _wait_healthy(url: str, children: dict[str, subprocess.Popen[bytes]], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in children.values()):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own URL
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for process in children.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 10
+    for process in children.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run_suite(host: str) -> int:
+    from deploy.cli import migrate
+
+    secret, first_run = load_or_create_secrets()
+    os.environ.update(suite_environment(host, secret))
+    admin_password = os.environ.get("GATEWAY_ADMIN_PASSWORD") or secret["admin_password"]
+    migrate("all")
+    admin_created = ensure_admin(admin_password)
+    ensure_demo_users(secret["demo_password"])
+
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        for component in (*SERVICES, GATEWAY):
+            command = [sys.executable, "-m", "deploy.cli", "serve", component.name]
+            command += ["--host", host, "--port", str(_port(component))]
+            with (LOGS / f"{component.name}.log").open("ab") as log:
+                children[component.name] = subprocess.Popen(  # noqa: S603 - our interpreter
+                    command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+                )
+        for component in ALL:
+            url = f"http://{host}:{_port(component)}/healthz"
+            if not _wait_healthy(url, children, 60):
+                print(
+                    f"{component.name} did not become healthy at {url}; see "
+                    f"{LOGS / (component.name + '.log')}",
+                    file=sys.stderr,
+                )
+                return 1
+        gateway = f"http://{host}:{_port(GATEWAY)}"
+        shown = (
+            admin_password
+            if (first_run or admin_created or os.environ.get("GATEWAY_ADMIN_PASSWORD"))
+            else None
+        )
+        print(_banner(gateway, shown, secret["demo_password"]), flush=True)
+        while not stopping:
+            for name, process in children.items():
+                if process.poll() is not None:
+                    print(
+                        f"{name} exited with {process.returncode}; stopping the suite",
+                        file=sys.stderr,
+                    )
+                    return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        _stop(children)
+
+
+def _banner(gateway: str, admin_password: str | None, demo_password: str) -> str:
+    admin = admin_password or f"(see {SECRETS_FILE.relative_to(ROOT)})"
+    demo = ", ".join(r.replace("_", ".") for r in DEMO_ROLES)
+    return f"""
+Agency Affairs Suite is up.
+  Gateway:   {gateway}
+  API docs:  {gateway}/docs
+  Sign in:   user admin, password {admin}
+             curl -d grant_type=password -d username=admin -d 'password=...' {gateway}/auth/token
+  Demo users (one per role, password {demo_password}): {demo}
+  Logs:      {LOGS.relative_to(ROOT)}/<component>.log (JSON lines)
+Stop with Ctrl-C.
+"""

@@ -1,0 +1,1 @@
+"""The gateway: identity store, token issuing, role policy, reverse proxy, merged OpenAPI."""

@@ -1,0 +1,51 @@
+"""Gateway settings (environment variables prefixed ``GATEWAY_``)."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.config import DEV_SECRET
+
+SERVICES = ("finance", "assets", "facilities", "personnel")
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    environment: str = "development"
+    database_url: str = "sqlite:///var/gateway.db"
+    issuer: str = "agency-suite-gateway"
+    audience: str = "agency-suite"
+    signing_key_file: str = "var/gateway-signing-key.pem"
+    access_token_seconds: int = 300
+    refresh_token_seconds: int = 12 * 3600
+    admin_password: str | None = None
+    service_urls: dict[str, str] = {
+        name: f"http://127.0.0.1:{8001 + i}" for i, name in enumerate(SERVICES)
+    }
+    # client_id -> secret for east-west service clients (role ``service``)
+    service_client_secrets: dict[str, str] = dict.fromkeys(SERVICES, DEV_SECRET)
+    cors_origins: list[str] = []
+    max_body_bytes: int = 10 * 1024 * 1024
+    proxy_connect_timeout: float = 2.0
+    proxy_read_timeout: float = 30.0
+    login_failures_per_account: int = 5
+    login_failure_window_seconds: int = 900
+    login_attempts_per_address: int = 30
+    login_address_window_seconds: int = 60
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_development(self) -> GatewaySettings:
+        if self.environment != "development":
+            weak = [c for c, s in self.service_client_secrets.items() if s == DEV_SECRET]
+            if weak:
+                raise ValueError(
+                    f"service client secrets are development defaults for: {', '.join(weak)}"
+                )
+        return self

@@ -1,0 +1,1 @@
+"""Users, service clients, refresh tokens and revocation."""

@@ -1,0 +1,146 @@
+"""``/api/admin/*``: user administration (role ``admin``) and the gateway's audit log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request, Response, status
+from starlette.concurrency import run_in_threadpool
+
+from gateway.gate import gate_check
+from gateway.identity import service
+from gateway.identity.models import PasswordReset, Role, User, UserCreate, UserPublic, UserUpdate
+from shared.concurrency import etag, parse_if_match
+from shared.db import SessionDep
+from shared.pagination import Page, PageParams
+
+router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(gate_check)])
+IfMatch = Annotated[str | None, Header(max_length=100)]
+
+
+def _public(user: User, response: Response) -> UserPublic:
+    response.headers["ETag"] = etag(user.version)
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.get("/roles")
+async def list_roles() -> list[str]:
+    """The roles a user can hold (``service`` and ``treasury`` are for service clients)."""
+    return [r.value for r in Role]
+
+
+@router.get("/users")
+def list_users(
+    session: SessionDep,
+    params: Annotated[PageParams, Depends()],
+    role: Role | None = None,
+    disabled: bool | None = None,
+    unit_id: str | None = None,
+) -> Page[UserPublic]:
+    """List users by username, filtered by role, disabled state or unit."""
+    users, total = service.list_users(
+        session, params, role=role, disabled=disabled, unit_id=unit_id
+    )
+    items = [UserPublic.model_validate(u, from_attributes=True) for u in users]
+    return Page(items=items, total=total, limit=params.limit, offset=params.offset)
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+async def create_user(
+    request: Request, session: SessionDep, body: UserCreate, response: Response
+) -> UserPublic:
+    """Create a user with roles and unit scope."""
+    user = await run_in_threadpool(
+        service.create_user, session=session, audit=request.app.state.audit, data=body
+    )
+    response.headers["Location"] = f"/api/admin/users/{user.id}"
+    return _public(user, response)
+
+
+@router.get("/users/{user_id}")
+def get_user(session: SessionDep, user_id: uuid.UUID, response: Response) -> UserPublic:
+    """Read one user (``ETag`` carries its version)."""
+    return _public(service.get_user(session, user_id), response)
+
+
+@router.patch("/users/{user_id}")
+def update_user(
+    request: Request,
+    session: SessionDep,
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserPublic:
+    """Change display name, roles or unit scope; the user's current tokens are revoked."""
+    user = service.update_user(
+        session=session,
+        audit=request.app.state.audit,
+        revocations=request.app.state.revocations,
+        user_id=user_id,
+        data=body,
+        expected_version=parse_if_match(if_match),
+    )
+    return _public(user, response)
+
+
+@router.post("/users/{user_id}/disable")
+def disable_user(
+    request: Request,
+    session: SessionDep,
+    user_id: uuid.UUID,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserPublic:
+    """Disable the user: sign-in and refresh refused, current tokens revoked."""
+    user = service.set_disabled(
+        session=session,
+        audit=request.app.state.audit,
+        revocations=request.app.state.revocations,
+        user_id=user_id,
+        disabled=True,
+        expected_version=parse_if_match(if_match),
+    )
+    return _public(user, response)
+
+
+@router.post("/users/{user_id}/enable")
+def enable_user(
+    request: Request,
+    session: SessionDep,
+    user_id: uuid.UUID,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserPublic:
+    """Enable a disabled user again."""
+    user = service.set_disabled(
+        session=session,
+        audit=request.app.state.audit,
+        revocations=request.app.state.revocations,
+        user_id=user_id,
+        disabled=False,
+        expected_version=parse_if_match(if_match),
+    )
+    return _public(user, response)
+
+
+@router.post("/users/{user_id}/password")
+def reset_password(
+    request: Request,
+    session: SessionDep,
+    user_id: uuid.UUID,
+    body: PasswordReset,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserPublic:
+    """Set a new password; the user's sign-ins are ended."""
+    user = service.reset_password(
+        session=session,
+        audit=request.app.state.audit,
+        revocations=request.app.state.revocations,
+        user_id=user_id,
+        password=body.password,
+        expected_version=parse_if_match(if_match),
+    )
+    return _public(user, response)

@@ -1,0 +1,187 @@
+"""The gateway app: auth, admin, policy-gated proxy to the services, merged docs, health."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from gateway.config import GatewaySettings
+from gateway.gate import Gate, gate_check
+from gateway.identity import admin_routes, routes
+from gateway.identity.revocation import RevocationRegistry
+from gateway.identity.service import TokenIssuer, sync_service_clients
+from gateway.keys import SigningKey
+from gateway.openapi import MergedOpenAPI
+from gateway.policy import POLICY, PolicyTable
+from gateway.proxy import Proxy
+from gateway.ratelimit import LoginThrottle, SlidingWindow
+from shared.audit import AuditLog, audit_router
+from shared.auth import TokenVerifier
+from shared.db import make_engine
+from shared.health import health_router
+from shared.limits import BodyLimitMiddleware
+from shared.observability import Metrics, RequestContextMiddleware, configure_logging
+from shared.problems import install_problem_handlers
+from shared.tables import platform_tables
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+TITLE = "Agency Affairs Suite"
+DESCRIPTION = (
+    "The back office of a city's Government Offices Administration (机关事务管理局): finance, "
+    "assets, facilities and personnel behind one gateway. Sign in at `POST /auth/token`, then "
+    "send `Authorization: Bearer <access_token>`. `x-roles` on each operation lists the roles "
+    "the gateway lets through."
+)
+TABLES = platform_tables("gateway")
+
+
+def _signing_key(settings: GatewaySettings) -> SigningKey:
+    return SigningKey.load_or_create(
+        settings.signing_key_file, create=settings.environment == "development"
+    )
+
+
+def create_app(
+    settings: GatewaySettings | None = None,
+    *,
+    engine: Engine | None = None,
+    signing_key: SigningKey | None = None,
+    access_log: bool = True,
+) -> FastAPI:
+    settings = settings or GatewaySettings()
+    configure_logging("gateway", settings.log_level)
+    key = signing_key or _signing_key(settings)
+    policy = PolicyTable(POLICY)
+
+    async def local_jwks() -> dict[str, Any]:
+        return key.jwks()
+
+    verifier = TokenVerifier(
+        issuer=settings.issuer, audience=settings.audience, fetch_jwks=local_jwks
+    )
+    revocations = RevocationRegistry()
+    gate = Gate(policy, verifier, revocations)
+    proxy = Proxy(
+        gate,
+        settings.service_urls,
+        connect_timeout=settings.proxy_connect_timeout,
+        read_timeout=settings.proxy_read_timeout,
+    )
+    merged_docs = MergedOpenAPI(settings.service_urls, policy)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with Session(app.state.engine) as session:
+            revocations.load(session)
+            sync_service_clients(session, settings.service_client_secrets)
+        await proxy.start()
+        try:
+            yield
+        finally:
+            await proxy.close()
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title=TITLE,
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    state = app.state
+    state.settings = settings
+    state.engine = engine or make_engine(settings.database_url)
+    state.signing_key = key
+    state.token_verifier = verifier
+    state.token_issuer = TokenIssuer(
+        key,
+        settings.issuer,
+        settings.audience,
+        settings.access_token_seconds,
+        settings.refresh_token_seconds,
+    )
+    state.revocations = revocations
+    state.gate = gate
+    state.policy = policy
+    state.audit = AuditLog(TABLES.audit)
+    state.metrics = Metrics("gateway")
+    state.login_throttle = LoginThrottle(
+        SlidingWindow(settings.login_failures_per_account, settings.login_failure_window_seconds),
+        SlidingWindow(settings.login_attempts_per_address, settings.login_address_window_seconds),
+    )
+
+    install_problem_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "X-Request-ID"],
+        )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=access_log)
+
+    app.include_router(routes.router)
+    app.include_router(admin_routes.router)
+    app.include_router(
+        audit_router(state.audit), prefix="/api/admin", dependencies=[Depends(gate_check)]
+    )
+    app.include_router(health_router("gateway", MIGRATIONS_DIR, include_healthz=False))
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, Any]:
+        """The gateway is alive; each service is reported ``up`` or ``down``."""
+
+        async def probe(name: str, url: str) -> tuple[str, str]:
+            try:
+                async with proxy.session.get(
+                    f"{url.rstrip('/')}/healthz", timeout=aiohttp.ClientTimeout(total=1.5)
+                ) as response:
+                    return name, "up" if response.status == 200 else "down"
+            except (aiohttp.ClientError, TimeoutError):
+                return name, "down"
+
+        results = await asyncio.gather(*(probe(n, u) for n, u in settings.service_urls.items()))
+        services = dict(results)
+        overall = "ok" if all(v == "up" for v in services.values()) else "degraded"
+        return {"status": overall, "services": services}
+
+    def gateway_openapi() -> dict[str, Any]:
+        return get_openapi(
+            title=TITLE, version=app.version, description=DESCRIPTION, routes=app.routes
+        )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> dict[str, Any]:
+        return await merged_docs.document(proxy.session, gateway_openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{TITLE} API")
+
+    async def proxied(request: Request) -> Any:
+        return await proxy.handle(request)
+
+    app.add_route(
+        "/api/{service}/{path:path}",
+        proxied,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    return app

@@ -1,0 +1,88 @@
+"""The gateway's policy table: method + path pattern → roles allowed. Unlisted is denied.
+
+Patterns use ``{name}`` for one path segment. Every ``/api/...`` request passes ``Gate``:
+token verified (401), then matched against this table (403 when unlisted or role missing).
+Services then apply the finer rules only they can judge (own unit, own records).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from gateway.config import SERVICES
+from gateway.identity.models import Role
+
+_PARAM = re.compile(r"\{[a-z_][a-z0-9_]*\}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    pattern: str
+    roles: frozenset[str]
+    regex: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        parts = _PARAM.split(self.pattern)
+        body = "[^/]+".join(re.escape(p) for p in parts)
+        object.__setattr__(self, "regex", re.compile(f"^{body}/?$"))
+
+    @property
+    def template(self) -> str:
+        """The pattern with parameter names erased, for comparing with OpenAPI paths."""
+        return _PARAM.sub("{}", self.pattern)
+
+
+def rule(method: str, pattern: str, *roles: Role) -> Rule:
+    return Rule(method, pattern, frozenset(roles))
+
+
+A = Role
+
+
+def _platform_rules(service: str) -> list[Rule]:
+    """Routes every service has from the shared platform."""
+    return [
+        rule("GET", f"/api/{service}/audit", A.AUDITOR),
+        rule("GET", f"/api/{service}/audit/verify", A.AUDITOR),
+    ]
+
+
+POLICY: tuple[Rule, ...] = (
+    # gateway: user administration and its own audit log
+    rule("GET", "/api/admin/roles", A.ADMIN),
+    rule("GET", "/api/admin/users", A.ADMIN),
+    rule("POST", "/api/admin/users", A.ADMIN),
+    rule("GET", "/api/admin/users/{user_id}", A.ADMIN),
+    rule("PATCH", "/api/admin/users/{user_id}", A.ADMIN),
+    rule("POST", "/api/admin/users/{user_id}/disable", A.ADMIN),
+    rule("POST", "/api/admin/users/{user_id}/enable", A.ADMIN),
+    rule("POST", "/api/admin/users/{user_id}/password", A.ADMIN),
+    rule("GET", "/api/admin/audit", A.AUDITOR),
+    rule("GET", "/api/admin/audit/verify", A.AUDITOR),
+    *(r for service in SERVICES for r in _platform_rules(service)),
+)
+
+
+class PolicyTable:
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._by_method: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            self._by_method.setdefault(r.method, []).append(r)
+
+    def match(self, method: str, path: str) -> Rule | None:
+        for r in self._by_method.get("GET" if method == "HEAD" else method, ()):
+            if r.regex.match(path):
+                return r
+        return None
+
+    def allows(self, method: str, template: str) -> Rule | None:
+        """The rule whose pattern is ``template`` (names of parameters ignored)."""
+        erased = _PARAM.sub("{}", template)
+        for r in self._by_method.get(method, ()):
+            if r.template == erased:
+                return r
+        return None

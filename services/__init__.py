@@ -1,0 +1,1 @@
+"""The four business services; each imports only ``shared`` and itself."""

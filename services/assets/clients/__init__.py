@@ -1,0 +1,1 @@
+"""Typed HTTP clients of the peers the assets service reads from."""

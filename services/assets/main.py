@@ -1,0 +1,23 @@
+"""The assets service's app: the shared platform plus its own business routers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+import services.assets
+from services.assets.config import AssetsSettings
+from shared.app import ServiceSpec, create_service_app
+
+SPEC = ServiceSpec(
+    name="assets",
+    title="Assets service",
+    description=(services.assets.__doc__ or "").replace("\n", " ").strip(),
+    migrations_dir=Path(__file__).parent / "migrations",
+)
+
+
+def create_app(settings: AssetsSettings | None = None, **overrides: Any) -> FastAPI:
+    return create_service_app(SPEC, settings or AssetsSettings(), **overrides)

@@ -1,0 +1,23 @@
+"""The facilities service's app: the shared platform plus its own business routers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+import services.facilities
+from services.facilities.config import FacilitiesSettings
+from shared.app import ServiceSpec, create_service_app
+
+SPEC = ServiceSpec(
+    name="facilities",
+    title="Facilities service",
+    description=(services.facilities.__doc__ or "").replace("\n", " ").strip(),
+    migrations_dir=Path(__file__).parent / "migrations",
+)
+
+
+def create_app(settings: FacilitiesSettings | None = None, **overrides: Any) -> FastAPI:
+    return create_service_app(SPEC, settings or FacilitiesSettings(), **overrides)

@@ -1,0 +1,1 @@
+"""Typed HTTP clients of the peers the finance service reads from."""

@@ -1,0 +1,1 @@
+"""Typed HTTP clients of the peers the personnel service reads from."""

@@ -1,0 +1,1 @@
+"""Infrastructure shared by the gateway and every service: no business rules, no service models."""

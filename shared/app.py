@@ -1,0 +1,126 @@
+"""``create_service_app``: one FastAPI app with everything every service shares.
+
+Wires problem+json errors, request context/metrics middleware, token verification on every
+business router, the audit log (``/audit``), idempotency store, outbox relay, inbox
+(``/events``), peer clients and health endpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from fastapi import APIRouter, Depends, FastAPI
+from sqlalchemy import Engine
+
+from shared.audit import AuditLog, audit_router
+from shared.auth import TokenVerifier, authenticate
+from shared.config import ServiceSettings
+from shared.db import make_engine
+from shared.health import health_router
+from shared.idempotency import IdempotencyStore
+from shared.inbox import Inbox, inbox_router
+from shared.observability import Metrics, RequestContextMiddleware, configure_logging
+from shared.outbox import Outbox, OutboxRelay
+from shared.peers import PeerClient, ServiceTokenProvider
+from shared.problems import install_problem_handlers
+from shared.tables import platform_tables
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What makes one service itself: its name (= table prefix), docs and business routers."""
+
+    name: str
+    title: str
+    description: str
+    migrations_dir: Path
+    routers: Sequence[APIRouter] = ()
+    subscribe: Callable[[Inbox], None] | None = None
+    version: str = "0.1.0"
+    peer_clients: dict[str, type[PeerClient]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        platform_tables(self.name)  # registered at import, so migrations see them
+
+
+def create_service_app(
+    spec: ServiceSpec,
+    settings: ServiceSettings,
+    *,
+    engine: Engine | None = None,
+    verifier: TokenVerifier | None = None,
+    run_relay: bool = True,
+    access_log: bool = True,
+) -> FastAPI:
+    configure_logging(spec.name, settings.log_level)
+    tables = platform_tables(spec.name)
+    inbox = Inbox(tables.inbox)
+    if spec.subscribe is not None:
+        spec.subscribe(inbox)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        http = httpx.AsyncClient(timeout=settings.peer_timeout_seconds)
+        tokens = ServiceTokenProvider(
+            http,
+            f"{settings.gateway_url.rstrip('/')}/auth/token",
+            client_id=spec.name,
+            client_secret=settings.client_secret,
+        )
+        app.state.peers = {
+            name: spec.peer_clients.get(name, PeerClient)(
+                name, url, http, tokens, timeout=settings.peer_timeout_seconds
+            )
+            for name, url in settings.peer_urls.items()
+        }
+        relay = OutboxRelay(
+            app.state.engine,
+            app.state.outbox,
+            app.state.peers,
+            poll_seconds=settings.outbox_poll_seconds,
+        )
+        app.state.relay = relay
+        task = asyncio.create_task(relay.run_forever()) if run_relay else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await http.aclose()
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version=spec.version,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.resolved_database_url)
+    app.state.token_verifier = verifier or TokenVerifier.from_url(
+        settings.resolved_jwks_url,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+    )
+    app.state.audit = AuditLog(tables.audit)
+    app.state.idempotency = IdempotencyStore(tables.idempotency)
+    app.state.outbox = Outbox(tables.outbox, source=spec.name)
+    app.state.inbox = inbox
+    app.state.metrics = Metrics(spec.name)
+
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
+    app.include_router(health_router(spec.name, spec.migrations_dir))
+    protected = [Depends(authenticate)]
+    app.include_router(audit_router(app.state.audit), dependencies=protected)
+    app.include_router(inbox_router(), dependencies=protected)
+    for router in spec.routers:
+        app.include_router(router, dependencies=protected)
+    return app

@@ -1,0 +1,212 @@
+"""Hash-chained audit log: every write appends a row whose hash covers the previous row's.
+
+Editing a row changes its hash; deleting one breaks the next row's ``prev_hash`` link; both
+show in ``verify``. Appends are serialised (PostgreSQL advisory lock, SQLite write lock) so the
+chain never forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+from sqlalchemy import Table, func, insert, select, text
+from sqlmodel import Session
+
+from shared.auth import require_roles
+from shared.context import Principal, current_request_id, principal_var
+from shared.db import SessionDep, is_postgres
+from shared.pagination import Page, PageParams
+from shared.types import utcnow
+
+GENESIS_HASH = "0" * 64
+_HASHED_FIELDS = (
+    "at",
+    "actor",
+    "roles",
+    "unit_id",
+    "action",
+    "resource_type",
+    "resource_id",
+    "request_id",
+    "before",
+    "after",
+)
+
+
+def jsonable(value: Any) -> Any:
+    """Turn Decimals, UUIDs and datetimes into their JSON strings (money stays exact)."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _normalise(field: str, value: Any) -> Any:
+    if field == "at" and isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    payload = {f: _normalise(f, row.get(f)) for f in _HASHED_FIELDS}
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+class AuditEntry(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    roles: list[str]
+    unit_id: str | None
+    action: str
+    resource_type: str
+    resource_id: str | None
+    request_id: str
+    before: Any
+    after: Any
+    hash: str
+
+
+class ChainReport(BaseModel):
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str | None = None
+
+
+class AuditLog:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._lock_key = zlib.crc32(table.name.encode())
+
+    def record(
+        self,
+        session: Session,
+        *,
+        action: str,
+        resource_type: str,
+        resource_id: object | None = None,
+        before: Any = None,
+        after: Any = None,
+        principal: Principal | None = None,
+    ) -> None:
+        """Append one entry in the caller's transaction (the caller commits)."""
+        who = principal or principal_var.get()
+        row: dict[str, Any] = {
+            "at": utcnow(),
+            "actor": who.sub if who else "system",
+            "roles": ",".join(sorted(who.roles)) if who else "",
+            "unit_id": who.unit_id if who else None,
+            "action": action,
+            "resource_type": resource_type,
+            "resource_id": None if resource_id is None else str(resource_id),
+            "request_id": current_request_id(),
+            "before": jsonable(before),
+            "after": jsonable(after),
+        }
+        if is_postgres(session.get_bind().engine):
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key})
+        t = self.table
+        prev = session.execute(
+            select(t.c.hash).order_by(t.c.seq.desc()).limit(1)
+        ).scalar_one_or_none()
+        prev_hash = prev or GENESIS_HASH
+        session.execute(insert(t).values(**row, prev_hash=prev_hash, hash=row_hash(prev_hash, row)))
+
+    def verify(self, session: Session, batch: int = 1000) -> ChainReport:
+        t = self.table
+        expected_prev = GENESIS_HASH
+        checked = 0
+        last_seq = 0
+        while True:
+            rows = (
+                session.execute(select(t).where(t.c.seq > last_seq).order_by(t.c.seq).limit(batch))
+                .mappings()
+                .all()
+            )
+            if not rows:
+                return ChainReport(ok=True, checked=checked)
+            for row in rows:
+                if row["prev_hash"] != expected_prev:
+                    return ChainReport(
+                        ok=False,
+                        checked=checked,
+                        first_broken_seq=row["seq"],
+                        reason="link to the previous entry is broken (an entry was removed)",
+                    )
+                if row_hash(row["prev_hash"], dict(row)) != row["hash"]:
+                    return ChainReport(
+                        ok=False,
+                        checked=checked,
+                        first_broken_seq=row["seq"],
+                        reason="entry content does not match its hash (it was altered)",
+                    )
+                expected_prev = row["hash"]
+                checked += 1
+                last_seq = row["seq"]
+
+    def page(
+        self, session: Session, params: PageParams, filters: dict[str, str | None]
+    ) -> Page[AuditEntry]:
+        t = self.table
+        conditions = [t.c[name] == value for name, value in filters.items() if value is not None]
+        total = session.execute(select(func.count()).select_from(t).where(*conditions)).scalar_one()
+        rows = (
+            session.execute(
+                select(t)
+                .where(*conditions)
+                .order_by(t.c.seq.desc())
+                .limit(params.limit)
+                .offset(params.offset)
+            )
+            .mappings()
+            .all()
+        )
+        items = [
+            AuditEntry(**{**row, "roles": [r for r in row["roles"].split(",") if r]})
+            for row in rows
+        ]
+        return Page(items=items, total=total, limit=params.limit, offset=params.offset)
+
+
+def audit_router(audit: AuditLog) -> APIRouter:
+    """``GET /audit`` and ``GET /audit/verify``, readable by ``auditor``."""
+    router = APIRouter(prefix="/audit", tags=["audit"])
+    auditor = [Depends(require_roles("auditor"))]
+
+    @router.get("", dependencies=auditor)
+    def list_audit_entries(
+        session: SessionDep,
+        params: Annotated[PageParams, Depends()],
+        action: str | None = None,
+        resource_type: str | None = None,
+        resource_id: str | None = None,
+        actor: str | None = None,
+    ) -> Page[AuditEntry]:
+        """List audit entries, newest first."""
+        filters = {
+            "action": action,
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "actor": actor,
+        }
+        return audit.page(session, params, filters)
+
+    @router.get("/verify", dependencies=auditor)
+    def verify_audit_chain(session: SessionDep) -> ChainReport:
+        """Recompute the hash chain and report the first broken entry, if any."""
+        return audit.verify(session)
+
+    return router
+
+
+def get_audit(request: Request) -> AuditLog:
+    audit: AuditLog = request.app.state.audit
+    return audit
+
+
+AuditDep = Annotated[AuditLog, Depends(get_audit)]

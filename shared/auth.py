@@ -1,0 +1,179 @@
+"""Verifying the gateway's access tokens inside a service, and role checks on routes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.context import Principal, principal_var
+from shared.problems import ProblemError
+
+ALGORITHM = "RS256"
+_BEARER = {"WWW-Authenticate": "Bearer"}
+
+
+def unauthenticated(detail: str) -> ProblemError:
+    return ProblemError(401, "UNAUTHENTICATED", detail, headers=_BEARER)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    roles = claims.get("roles") or []
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise unauthenticated("token roles claim is malformed")
+    return Principal(
+        sub=str(claims["sub"]),
+        roles=frozenset(roles),
+        unit_id=claims.get("unit_id"),
+        staff_id=claims.get("staff_id"),
+        token_id=claims.get("jti"),
+        session_id=claims.get("sid"),
+        issued_at=float(claims.get("iat", 0)),
+    )
+
+
+JwksFetcher = Callable[[], Awaitable[dict[str, Any]]]
+
+
+class TokenVerifier:
+    """Checks signature (JWKS by ``kid``), issuer, audience and expiry of a bearer token.
+
+    Keys are fetched from the gateway's JWKS and refetched when an unknown ``kid`` shows up
+    (at most every ``refetch_interval`` seconds, so a flood of forged kids costs nothing).
+    Verified tokens are remembered until they expire: a token string includes its signature,
+    so a cache hit is exactly as trustworthy as a fresh check.
+    """
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        fetch_jwks: JwksFetcher,
+        refetch_interval: float = 30.0,
+        cache_size: int = 4096,
+        leeway: float = 5.0,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self._fetch_jwks = fetch_jwks
+        self._refetch_interval = refetch_interval
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = -1e9
+        self._lock = asyncio.Lock()
+        self._cache: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._cache_size = cache_size
+        self._leeway = leeway
+
+    @classmethod
+    def from_url(cls, url: str, *, issuer: str, audience: str) -> TokenVerifier:
+        async def fetch() -> dict[str, Any]:
+            async with httpx.AsyncClient(timeout=5.0) as client:
+                response = await client.get(url)
+                response.raise_for_status()
+                data: dict[str, Any] = response.json()
+                return data
+
+        return cls(issuer=issuer, audience=audience, fetch_jwks=fetch)
+
+    async def _refresh_keys(self) -> None:
+        async with self._lock:
+            if time.monotonic() - self._fetched_at < self._refetch_interval:
+                return
+            self._fetched_at = time.monotonic()
+            try:
+                jwks = await self._fetch_jwks()
+            except (httpx.HTTPError, ValueError) as exc:
+                raise ProblemError(
+                    503,
+                    "KEYS_UNAVAILABLE",
+                    f"cannot fetch signing keys: {type(exc).__name__}",
+                    headers={"Retry-After": "5"},
+                ) from exc
+            keys = {}
+            for jwk in jwks.get("keys", []):
+                if jwk.get("kid") and jwk.get("kty") == "RSA":
+                    keys[jwk["kid"]] = jwt.PyJWK(jwk, algorithm=ALGORITHM).key
+            self._keys = keys
+
+    async def _key_for(self, kid: str) -> Any:
+        if kid not in self._keys:
+            await self._refresh_keys()
+        key = self._keys.get(kid)
+        if key is None:
+            raise unauthenticated("token signed by an unknown key")
+        return key
+
+    async def verify(self, token: str) -> Principal:
+        cached = self._cache.get(token)
+        now = time.time()
+        if cached is not None and cached[1] > now:
+            self._cache.move_to_end(token)
+            return cached[0]
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise unauthenticated("malformed token") from exc
+        if header.get("alg") != ALGORITHM:
+            raise unauthenticated("token algorithm not accepted")
+        key = await self._key_for(str(header.get("kid", "")))
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise unauthenticated("token expired") from exc
+        except jwt.PyJWTError as exc:
+            raise unauthenticated(f"invalid token: {exc}") from exc
+        principal = principal_from_claims(claims)
+        self._cache[token] = (principal, float(claims["exp"]))
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return principal
+
+
+_bearer_scheme = HTTPBearer(auto_error=False, bearerFormat="JWT")
+
+
+async def authenticate(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+) -> Principal:
+    """Dependency: the verified caller; 401 without a valid token."""
+    if credentials is None or not credentials.credentials:
+        raise unauthenticated("a bearer token is required")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = await verifier.verify(credentials.credentials.strip())
+    request.state.principal = principal
+    principal_var.set(principal)
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """Dependency factory: the caller must hold one of ``roles``, else 403."""
+    allowed = frozenset(roles)
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.roles.isdisjoint(allowed):
+            raise ProblemError(
+                403, "FORBIDDEN", f"requires one of the roles: {', '.join(sorted(allowed))}"
+            )
+        return principal
+
+    return check

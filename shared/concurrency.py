@@ -1,0 +1,32 @@
+"""Optimistic concurrency: a ``version`` column, ``ETag`` on reads, ``If-Match`` on writes."""
+
+from __future__ import annotations
+
+from shared.problems import ProblemError
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(header: str | None) -> int | None:
+    """The version an ``If-Match`` header expects (None when absent or ``*``)."""
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ProblemError(
+            400, "BAD_IF_MATCH", 'If-Match must be an ETag this API returned, like "3"'
+        )
+    return int(value)
+
+
+def check_version(resource: str, current: int, expected: int | None) -> None:
+    """412 when the caller's ``If-Match`` names an older version than the stored one."""
+    if expected is not None and expected != current:
+        raise ProblemError(
+            412,
+            "STALE_VERSION",
+            f"{resource} was changed (now version {current}, If-Match had {expected}); "
+            "reload it and retry",
+        )

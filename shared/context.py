@@ -1,0 +1,37 @@
+"""Per-request context (request id, caller) carried in context variables."""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+traceparent_var: ContextVar[str | None] = ContextVar("traceparent", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The verified caller of a request, from the token's claims."""
+
+    sub: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    unit_id: str | None = None
+    staff_id: str | None = None
+    token_id: str | None = None
+    session_id: str | None = None
+    issued_at: float = 0.0
+
+    def has_any(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+principal_var: ContextVar[Principal | None] = ContextVar("principal", default=None)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str:
+    return request_id_var.get()

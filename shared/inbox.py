@@ -1,0 +1,87 @@
+"""Inbox: events from peers, applied once each (de-duplicated by event id) in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from shared.auth import require_roles
+from shared.db import SessionDep
+from shared.problems import ProblemError
+from shared.types import utcnow
+
+
+class EventEnvelope(BaseModel):
+    id: uuid.UUID
+    type: str = Field(min_length=1, max_length=100)
+    source: str = Field(min_length=1, max_length=50)
+    occurred_at: datetime
+    payload: dict[str, Any]
+
+
+class EventAck(BaseModel):
+    id: uuid.UUID
+    duplicate: bool
+
+
+Handler = Callable[[Session, EventEnvelope], None]
+
+
+class Inbox:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.handlers: dict[str, Handler] = {}
+
+    def handler(self, event_type: str) -> Callable[[Handler], Handler]:
+        """Register the function that applies ``event_type`` (it must not commit)."""
+
+        def register(fn: Handler) -> Handler:
+            self.handlers[event_type] = fn
+            return fn
+
+        return register
+
+    def accept(self, session: Session, event: EventEnvelope) -> bool:
+        """Apply ``event`` unless already applied; return False for a duplicate."""
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            raise ProblemError(
+                422, "UNKNOWN_EVENT_TYPE", f"this service does not subscribe to {event.type!r}"
+            )
+        try:
+            session.execute(
+                insert(self.table).values(
+                    event_id=event.id,
+                    source=event.source,
+                    event_type=event.type,
+                    received_at=utcnow(),
+                )
+            )
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            return False
+        handler(session, event)
+        session.commit()
+        return True
+
+
+def inbox_router() -> APIRouter:
+    """``POST /events``: where peers' outbox relays deliver (role ``service``)."""
+    router = APIRouter(tags=["events"])
+
+    @router.post("/events", dependencies=[Depends(require_roles("service"))])
+    def receive_event(request: Request, session: SessionDep, event: EventEnvelope) -> EventAck:
+        """Apply an event from a peer once; a repeated event id is acknowledged and ignored."""
+        inbox: Inbox = request.app.state.inbox
+        return EventAck(id=event.id, duplicate=not inbox.accept(session, event))
+
+    return router

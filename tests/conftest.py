@@ -1,0 +1,22 @@
+"""Fixtures every test tier shares: the database backend(s) and fresh databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import Databases, postgres_available
+
+BACKENDS = ["sqlite", *(["postgresql"] if postgres_available() else [])]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Databases]:
+    """Fresh databases on each available backend (SQLite always, PostgreSQL when it answers)."""
+    dbs = Databases(request.param, Path(tmp_path_factory.mktemp(f"db_{request.param}")))
+    yield dbs
+    dbs.close()

@@ -1,0 +1,67 @@
+"""Signed access tokens for tests, from a key generated once per session."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import cache
+from typing import Any
+
+from gateway.keys import SigningKey
+from shared.auth import TokenVerifier
+
+ISSUER = "agency-suite-gateway"
+AUDIENCE = "agency-suite"
+
+
+@cache
+def test_key() -> SigningKey:
+    return SigningKey.generate()
+
+
+def make_token(
+    *roles: str,
+    sub: str | None = None,
+    key: SigningKey | None = None,
+    ttl: int = 300,
+    **claims: Any,
+) -> str:
+    now = int(time.time())
+    body: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": sub or f"user-{uuid.uuid4().hex[:8]}",
+        "roles": list(roles),
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+    }
+    body.update(claims)
+    return (key or test_key()).sign(body)
+
+
+def bearer(*roles: str, **claims: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_token(*roles, **claims)}"}
+
+
+def verifier(key: SigningKey | None = None) -> TokenVerifier:
+    signing_key = key or test_key()
+
+    async def jwks() -> dict[str, Any]:
+        return signing_key.jwks()
+
+    return TokenVerifier(issuer=ISSUER, audience=AUDIENCE, fetch_jwks=jwks)
+
+
+class StaticToken:
+    """A ``TokenSource`` for peer clients in tests."""
+
+    def __init__(self, *roles: str) -> None:
+        self._token = make_token(*roles, sub="service:test")
+
+    async def token(self) -> str:
+        return self._token
+
+    def invalidate(self) -> None:
+        pass
