@@ -15,7 +15,7 @@ AUDIENCE = "agency-suite"
 
 
 @cache
-def test_key() -> SigningKey:
+def signing_key_for_tests() -> SigningKey:
     return SigningKey.generate()
 
 
@@ -38,7 +38,7 @@ def make_token(
         "jti": uuid.uuid4().hex,
     }
     body.update(claims)
-    return (key or test_key()).sign(body)
+    return (key or signing_key_for_tests()).sign(body)
 
 
 def bearer(*roles: str, **claims: Any) -> dict[str, str]:
@@ -46,7 +46,7 @@ def bearer(*roles: str, **claims: Any) -> dict[str, str]:
 
 
 def verifier(key: SigningKey | None = None) -> TokenVerifier:
-    signing_key = key or test_key()
+    signing_key = key or signing_key_for_tests()
 
     async def jwks() -> dict[str, Any]:
         return signing_key.jwks()

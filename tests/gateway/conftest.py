@@ -1,0 +1,115 @@
+"""The gateway app on a fresh database, with an echo server standing in for every service."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from gateway.config import SERVICES, GatewaySettings
+from gateway.identity.service import ensure_user
+from gateway.main import create_app
+from shared.db import make_engine
+from tests.support.databases import Databases
+from tests.support.servers import serve_in_thread
+from tests.support.tokens import signing_key_for_tests
+
+PASSWORD = "correct horse battery"
+SERVICE_SECRET = "s3rvice-secret-for-tests"
+
+
+async def _echo(request: Request) -> JSONResponse:
+    body = await request.body()
+    if request.url.path == "/slow":
+        await asyncio.sleep(2)
+    return JSONResponse(
+        {
+            "method": request.method,
+            "path": request.url.path,
+            "query": request.url.query,
+            "headers": dict(request.headers),
+            "body_bytes": len(body),
+        },
+        headers={"X-Upstream": "echo", "Connection": "keep-alive"},
+    )
+
+
+ECHO = Starlette(
+    routes=[Route("/{path:path}", _echo, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+)
+
+
+@pytest.fixture(scope="session")
+def echo_url() -> Iterator[str]:
+    with serve_in_thread(ECHO) as url:
+        yield url
+
+
+GatewayFactory = Callable[..., TestClient]
+
+
+@pytest.fixture
+def make_gateway(databases: Databases, echo_url: str) -> Iterator[GatewayFactory]:
+    """Build a gateway (settings overridable) whose services all point at the echo server."""
+    opened: list[TestClient] = []
+
+    def build(**overrides: Any) -> TestClient:
+        url = databases.fresh_url("gateway")
+        params: dict[str, Any] = {
+            "database_url": url,
+            "service_urls": dict.fromkeys(SERVICES, echo_url),
+            "service_client_secrets": {"finance": SERVICE_SECRET},
+            **overrides,
+        }
+        settings = GatewaySettings(**params)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            ensure_user(
+                session,
+                username="alice",
+                password=PASSWORD,
+                roles=["finance_officer"],
+                display_name="Alice",
+                unit_id="unit-1",
+            )
+            ensure_user(
+                session, username="root", password=PASSWORD, roles=["admin"], display_name="Admin"
+            )
+        client = TestClient(
+            create_app(
+                settings, engine=engine, signing_key=signing_key_for_tests(), access_log=False
+            )
+        )
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield build
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def gateway(make_gateway: GatewayFactory) -> TestClient:
+    return make_gateway()
+
+
+def login(client: TestClient, username: str = "alice", password: str = PASSWORD) -> dict[str, Any]:
+    response = client.post(
+        "/auth/token", data={"grant_type": "password", "username": username, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,52 @@
+"""Errors are RFC 9457 problems with a stable code and the request id; never a stack trace."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.shared.conftest import build_app
+from tests.support.tokens import bearer
+
+
+def test_validation_problem_names_the_field(client: TestClient) -> None:
+    response = client.post(
+        "/test/transfers",
+        json={"amount": "x", "payee": "A"},
+        headers={**bearer("finance_officer"), "Idempotency-Key": "k", "X-Request-ID": "req-42"},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "VALIDATION_FAILED"
+    assert body["detail"].startswith("body.amount")
+    assert body["request_id"] == "req-42" == response.headers["x-request-id"]
+    assert {"type", "title", "status", "detail", "code", "request_id", "errors"} <= body.keys()
+
+
+def test_unknown_route_is_a_404_problem(client: TestClient) -> None:
+    response = client.get("/nowhere", headers=bearer("auditor"))
+    assert response.status_code == 404
+    assert response.json()["code"] == "NOT_FOUND"
+
+
+def test_out_of_range_paging_is_422(client: TestClient) -> None:
+    assert client.get("/audit", params={"limit": 201}, headers=bearer("auditor")).status_code == 422
+    assert client.get("/audit", params={"offset": -1}, headers=bearer("auditor")).status_code == 422
+
+
+def test_malformed_request_id_is_replaced(client: TestClient) -> None:
+    response = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert response.headers["x-request-id"] != "bad id with spaces"
+    assert len(response.headers["x-request-id"]) == 32
+
+
+def test_database_down_is_a_503_problem_with_retry_after(engine: Engine) -> None:
+    from shared.db import make_engine
+
+    dead = make_engine("postgresql://nobody@127.0.0.1:1/none")
+    with build_app(dead) as client:
+        response = client.get("/audit", headers=bearer("auditor"))
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert response.json()["code"] == "DATABASE_UNAVAILABLE"
+        assert client.get("/readyz").status_code == 503
