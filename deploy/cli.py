@@ -24,13 +24,13 @@ def migrate(name: str) -> None:
 
 def check(name: str) -> int:
     """Exit non-zero when a component's models and its migrated database disagree."""
-    from deploy.components import _load
+    from deploy.components import load_object
     from shared.db import make_engine
     from shared.migrations import model_diff
 
     failed = 0
     for component in _components(name):
-        _load(component.app_factory)  # imports the models
+        load_object(component.app_factory)  # imports the models
         diff = model_diff(make_engine(component.database_url()), component.name)
         if diff:
             failed += 1

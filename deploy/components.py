@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load(path: str) -> object:
+def load_object(path: str) -> object:
     module, _, attr = path.partition(":")
     return getattr(importlib.import_module(module), attr)
 
@@ -27,7 +27,7 @@ class Component:
         return self.name.upper() + "_"
 
     def database_url(self) -> str:
-        settings = _load(self.settings_class)()  # type: ignore[operator]
+        settings = load_object(self.settings_class)()  # type: ignore[operator]
         return str(settings.resolved_database_url)
 
 

@@ -83,7 +83,7 @@ def ensure_admin(password: str) -> bool:
     from gateway.identity.service import ensure_user
     from shared.db import make_engine
 
-    engine = make_engine(GatewaySettings().database_url)
+    engine = make_engine(GatewaySettings().resolved_database_url)
     with Session(engine) as session:
         return ensure_user(
             session,
@@ -101,7 +101,7 @@ def ensure_demo_users(password: str) -> None:
     from gateway.identity.service import ensure_user
     from shared.db import make_engine
 
-    engine = make_engine(GatewaySettings().database_url)
+    engine = make_engine(GatewaySettings().resolved_database_url)
     with Session(engine) as session:
         for role in DEMO_ROLES:
             ensure_user(

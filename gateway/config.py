@@ -14,7 +14,7 @@ class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 
     environment: str = "development"
-    database_url: str = "sqlite:///var/gateway.db"
+    database_url: str = ""  # development default: sqlite:///var/gateway.db
     issuer: str = "agency-suite-gateway"
     audience: str = "agency-suite"
     signing_key_file: str = "var/gateway-signing-key.pem"
@@ -38,11 +38,13 @@ class GatewaySettings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url
+        return self.database_url or "sqlite:///var/gateway.db"
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> GatewaySettings:
         if self.environment != "development":
+            if not self.database_url:
+                raise ValueError("GATEWAY_DATABASE_URL must be set outside development")
             weak = [c for c, s in self.service_client_secrets.items() if s == DEV_SECRET]
             if weak:
                 raise ValueError(

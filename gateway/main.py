@@ -104,7 +104,7 @@ def create_app(
     )
     state = app.state
     state.settings = settings
-    state.engine = engine or make_engine(settings.database_url)
+    state.engine = engine or make_engine(settings.resolved_database_url)
     state.signing_key = key
     state.token_verifier = verifier
     state.token_issuer = TokenIssuer(

@@ -36,6 +36,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> ServiceSettings:
+        if self.environment != "development" and not self.database_url:
+            raise ValueError(f"{self.service_name}: database_url must be set outside development")
         if self.environment != "development" and self.client_secret == DEV_SECRET:
             raise ValueError(
                 f"{self.service_name}: client_secret is the development default; "

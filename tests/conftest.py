@@ -9,7 +9,6 @@ import pytest
 from argon2 import PasswordHasher
 
 import gateway.identity.passwords
-
 from tests.support.databases import Databases, postgres_available
 
 # Production argon2 costs ~50 ms a hash by design; tests hash hundreds of passwords. Hashes

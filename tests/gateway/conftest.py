@@ -113,3 +113,13 @@ def login(client: TestClient, username: str = "alice", password: str = PASSWORD)
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def password_status(client: TestClient, username: str, password: str) -> int:
+    data = {"grant_type": "password", "username": username, "password": password}
+    return client.post("/auth/token", data=data).status_code
+
+
+def refresh_status(client: TestClient, refresh_token: str) -> int:
+    data = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    return client.post("/auth/token", data=data).status_code

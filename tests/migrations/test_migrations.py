@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deploy.components import ALL, Component, _load
+from deploy.components import ALL, Component, load_object
 from shared.db import make_engine
 from shared.migrations import current_revision, downgrade, head_revision, model_diff, upgrade
 from tests.support.databases import Databases
@@ -14,7 +14,7 @@ from tests.support.databases import Databases
 def test_upgrade_matches_models_then_downgrade_and_upgrade_again(
     databases: Databases, component: Component
 ) -> None:
-    _load(component.app_factory)  # registers the component's tables
+    load_object(component.app_factory)  # registers the component's tables
     url = databases.empty_url()
     upgrade(component.migrations_dir, url, component.name)
     engine = make_engine(url)

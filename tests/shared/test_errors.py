@@ -50,3 +50,26 @@ def test_database_down_is_a_503_problem_with_retry_after(engine: Engine) -> None
         assert response.headers["retry-after"] == "5"
         assert response.json()["code"] == "DATABASE_UNAVAILABLE"
         assert client.get("/readyz").status_code == 503
+
+
+def test_outside_development_defaults_refuse_to_start() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from gateway.config import GatewaySettings
+    from shared.config import ServiceSettings
+
+    with pytest.raises(ValidationError, match="client_secret is the development default"):
+        ServiceSettings(environment="production", database_url="postgresql://x@db/finance")
+    with pytest.raises(ValidationError, match="database_url must be set"):
+        ServiceSettings(environment="production", client_secret="a-real-secret")
+    with pytest.raises(ValidationError, match="development defaults"):
+        GatewaySettings(environment="production", database_url="postgresql://x@db/gateway")
+    with pytest.raises(ValidationError, match="GATEWAY_DATABASE_URL must be set"):
+        GatewaySettings(environment="production", service_client_secrets={"finance": "real"})
+    assert (
+        ServiceSettings(
+            environment="production", database_url="postgresql://x@db/f", client_secret="real"
+        ).client_secret
+        == "real"
+    )

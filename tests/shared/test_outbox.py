@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
@@ -45,6 +46,13 @@ RECEIVER = ServiceSpec(
     migrations_dir=Path(PERSONNEL.migrations_dir),
     subscribe=subscribe,
 )
+
+
+def receiver_app(engine: Engine) -> FastAPI:
+    settings = ServiceSettings(service_name="personnel")
+    return create_service_app(
+        RECEIVER, settings, engine=engine, verifier=verifier(), run_relay=False, access_log=False
+    )
 
 
 @pytest.fixture
@@ -99,14 +107,7 @@ def test_event_survives_a_down_receiver_and_is_applied_exactly_once(
     assert row["next_attempt_at"] > row["created_at"]
     assert asyncio.run(deliver()) == 0, "not due again before its backoff"
 
-    app = create_service_app(
-        RECEIVER,
-        ServiceSettings(service_name="personnel"),
-        engine=receiver_engine,
-        verifier=verifier(),
-        run_relay=False,
-        access_log=False,
-    )
+    app = receiver_app(receiver_engine)
     with serve_in_thread(app, port):
         with Session(engine) as session:  # let the backoff elapse
             session.execute(update(outbox.table).values(next_attempt_at=row["created_at"]))
@@ -136,14 +137,7 @@ def test_inbox_accepts_events_only_from_services_and_only_known_types(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    app = create_service_app(
-        RECEIVER,
-        ServiceSettings(service_name="personnel"),
-        engine=receiver_engine,
-        verifier=verifier(),
-        run_relay=False,
-        access_log=False,
-    )
+    app = receiver_app(receiver_engine)
     envelope = {
         "id": "6f1c1a8e-3a43-4c0e-9a55-0d7a3b0f5a11",
         "type": "grade.finalized",
