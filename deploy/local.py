@@ -196,6 +196,7 @@ def run_suite(host: str) -> int:
         return 0
     finally:
         _stop(children)
+        print("Stopped.", file=sys.stderr)
 
 
 def _banner(gateway: str, admin_password: str | None, demo_password: str) -> str:

@@ -94,3 +94,49 @@ def test_peer_4xx_is_not_retried_and_becomes_a_502_for_reads() -> None:
         asyncio.run(go())
     assert calls == 1
     assert getattr(caught.value, "code", None) == "PEER_ERROR"
+
+
+def test_service_token_is_fetched_once_and_refetched_after_invalidation() -> None:
+    from shared.peers import ServiceTokenProvider
+
+    grants: list[bytes] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        grants.append(request.content)
+        return httpx.Response(200, json={"access_token": f"t{len(grants)}", "expires_in": 300})
+
+    async def go() -> list[str]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+            tokens = ServiceTokenProvider(http, "http://gw/auth/token", "finance", "s3cret")
+            first = [await tokens.token() for _ in range(3)]
+            tokens.invalidate()
+            return [*first, await tokens.token()]
+
+    assert asyncio.run(go()) == ["t1", "t1", "t1", "t2"]
+    assert b"grant_type=client_credentials" in grants[0]
+    assert b"client_id=finance" in grants[0]
+
+
+def test_token_near_expiry_is_renewed_and_gateway_down_is_503() -> None:
+    from shared.peers import ServiceTokenProvider
+
+    calls = 0
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls > 2:
+            raise httpx.ConnectError("gateway down")
+        return httpx.Response(200, json={"access_token": f"t{calls}", "expires_in": 20})
+
+    async def go() -> list[str]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+            tokens = ServiceTokenProvider(http, "http://gw/auth/token", "finance", "s3cret")
+            got = [await tokens.token(), await tokens.token()]  # 20 s left < 30 s margin
+            try:
+                await tokens.token()
+            except PeerUnavailable as exc:
+                got.append(exc.code)
+            return got
+
+    assert asyncio.run(go()) == ["t1", "t2", "PEER_UNAVAILABLE"]
