@@ -42,8 +42,11 @@ def serve(name: str, host: str, port: int) -> None:
     import uvicorn
 
     component = BY_NAME[name]
+    # Trust X-Forwarded-* only from proxies named in FORWARDED_ALLOW_IPS; by default nobody,
+    # so a client cannot pick the address that sign-in throttling counts.
     uvicorn.run(
         component.app_factory,
+        proxy_headers="FORWARDED_ALLOW_IPS" in os.environ,
         factory=True,
         host=host,
         port=port,

@@ -16,11 +16,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from types import FrameType
 
 from deploy.components import ALL, GATEWAY, ROOT, SERVICES, Component
 
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("SUITE_VAR_DIR") or ROOT / "var").resolve()
 SECRETS_FILE = VAR / "secrets.json"
 LOGS = VAR / "log"
 DEMO_ROLES = (
@@ -42,18 +43,21 @@ def _port(component: Component) -> int:
     return int(os.environ.get(f"{component.env_prefix}PORT", component.default_port))
 
 
-def load_or_create_secrets() -> tuple[dict[str, str], bool]:
+def load_or_create_secrets() -> dict[str, str]:
     """The development secrets of this checkout; generated once, then reused."""
     if SECRETS_FILE.exists():
         data: dict[str, str] = json.loads(SECRETS_FILE.read_text())
-        return data, False
-    VAR.mkdir(exist_ok=True)
-    data = {"admin_password": secrets.token_urlsafe(12), "demo_password": secrets.token_urlsafe(12)}
+        return data
+    VAR.mkdir(parents=True, exist_ok=True)
+    data = {
+        "admin_password": secrets.token_urlsafe(12),
+        "demo_password": secrets.token_urlsafe(12),
+    }
     data.update({f"client_secret_{c.name}": secrets.token_urlsafe(32) for c in SERVICES})
     fd = os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:
         json.dump(data, out, indent=2)
-    return data, True
+    return data
 
 
 def suite_environment(host: str, secret: dict[str, str]) -> dict[str, str]:
@@ -113,9 +117,23 @@ def ensure_demo_users(password: str) -> None:
             )
 
 
+class _Stop:
+    """Set by SIGINT/SIGTERM; every wait below looks at it."""
+
+    requested = False
+
+    @classmethod
+    def install(cls) -> None:
+        def on_signal(_signum: int, _frame: FrameType | None) -> None:
+            cls.requested = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+
+
 def _wait_healthy(url: str, children: dict[str, subprocess.Popen[bytes]], seconds: float) -> bool:
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not _Stop.requested:
         if any(p.poll() is not None for p in children.values()):
             return False
         try:
@@ -140,10 +158,24 @@ def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def _start(host: str) -> dict[str, subprocess.Popen[bytes]]:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    children = {}
+    for component in (*SERVICES, GATEWAY):
+        command = [sys.executable, "-m", "deploy.cli", "serve", component.name]
+        command += ["--host", host, "--port", str(_port(component))]
+        with (LOGS / f"{component.name}.log").open("ab") as log:
+            children[component.name] = subprocess.Popen(  # noqa: S603 - our interpreter
+                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
+    return children
+
+
 def run_suite(host: str) -> int:
     from deploy.cli import migrate
 
-    secret, first_run = load_or_create_secrets()
+    _Stop.install()
+    secret = load_or_create_secrets()
     os.environ.update(suite_environment(host, secret))
     admin_password = os.environ.get("GATEWAY_ADMIN_PASSWORD") or secret["admin_password"]
     migrate("all")
@@ -151,56 +183,43 @@ def run_suite(host: str) -> int:
     ensure_demo_users(secret["demo_password"])
 
     children: dict[str, subprocess.Popen[bytes]] = {}
-    stopping = False
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     try:
-        LOGS.mkdir(parents=True, exist_ok=True)
-        for component in (*SERVICES, GATEWAY):
-            command = [sys.executable, "-m", "deploy.cli", "serve", component.name]
-            command += ["--host", host, "--port", str(_port(component))]
-            with (LOGS / f"{component.name}.log").open("ab") as log:
-                children[component.name] = subprocess.Popen(  # noqa: S603 - our interpreter
-                    command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
-                )
+        children = _start(host)
         for component in ALL:
             url = f"http://{host}:{_port(component)}/healthz"
             if not _wait_healthy(url, children, 60):
+                if _Stop.requested:
+                    return 0
+                log = LOGS / f"{component.name}.log"
                 print(
-                    f"{component.name} did not become healthy at {url}; see "
-                    f"{LOGS / (component.name + '.log')}",
-                    file=sys.stderr,
+                    f"{component.name} did not become healthy at {url}; see {log}", file=sys.stderr
                 )
                 return 1
         gateway = f"http://{host}:{_port(GATEWAY)}"
-        shown = (
-            admin_password
-            if (first_run or admin_created or os.environ.get("GATEWAY_ADMIN_PASSWORD"))
-            else None
+        print(
+            _banner(gateway, admin_password if admin_created else None, secret["demo_password"]),
+            flush=True,
         )
-        print(_banner(gateway, shown, secret["demo_password"]), flush=True)
-        while not stopping:
+        while not _Stop.requested:
             for name, process in children.items():
                 if process.poll() is not None:
                     print(
-                        f"{name} exited with {process.returncode}; stopping the suite",
+                        f"{name} exited with {process.returncode}; stopping the suite (see "
+                        f"{LOGS / (name + '.log')})",
                         file=sys.stderr,
                     )
                     return 1
-            time.sleep(0.5)
+            time.sleep(0.2)
         return 0
     finally:
         _stop(children)
         print("Stopped.", file=sys.stderr)
 
 
-def _banner(gateway: str, admin_password: str | None, demo_password: str) -> str:
-    admin = admin_password or f"(see {SECRETS_FILE.relative_to(ROOT)})"
+def _banner(gateway: str, new_admin_password: str | None, demo_password: str) -> str:
+    admin = new_admin_password or (
+        f"as set on its first run (GATEWAY_ADMIN_PASSWORD then, else in {SECRETS_FILE})"
+    )
     demo = ", ".join(r.replace("_", ".") for r in DEMO_ROLES)
     return f"""
 Agency Affairs Suite is up.
@@ -209,6 +228,6 @@ Agency Affairs Suite is up.
   Sign in:   user admin, password {admin}
              curl -d grant_type=password -d username=admin -d 'password=...' {gateway}/auth/token
   Demo users (one per role, password {demo_password}): {demo}
-  Logs:      {LOGS.relative_to(ROOT)}/<component>.log (JSON lines)
+  Logs:      {LOGS}/<component>.log (JSON lines)
 Stop with Ctrl-C.
 """

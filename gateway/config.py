@@ -30,6 +30,7 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: int = 10 * 1024 * 1024
     proxy_connect_timeout: float = 2.0
     proxy_read_timeout: float = 30.0
+    proxy_total_timeout: float = 60.0
     login_failures_per_account: int = 5
     login_failure_window_seconds: int = 900
     login_attempts_per_address: int = 30

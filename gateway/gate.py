@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from gateway.identity.revocation import RevocationRegistry
+from gateway.paths import checked_raw_path
 from gateway.policy import PolicyTable
 from shared.auth import TokenVerifier, unauthenticated
 from shared.context import Principal, principal_var
@@ -29,7 +30,7 @@ class Gate:
             sub=principal.sub,
             jti=principal.token_id,
             sid=principal.session_id,
-            iat=principal.issued_at,
+            epoch=principal.epoch,
         ):
             raise unauthenticated("token has been revoked")
         principal_var.set(principal)
@@ -38,6 +39,7 @@ class Gate:
 
     async def check(self, request: Request) -> Principal:
         principal = await self.principal(request)
+        checked_raw_path(request.scope.get("raw_path") or request.url.path.encode())
         rule = self.policy.match(request.method, request.url.path)
         if rule is None:
             raise ProblemError(

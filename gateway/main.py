@@ -29,7 +29,7 @@ from gateway.proxy import Proxy
 from gateway.ratelimit import LoginThrottle, SlidingWindow
 from shared.audit import AuditLog, audit_router
 from shared.auth import TokenVerifier
-from shared.db import make_engine
+from shared.db import for_writing, make_engine
 from shared.health import health_router
 from shared.limits import BodyLimitMiddleware
 from shared.observability import Metrics, RequestContextMiddleware, configure_logging
@@ -59,11 +59,12 @@ def create_app(
     engine: Engine | None = None,
     signing_key: SigningKey | None = None,
     access_log: bool = True,
+    policy: PolicyTable | None = None,
 ) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging("gateway", settings.log_level)
     key = signing_key or _signing_key(settings)
-    policy = PolicyTable(POLICY)
+    policy = policy or PolicyTable(POLICY)
 
     async def local_jwks() -> dict[str, Any]:
         return key.jwks()
@@ -78,6 +79,7 @@ def create_app(
         settings.service_urls,
         connect_timeout=settings.proxy_connect_timeout,
         read_timeout=settings.proxy_read_timeout,
+        total_timeout=settings.proxy_total_timeout,
     )
     merged_docs = MergedOpenAPI(settings.service_urls, policy)
 
@@ -105,6 +107,7 @@ def create_app(
     state = app.state
     state.settings = settings
     state.engine = engine or make_engine(settings.resolved_database_url)
+    state.write_engine = for_writing(state.engine)
     state.signing_key = key
     state.token_verifier = verifier
     state.token_issuer = TokenIssuer(

@@ -17,6 +17,8 @@ import aiohttp
 from gateway.policy import PolicyTable
 
 CACHE_SECONDS = 30.0
+PARTIAL_CACHE_SECONDS = 5.0  # a document missing a service is retried sooner
+FETCH_TIMEOUT = aiohttp.ClientTimeout(total=3)
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
@@ -87,7 +89,9 @@ class MergedOpenAPI:
         self, session: aiohttp.ClientSession, name: str, url: str
     ) -> tuple[str, dict[str, Any] | None]:
         try:
-            async with session.get(f"{url.rstrip('/')}/openapi.json") as response:
+            async with session.get(
+                f"{url.rstrip('/')}/openapi.json", timeout=FETCH_TIMEOUT
+            ) as response:
                 if response.status != 200:
                     return name, None
                 data: dict[str, Any] = await response.json()
@@ -98,7 +102,7 @@ class MergedOpenAPI:
     async def document(
         self, session: aiohttp.ClientSession, gateway_doc: dict[str, Any]
     ) -> dict[str, Any]:
-        if self._cached and time.monotonic() - self._cached[0] < CACHE_SECONDS:
+        if self._cached and time.monotonic() < self._cached[0]:
             return self._cached[1]
         results = await asyncio.gather(
             *(self._fetch(session, n, u) for n, u in self.service_urls.items())
@@ -106,6 +110,6 @@ class MergedOpenAPI:
         docs = {n: d for n, d in results if d is not None}
         missing = [n for n, d in results if d is None]
         merged = merge(gateway_doc, docs, self.policy, missing)
-        if not missing:
-            self._cached = (time.monotonic(), merged)
+        ttl = PARTIAL_CACHE_SECONDS if missing else CACHE_SECONDS
+        self._cached = (time.monotonic() + ttl, merged)
         return merged

@@ -27,7 +27,7 @@ class Rule:
     def __post_init__(self) -> None:
         parts = _PARAM.split(self.pattern)
         body = "[^/]+".join(re.escape(p) for p in parts)
-        object.__setattr__(self, "regex", re.compile(f"^{body}/?$"))
+        object.__setattr__(self, "regex", re.compile(f"^{body}$"))
 
     @property
     def template(self) -> str:

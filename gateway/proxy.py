@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import aiohttp
+import yarl
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from gateway.gate import Gate
+from gateway.paths import checked_raw_path
 from shared.context import current_request_id
 from shared.problems import ProblemError, problem_response
 
@@ -28,17 +30,27 @@ HOP_BY_HOP = frozenset(
         "trailers",
         "transfer-encoding",
         "upgrade",
-        "host",
-        "content-length",
-        "x-request-id",
+    }
+)
+# set by the gateway itself: whatever a client sent under these names is dropped
+FORWARDING = frozenset(
+    {
         "x-forwarded-for",
         "x-forwarded-proto",
         "x-forwarded-host",
+        "forwarded",
+        "x-real-ip",
+        "x-request-id",
     }
 )
-# the gateway's own server sets these on the way out
-RESPONSE_DROP = HOP_BY_HOP | {"date", "server"}
+REQUEST_DROP = HOP_BY_HOP | FORWARDING | {"host", "content-length"}
+RESPONSE_DROP = HOP_BY_HOP | {"date", "server", "content-length"}
 SMALL_BODY = 64 * 1024
+
+
+def _connection_listed(value: str | None) -> set[str]:
+    """Headers a ``Connection`` header names are hop-by-hop too (RFC 9110 §7.6.1)."""
+    return {h.strip().lower() for h in (value or "").split(",") if h.strip()}
 
 
 class Proxy:
@@ -49,11 +61,12 @@ class Proxy:
         *,
         connect_timeout: float,
         read_timeout: float,
+        total_timeout: float,
     ) -> None:
         self.gate = gate
         self.service_urls = {k: v.rstrip("/") for k, v in service_urls.items()}
         self.timeout = aiohttp.ClientTimeout(
-            total=None, connect=connect_timeout, sock_read=read_timeout
+            total=total_timeout, connect=connect_timeout, sock_read=read_timeout
         )
         self._session: aiohttp.ClientSession | None = None
 
@@ -75,17 +88,10 @@ class Proxy:
         return self._session
 
     def _request_headers(self, request: Request) -> dict[str, str]:
-        connection_listed = {
-            h.strip().lower() for h in request.headers.get("connection", "").split(",")
-        }
-        headers = {
-            k: v
-            for k, v in request.headers.items()
-            if k not in HOP_BY_HOP and k not in connection_listed
-        }
-        client = request.client.host if request.client else ""
-        prior = request.headers.get("x-forwarded-for")
-        headers["x-forwarded-for"] = f"{prior}, {client}" if prior else client
+        drop = REQUEST_DROP | _connection_listed(request.headers.get("connection"))
+        headers = {k: v for k, v in request.headers.items() if k not in drop}
+        # the address this gateway saw, never a client's claim about itself
+        headers["x-forwarded-for"] = request.client.host if request.client else ""
         headers["x-forwarded-proto"] = request.url.scheme
         headers["x-forwarded-host"] = request.headers.get("host", "")
         headers["x-request-id"] = current_request_id()
@@ -97,10 +103,12 @@ class Proxy:
         base = self.service_urls.get(service)
         if base is None:
             raise ProblemError(404, "NO_SUCH_SERVICE", f"no service named {service!r}")
-        upstream_path = "/" + request.path_params["path"]
-        url = base + upstream_path
-        if request.url.query:
-            url += "?" + request.url.query
+        # forward the raw path the gate checked, not a decoded-and-re-encoded copy
+        raw = checked_raw_path(request.scope.get("raw_path") or request.url.path.encode())
+        target = base + raw.removeprefix(f"/api/{service}")
+        query = request.scope.get("query_string", b"")
+        if query:
+            target += "?" + query.decode("latin-1")
         has_body = request.method not in ("GET", "HEAD", "OPTIONS", "DELETE") or (
             "content-length" in request.headers or "transfer-encoding" in request.headers
         )
@@ -108,7 +116,7 @@ class Proxy:
         try:
             upstream = await self.session.request(
                 request.method,
-                url,
+                yarl.URL(target, encoded=True),
                 headers=self._request_headers(request),
                 data=data,
                 allow_redirects=False,
@@ -119,7 +127,7 @@ class Proxy:
             return _down(503, "SERVICE_UNAVAILABLE", f"{service} is not reachable")
         except aiohttp.ClientError as exc:
             return _down(502, "BAD_GATEWAY", f"{service} failed: {type(exc).__name__}")
-        return await _relay(upstream, service)
+        return await _relay(upstream, service, base)
 
 
 async def _body(request: Request) -> AsyncIterator[bytes]:
@@ -132,31 +140,45 @@ def _down(status: int, code: str, detail: str) -> Response:
     return problem_response(status, code, detail, headers={"Retry-After": "5"})
 
 
-async def _relay(upstream: aiohttp.ClientResponse, service: str) -> Response:
-    headers = [(k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP]
+def _response_headers(
+    upstream: aiohttp.ClientResponse, service: str, base: str
+) -> list[tuple[bytes, bytes]]:
+    drop = RESPONSE_DROP | _connection_listed(upstream.headers.get("connection"))
+    headers = []
+    for key, value in upstream.headers.items():
+        name = key.lower()
+        if name in drop:
+            continue
+        if name == "location" and value.startswith(base):
+            # never reveal a service's internal address; point back through the gateway
+            value = f"/api/{service}" + value.removeprefix(base)
+        headers.append((name.encode(), value.encode("latin-1")))
+    return headers
+
+
+async def _relay(upstream: aiohttp.ClientResponse, service: str, base: str) -> Response:
+    headers = _response_headers(upstream, service, base)
     length = upstream.content_length
     if length is not None and length <= SMALL_BODY:
         try:
             body = await upstream.read()
         except (aiohttp.ClientError, TimeoutError):
-            upstream.release()
             return _down(502, "BAD_GATEWAY", f"{service} broke off its answer")
+        finally:
+            upstream.release()
         response = Response(body, status_code=upstream.status)
-        response.raw_headers = [
-            *((k.lower().encode(), v.encode()) for k, v in headers),
-            (b"content-length", str(len(body)).encode()),
-        ]
+        response.raw_headers = [*headers, (b"content-length", str(len(body)).encode())]
         return response
 
     async def stream() -> AsyncIterator[bytes]:
         try:
             async for chunk in upstream.content.iter_chunked(64 * 1024):
                 yield chunk
-        except (TimeoutError, aiohttp.ClientError):
+        except (aiohttp.ClientError, TimeoutError):
             return  # the client sees a truncated body; the status line is already sent
         finally:
             upstream.release()
 
     response = StreamingResponse(stream(), status_code=upstream.status)
-    response.raw_headers = [(k.lower().encode(), v.encode()) for k, v in headers]
+    response.raw_headers = headers
     return response

@@ -50,15 +50,21 @@ class LoginThrottle:
     per_address: SlidingWindow
 
     def check(self, account: str | None, address: str) -> int:
-        """Count this attempt from ``address``; return seconds to wait, 0 when allowed."""
+        """Count this attempt; return seconds to wait, 0 when allowed.
+
+        The attempt counts against the account *before* the password is checked, so guesses
+        sent all at once are limited like guesses sent one by one; a success clears it.
+        """
         wait = self.per_address.retry_after(address)
         if wait:
             return wait
         self.per_address.hit(address)
-        return self.per_account.retry_after(account) if account else 0
-
-    def failed(self, account: str) -> None:
-        self.per_account.hit(account)
+        if account is None:
+            return 0
+        wait = self.per_account.retry_after(account)
+        if not wait:
+            self.per_account.hit(account)
+        return wait
 
     def succeeded(self, account: str) -> None:
         self.per_account.clear(account)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from shared.audit import AuditLog, audit_router
 from shared.auth import TokenVerifier, authenticate
 from shared.config import ServiceSettings
-from shared.db import make_engine
+from shared.db import for_writing, make_engine
 from shared.health import health_router
 from shared.idempotency import IdempotencyStore
 from shared.inbox import Inbox, inbox_router
@@ -78,10 +78,17 @@ def create_service_app(
             )
             for name, url in settings.peer_urls.items()
         }
+        # the relay tries each event once a pass (its own backoff does the retrying)
+        relay_peers = {
+            name: PeerClient(
+                name, url, http, tokens, timeout=settings.peer_timeout_seconds, retries=0
+            )
+            for name, url in settings.peer_urls.items()
+        }
         relay = OutboxRelay(
             app.state.engine,
             app.state.outbox,
-            app.state.peers,
+            relay_peers,
             poll_seconds=settings.outbox_poll_seconds,
         )
         app.state.relay = relay
@@ -104,6 +111,7 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.resolved_database_url)
+    app.state.write_engine = for_writing(app.state.engine)
     app.state.token_verifier = verifier or TokenVerifier.from_url(
         settings.resolved_jwks_url,
         issuer=settings.token_issuer,

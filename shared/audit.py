@@ -13,7 +13,7 @@ import zlib
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import Table, func, insert, select, text
 from sqlmodel import Session
@@ -22,6 +22,7 @@ from shared.auth import require_roles
 from shared.context import Principal, current_request_id, principal_var
 from shared.db import SessionDep, is_postgres
 from shared.pagination import Page, PageParams
+from shared.problems import ProblemError
 from shared.types import utcnow
 
 GENESIS_HASH = "0" * 64
@@ -50,6 +51,14 @@ def _normalise(field: str, value: Any) -> Any:
     return value
 
 
+def _broken(row: Any, expected_prev: str) -> str | None:
+    if row["prev_hash"] != expected_prev:
+        return "link to the previous entry is broken (an entry was removed)"
+    if row_hash(row["prev_hash"], dict(row)) != row["hash"]:
+        return "entry content does not match its hash (it was altered)"
+    return None
+
+
 def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
     payload = {f: _normalise(f, row.get(f)) for f in _HASHED_FIELDS}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -76,6 +85,8 @@ class ChainReport(BaseModel):
     checked: int
     first_broken_seq: int | None = None
     reason: str | None = None
+    head_seq: int | None = None
+    head_hash: str | None = None
 
 
 class AuditLog:
@@ -117,11 +128,21 @@ class AuditLog:
         prev_hash = prev or GENESIS_HASH
         session.execute(insert(t).values(**row, prev_hash=prev_hash, hash=row_hash(prev_hash, row)))
 
-    def verify(self, session: Session, batch: int = 1000) -> ChainReport:
+    def verify(
+        self,
+        session: Session,
+        *,
+        anchor_seq: int | None = None,
+        anchor_hash: str | None = None,
+        batch: int = 1000,
+    ) -> ChainReport:
+        """Recompute the chain. An anchor (a head seen earlier and kept elsewhere) must still be
+        in it: that catches the newest entries being deleted, or the whole chain rewritten."""
         t = self.table
         expected_prev = GENESIS_HASH
         checked = 0
         last_seq = 0
+        anchor_found = anchor_seq is None
         while True:
             rows = (
                 session.execute(select(t).where(t.c.seq > last_seq).order_by(t.c.seq).limit(batch))
@@ -129,25 +150,35 @@ class AuditLog:
                 .all()
             )
             if not rows:
-                return ChainReport(ok=True, checked=checked)
+                break
             for row in rows:
-                if row["prev_hash"] != expected_prev:
+                broken = _broken(row, expected_prev)
+                if broken is not None:
                     return ChainReport(
-                        ok=False,
-                        checked=checked,
-                        first_broken_seq=row["seq"],
-                        reason="link to the previous entry is broken (an entry was removed)",
+                        ok=False, checked=checked, first_broken_seq=row["seq"], reason=broken
                     )
-                if row_hash(row["prev_hash"], dict(row)) != row["hash"]:
-                    return ChainReport(
-                        ok=False,
-                        checked=checked,
-                        first_broken_seq=row["seq"],
-                        reason="entry content does not match its hash (it was altered)",
-                    )
+                if row["seq"] == anchor_seq:
+                    if row["hash"] != anchor_hash:
+                        return ChainReport(
+                            ok=False,
+                            checked=checked,
+                            first_broken_seq=row["seq"],
+                            reason="the anchored entry was rewritten",
+                        )
+                    anchor_found = True
                 expected_prev = row["hash"]
                 checked += 1
                 last_seq = row["seq"]
+        head = {"head_seq": last_seq or None, "head_hash": None if not checked else expected_prev}
+        if not anchor_found:
+            return ChainReport(
+                ok=False,
+                checked=checked,
+                first_broken_seq=anchor_seq,
+                reason="the anchored entry is gone (the newest entries were removed)",
+                **head,
+            )
+        return ChainReport(ok=True, checked=checked, **head)
 
     def page(
         self, session: Session, params: PageParams, filters: dict[str, str | None]
@@ -197,9 +228,19 @@ def audit_router(audit: AuditLog) -> APIRouter:
         return audit.page(session, params, filters)
 
     @router.get("/verify", dependencies=auditor)
-    def verify_audit_chain(session: SessionDep) -> ChainReport:
-        """Recompute the hash chain and report the first broken entry, if any."""
-        return audit.verify(session)
+    def verify_audit_chain(
+        session: SessionDep,
+        anchor_seq: Annotated[int | None, Query(ge=1)] = None,
+        anchor_hash: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$")] = None,
+    ) -> ChainReport:
+        """Recompute the hash chain; report the first broken entry and the current head.
+
+        Pass a head from an earlier report (``anchor_seq``, ``anchor_hash``) to prove that
+        nothing up to it was removed or rewritten since.
+        """
+        if (anchor_seq is None) != (anchor_hash is None):
+            raise ProblemError(422, "ANCHOR_INCOMPLETE", "anchor_seq and anchor_hash go together")
+        return audit.verify(session, anchor_seq=anchor_seq, anchor_hash=anchor_hash)
 
     return router
 

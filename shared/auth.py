@@ -35,7 +35,16 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         staff_id=claims.get("staff_id"),
         token_id=claims.get("jti"),
         session_id=claims.get("sid"),
-        issued_at=float(claims.get("iat", 0)),
+        epoch=int(claims.get("ep", 0)),
+    )
+
+
+def keys_unavailable(reason: str) -> ProblemError:
+    return ProblemError(
+        503,
+        "KEYS_UNAVAILABLE",
+        f"cannot fetch the signing keys: {reason}",
+        headers={"Retry-After": "5"},
     )
 
 
@@ -87,27 +96,26 @@ class TokenVerifier:
         async with self._lock:
             if time.monotonic() - self._fetched_at < self._refetch_interval:
                 return
-            self._fetched_at = time.monotonic()
             try:
                 jwks = await self._fetch_jwks()
             except (httpx.HTTPError, ValueError) as exc:
-                raise ProblemError(
-                    503,
-                    "KEYS_UNAVAILABLE",
-                    f"cannot fetch signing keys: {type(exc).__name__}",
-                    headers={"Retry-After": "5"},
-                ) from exc
+                raise keys_unavailable(type(exc).__name__) from exc
             keys = {}
             for jwk in jwks.get("keys", []):
                 if jwk.get("kid") and jwk.get("kty") == "RSA":
                     keys[jwk["kid"]] = jwt.PyJWK(jwk, algorithm=ALGORITHM).key
+            # only a successful fetch starts the quiet interval: after a failure the next
+            # request tries again rather than calling valid tokens unknown
             self._keys = keys
+            self._fetched_at = time.monotonic()
 
     async def _key_for(self, kid: str) -> Any:
         if kid not in self._keys:
             await self._refresh_keys()
         key = self._keys.get(kid)
         if key is None:
+            if not self._keys:
+                raise keys_unavailable("the key set is empty")
             raise unauthenticated("token signed by an unknown key")
         return key
 

@@ -20,7 +20,7 @@ class Principal:
     staff_id: str | None = None
     token_id: str | None = None
     session_id: str | None = None
-    issued_at: float = 0.0
+    epoch: int = 0  # the user's token epoch when issued (the gateway revokes older ones)
 
     def has_any(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)

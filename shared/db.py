@@ -57,9 +57,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front: two transactions can never both read a
-        # balance (or an audit chain head) and then both write from it.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writing transaction takes the write lock up front (IMMEDIATE): two of them can
+        # never both read a balance (or an audit chain head) and then both write from it.
+        # Reading transactions stay DEFERRED and never wait for each other.
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+WRITE_OPTION = "suite_write"
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def for_writing(engine: Engine) -> Engine:
+    """The same engine, marked so that its transactions take the write lock at BEGIN (SQLite;
+    PostgreSQL ignores the mark and relies on row locks and constraints)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -72,8 +84,13 @@ def ping(engine: Engine) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request; it connects only when first used and closes afterwards."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    """One session per request; it connects only when first used and closes afterwards.
+
+    Requests that may write (anything but GET/HEAD/OPTIONS) get a writing transaction.
+    """
+    state = request.app.state
+    bind = state.engine if request.method in _READ_METHODS else state.write_engine
+    with Session(bind, expire_on_commit=False) as session:
         yield session
 
 

@@ -1,8 +1,13 @@
 """Idempotency-Key store: a replay returns the stored response; a changed body is refused.
 
-A route takes ``Idempotent`` as a dependency, returns ``replayed`` when set, and calls
-``store`` in the same transaction as its effect, so the effect and the remembered response
-commit together or not at all.
+A route takes ``IdempotentDep`` (or ``IdempotencyRequired``), returns ``replayed(session)``
+when it is not None, and ends with ``respond(session, ...)`` before committing, so the effect
+and the remembered response commit together or not at all.
+
+``replayed`` claims the key inside the transaction. A concurrent request with the same key
+waits on the claim (PostgreSQL blocks on the unique key, SQLite on the write lock) and then
+replays what the first one stored; if the first failed, its claim vanished with it and the
+second goes ahead.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from shared.auth import CurrentPrincipal
@@ -21,46 +27,79 @@ from shared.problems import ProblemError
 from shared.types import utcnow
 
 MAX_KEY_LENGTH = 200
+REPLAYED_HEADERS = ("location", "etag")
+_CLAIMED = 0  # status of a claim whose response is not stored yet
 
 
 @dataclass
 class IdempotencyStore:
     table: Table
 
-    def lookup(self, session: Session, caller: str, key: str, fingerprint: str) -> Response | None:
+    def _stored(self, session: Session, caller: str, key: str) -> Any:
         t = self.table
-        row = (
+        return (
             session.execute(select(t).where(t.c.caller == caller, t.c.key == key))
             .mappings()
             .one_or_none()
         )
-        if row is None:
-            return None
+
+    def _replay(self, row: Any, fingerprint: str) -> Response:
         if row["fingerprint"] != fingerprint:
             raise ProblemError(
                 422,
                 "IDEMPOTENCY_KEY_REUSED",
                 "this Idempotency-Key was already used with a different request",
             )
+        headers = {**(row["headers"] or {}), "Idempotent-Replayed": "true"}
         return Response(
             content=row["body"],
             status_code=row["status_code"],
             media_type=row["media_type"],
-            headers={"Idempotent-Replayed": "true"},
+            headers=headers,
         )
 
-    def save(
-        self, session: Session, caller: str, key: str, fingerprint: str, response: Response
-    ) -> None:
+    def claim(self, session: Session, caller: str, key: str, fingerprint: str) -> Response | None:
+        """The stored response for ``key``, or None after claiming it for this transaction."""
+        row = self._stored(session, caller, key)
+        if row is not None and row["status_code"] != _CLAIMED:
+            return self._replay(row, fingerprint)
+        try:
+            with session.begin_nested():
+                session.execute(
+                    insert(self.table).values(
+                        caller=caller,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=_CLAIMED,
+                        body=b"",
+                        media_type="",
+                        created_at=utcnow(),
+                    )
+                )
+        except IntegrityError:
+            # another request with this key committed while we waited on it
+            row = self._stored(session, caller, key)
+            if row is None or row["status_code"] == _CLAIMED:
+                raise ProblemError(
+                    409,
+                    "IDEMPOTENCY_KEY_IN_USE",
+                    "a request with this Idempotency-Key is still in progress; retry shortly",
+                    headers={"Retry-After": "1"},
+                ) from None
+            return self._replay(row, fingerprint)
+        return None
+
+    def save(self, session: Session, caller: str, key: str, response: Response) -> None:
+        headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
+        t = self.table
         session.execute(
-            insert(self.table).values(
-                caller=caller,
-                key=key,
-                fingerprint=fingerprint,
+            update(t)
+            .where(t.c.caller == caller, t.c.key == key)
+            .values(
                 status_code=response.status_code,
                 body=bytes(response.body),
                 media_type=response.media_type or "application/json",
-                created_at=utcnow(),
+                headers=headers or None,
             )
         )
 
@@ -75,29 +114,38 @@ class Idempotent:
     fingerprint: str
 
     def replayed(self, session: Session) -> Response | None:
+        """The stored response of an earlier request with this key; None claims the key."""
         if self.key is None:
             return None
-        return self.store.lookup(session, self.caller, self.key, self.fingerprint)
+        return self.store.claim(session, self.caller, self.key, self.fingerprint)
 
-    def respond(self, session: Session, content: Any, status_code: int = 200) -> Response:
+    def respond(
+        self,
+        session: Session,
+        content: Any,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         """Build the JSON response and remember it under the key (the caller commits)."""
         response = Response(
             content=json.dumps(content, default=str, ensure_ascii=False).encode(),
             status_code=status_code,
             media_type="application/json",
+            headers=headers,
         )
         if self.key is not None:
-            self.store.save(session, self.caller, self.key, self.fingerprint, response)
+            self.store.save(session, self.caller, self.key, response)
         return response
 
 
 async def _idempotent(
     request: Request,
     principal: CurrentPrincipal,
-    idempotency_key: Annotated[str | None, Header(max_length=MAX_KEY_LENGTH)] = None,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=MAX_KEY_LENGTH)] = None,
 ) -> Idempotent:
     body = await request.body()
-    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body).hexdigest()
+    target = f"{request.method} {request.url.path}?{request.url.query}\n"
+    digest = hashlib.sha256(target.encode() + body).hexdigest()
     return Idempotent(request.app.state.idempotency, principal.sub, idempotency_key, digest)
 
 

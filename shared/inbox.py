@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from shared.auth import require_roles
+from shared.context import Principal
 from shared.db import SessionDep
 from shared.problems import ProblemError
 from shared.types import utcnow
@@ -78,9 +79,20 @@ def inbox_router() -> APIRouter:
     """``POST /events``: where peers' outbox relays deliver (role ``service``)."""
     router = APIRouter(tags=["events"])
 
-    @router.post("/events", dependencies=[Depends(require_roles("service"))])
-    def receive_event(request: Request, session: SessionDep, event: EventEnvelope) -> EventAck:
+    @router.post("/events")
+    def receive_event(
+        request: Request,
+        session: SessionDep,
+        event: EventEnvelope,
+        caller: Annotated[Principal, Depends(require_roles("service"))],
+    ) -> EventAck:
         """Apply an event from a peer once; a repeated event id is acknowledged and ignored."""
+        if caller.sub != f"service:{event.source}":
+            raise ProblemError(
+                403,
+                "EVENT_SOURCE_MISMATCH",
+                f"{caller.sub} may not send events as {event.source!r}",
+            )
         inbox: Inbox = request.app.state.inbox
         return EventAck(id=event.id, duplicate=not inbox.accept(session, event))
 

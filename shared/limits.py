@@ -25,7 +25,12 @@ class BodyLimitMiddleware:
             return
         for name, value in scope["headers"]:
             if name == b"content-length":
-                if not value.isdigit() or int(value) > self.max_bytes:
+                if not value.isdigit():
+                    await problem_response(
+                        400, "BAD_CONTENT_LENGTH", "Content-Length must be a number"
+                    )(scope, receive, send)
+                    return
+                if int(value) > self.max_bytes:
                     await self._refuse(scope, receive, send)
                     return
                 break

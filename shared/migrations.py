@@ -132,6 +132,7 @@ def create_platform_tables_v1(op: Any, prefix: str) -> None:
         sa.Column("after", sa.JSON, nullable=True),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         f"{prefix}_outbox",
@@ -144,6 +145,7 @@ def create_platform_tables_v1(op: Any, prefix: str) -> None:
         sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
         sa.Column("delivered_at", UTCDateTime(), nullable=True),
         sa.Column("last_error", sa.Text, nullable=True),
+        sa.Column("dead_at", UTCDateTime(), nullable=True),
     )
     op.create_index(
         f"ix_{prefix}_outbox_due", f"{prefix}_outbox", ["delivered_at", "next_attempt_at"]
@@ -163,6 +165,7 @@ def create_platform_tables_v1(op: Any, prefix: str) -> None:
         sa.Column("status_code", sa.Integer, nullable=False),
         sa.Column("body", sa.LargeBinary, nullable=False),
         sa.Column("media_type", sa.String(100), nullable=False),
+        sa.Column("headers", sa.JSON, nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
 

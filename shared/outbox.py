@@ -3,7 +3,11 @@ delivered by a relay with retries until the peer acknowledges it.
 
 Delivery is at least once; the receiver's inbox (``shared.inbox``) makes it exactly once in
 effect. Several relays of one service may send the same row twice; that is harmless for the
-same reason.
+same reason. A peer that is down is retried with growing backoff, and while it is down the
+rest of its queue waits for the next pass instead of each row timing out in turn. An event
+the peer refuses for good (a 4xx other than 408/425/429) is kept as a dead letter
+(``dead_at`` set, ``last_error`` saying why): never lost, never retried by itself; clearing
+``dead_at`` queues it again.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +25,7 @@ from sqlalchemy import Engine, Table, func, insert, select, update
 from sqlmodel import Session
 
 from shared.audit import jsonable
-from shared.peers import PeerClient, PeerUnavailable
+from shared.peers import PeerClient
 from shared.problems import ProblemError
 from shared.types import utcnow
 
@@ -68,6 +73,15 @@ class Outbox:
         )
 
 
+_TRANSIENT_4XX = frozenset({408, 425, 429})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    error: str | None
+    permanent: bool = False
+
+
 def backoff_seconds(attempts: int, cap: float = 600.0) -> float:
     """1, 2, 4 … seconds after each failed attempt, never more than ``cap``."""
     return float(min(cap, 2 ** max(0, attempts - 1)))
@@ -100,7 +114,11 @@ class OutboxRelay:
             rows = (
                 session.execute(
                     select(t)
-                    .where(t.c.delivered_at.is_(None), t.c.next_attempt_at <= utcnow())
+                    .where(
+                        t.c.delivered_at.is_(None),
+                        t.c.dead_at.is_(None),
+                        t.c.next_attempt_at <= utcnow(),
+                    )
                     .order_by(t.c.created_at)
                     .limit(self.batch)
                 )
@@ -109,22 +127,24 @@ class OutboxRelay:
             )
             return [dict(r) for r in rows]
 
-    def _mark(self, event_id: uuid.UUID, attempts: int, error: str | None) -> None:
+    def _mark(self, event_id: uuid.UUID, attempts: int, outcome: Outcome) -> None:
         t = self.outbox.table
         now = utcnow()
-        values: dict[str, Any] = {"attempts": attempts, "last_error": error}
-        if error is None:
+        values: dict[str, Any] = {"attempts": attempts, "last_error": outcome.error}
+        if outcome.error is None:
             values["delivered_at"] = now
+        elif outcome.permanent:
+            values["dead_at"] = now
         else:
             values["next_attempt_at"] = now + timedelta(seconds=backoff_seconds(attempts))
         with Session(self.engine) as session:
             session.execute(update(t).where(t.c.id == event_id).values(**values))
             session.commit()
 
-    async def _send(self, row: dict[str, Any]) -> str | None:
+    async def _send(self, row: dict[str, Any]) -> Outcome:
         peer = self.peers.get(row["destination"])
         if peer is None:
-            return f"no URL configured for peer {row['destination']!r}"
+            return Outcome(f"no URL configured for peer {row['destination']!r}")
         envelope = {
             "id": str(row["id"]),
             "type": row["event_type"],
@@ -136,25 +156,39 @@ class OutboxRelay:
             response = await peer.request(
                 "POST", EVENTS_PATH, json=envelope, idempotency_key=str(row["id"])
             )
-        except (PeerUnavailable, ProblemError) as exc:
-            return exc.detail
-        if response.status_code < 300:
-            return None
-        return f"{row['destination']} answered {response.status_code}: {response.text[:300]}"
+        except ProblemError as exc:
+            return Outcome(exc.detail)
+        status = response.status_code
+        if status < 300:
+            return Outcome(None)
+        error = f"{row['destination']} answered {status}: {response.text[:300]}"
+        return Outcome(error, permanent=400 <= status < 500 and status not in _TRANSIENT_4XX)
 
     async def deliver_due(self) -> int:
-        """Try every due event once; return how many were acknowledged."""
+        """Try each due event once; return how many were acknowledged.
+
+        After one failure to reach a destination, its other events wait for the next pass.
+        """
         rows = await asyncio.to_thread(self._due)
         delivered = 0
+        unreachable: set[str] = set()
         for row in rows:
-            error = await self._send(row)
-            await asyncio.to_thread(self._mark, row["id"], row["attempts"] + 1, error)
-            if error is None:
+            if row["destination"] in unreachable:
+                continue
+            outcome = await self._send(row)
+            await asyncio.to_thread(self._mark, row["id"], row["attempts"] + 1, outcome)
+            if outcome.error is None:
                 delivered += 1
-            else:
-                log.warning(
-                    "outbox delivery of %s to %s failed: %s", row["id"], row["destination"], error
-                )
+                continue
+            if not outcome.permanent:
+                unreachable.add(row["destination"])
+            log.warning(
+                "outbox delivery of %s to %s failed%s: %s",
+                row["id"],
+                row["destination"],
+                " for good (dead letter)" if outcome.permanent else "",
+                outcome.error,
+            )
         return delivered
 
     async def run_forever(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.context import current_request_id
@@ -165,6 +165,13 @@ async def _on_database_down(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_integrity(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("integrity conflict: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem_response(
+        409, "CONFLICT", "the change conflicts with data stored meanwhile; reload and retry"
+    )
+
+
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "INTERNAL_ERROR", "An unexpected error occurred")
@@ -176,4 +183,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(OperationalError, _on_database_down)
+    app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -59,6 +59,7 @@ def platform_tables(prefix: str) -> PlatformTables:
         Column("after", JSON, nullable=True),
         Column("prev_hash", String(64), nullable=False),
         Column("hash", String(64), nullable=False),
+        sqlite_autoincrement=True,  # a deleted tail's numbers are never handed out again
     )
     outbox = Table(
         f"{prefix}_outbox",
@@ -72,6 +73,7 @@ def platform_tables(prefix: str) -> PlatformTables:
         Column("next_attempt_at", UTCDateTime(), nullable=False),
         Column("delivered_at", UTCDateTime(), nullable=True),
         Column("last_error", Text, nullable=True),
+        Column("dead_at", UTCDateTime(), nullable=True),
         Index(f"ix_{prefix}_outbox_due", "delivered_at", "next_attempt_at"),
     )
     inbox = Table(
@@ -91,6 +93,7 @@ def platform_tables(prefix: str) -> PlatformTables:
         Column("status_code", Integer, nullable=False),
         Column("body", LargeBinary, nullable=False),
         Column("media_type", String(100), nullable=False),
+        Column("headers", JSON, nullable=True),
         Column("created_at", UTCDateTime(), nullable=False),
     )
     return PlatformTables(prefix, audit, outbox, inbox, idempotency)

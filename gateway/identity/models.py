@@ -48,10 +48,8 @@ class User(SQLModel, table=True):
     unit_id: str | None = SQLField(default=None, max_length=64)
     staff_id: str | None = SQLField(default=None, max_length=64)
     disabled: bool = False
-    tokens_revoked_before: datetime | None = SQLField(
-        default=None,
-        sa_type=UTCDateTime(),
-    )
+    # raised whenever the user's current tokens must stop working (role change, disable …)
+    token_epoch: int = 0
     created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
     updated_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
     version: int = 1

@@ -1,15 +1,16 @@
 """Which unexpired access tokens no longer count: logged-out sign-ins, disabled users.
 
 Access tokens live minutes and services verify them offline; the gateway, which every
-outside request passes, refuses revoked ones. The registry is kept in memory and persisted,
-so a restart reloads it.
+outside request passes, refuses revoked ones: a logged-out sign-in (``sid``) or token
+(``jti``), or a token whose epoch (``ep``) is older than its user's current one. The registry
+is persisted and held in memory, so it assumes one gateway process; a restart reloads it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from gateway.identity.models import RevokedAccessToken, User
 from shared.types import utcnow
@@ -18,19 +19,19 @@ from shared.types import utcnow
 class RevocationRegistry:
     def __init__(self) -> None:
         self._revoked_ids: dict[str, datetime] = {}
-        self._users_revoked_before: dict[str, datetime] = {}
+        self._user_epochs: dict[str, int] = {}
 
     def load(self, session: Session) -> None:
         now = utcnow()
-        session.exec(delete(RevokedAccessToken).where(col(RevokedAccessToken.expires_at) < now))
-        session.commit()
         self._revoked_ids = {
-            r.token_id: r.expires_at for r in session.exec(select(RevokedAccessToken))
+            r.token_id: r.expires_at
+            for r in session.exec(
+                select(RevokedAccessToken).where(col(RevokedAccessToken.expires_at) >= now)
+            )
         }
-        self._users_revoked_before = {
-            str(u.id): u.tokens_revoked_before
-            for u in session.exec(select(User).where(col(User.tokens_revoked_before).is_not(None)))
-            if u.tokens_revoked_before is not None
+        self._user_epochs = {
+            str(u.id): u.token_epoch
+            for u in session.exec(select(User).where(col(User.token_epoch) > 0))
         }
 
     def revoke_ids(self, session: Session, ids: list[str], expires_at: datetime) -> None:
@@ -40,16 +41,18 @@ class RevocationRegistry:
                 session.add(RevokedAccessToken(token_id=token_id, expires_at=expires_at))
 
     def remember(self, ids: list[str], expires_at: datetime) -> None:
+        now = utcnow()
+        # forget what has expired anyway, so the registry stays as small as the live tokens
+        self._revoked_ids = {k: v for k, v in self._revoked_ids.items() if v >= now}
         for token_id in ids:
             self._revoked_ids[token_id] = expires_at
 
-    def remember_user(self, user_id: str, before: datetime) -> None:
-        self._users_revoked_before[user_id] = before
+    def remember_user(self, user_id: str, epoch: int) -> None:
+        self._user_epochs[user_id] = epoch
 
-    def is_revoked(self, *, sub: str, jti: str | None, sid: str | None, iat: float) -> bool:
+    def is_revoked(self, *, sub: str, jti: str | None, sid: str | None, epoch: int) -> bool:
         if jti is not None and jti in self._revoked_ids:
             return True
         if sid is not None and sid in self._revoked_ids:
             return True
-        before = self._users_revoked_before.get(sub)
-        return before is not None and iat < before.timestamp()
+        return epoch < self._user_epochs.get(sub, 0)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, func, select, update
 
 from gateway.identity.models import (
     RefreshToken,
@@ -85,6 +85,7 @@ def _user_claims(user: User, family_id: uuid.UUID) -> dict[str, Any]:
         "unit_id": user.unit_id,
         "staff_id": user.staff_id,
         "sid": family_id.hex,
+        "ep": user.token_epoch,
     }
 
 
@@ -162,8 +163,10 @@ def refresh_grant(
         .values(used_at=now)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
+        # a concurrent request spent it first: the same reuse as above
         session.rollback()
-        raise invalid_grant("refresh token was already used")
+        _revoke_family(session, issuer, revocations, record.family_id)
+        raise invalid_grant("refresh token was already used; the sign-in has been revoked")
     tokens = _issue_for_user(session, issuer, user, record.family_id)
     session.commit()
     return tokens
@@ -245,15 +248,19 @@ def list_users(
     disabled: bool | None,
     unit_id: str | None,
 ) -> tuple[list[User], int]:
-    query = select(User).order_by(User.username)
+    query = select(User)
     if disabled is not None:
         query = query.where(User.disabled == disabled)
     if unit_id is not None:
         query = query.where(User.unit_id == unit_id)
-    users = list(session.exec(query))
-    if role is not None:
-        # roles is a JSON list: filtered here to stay portable across SQLite and PostgreSQL
-        users = [u for u in users if role in u.roles]
+    if role is None:
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        page = session.exec(
+            query.order_by(User.username).offset(params.offset).limit(params.limit)
+        ).all()
+        return list(page), total
+    # roles is a JSON list: filtered here to stay portable across SQLite and PostgreSQL
+    users = [u for u in session.exec(query.order_by(User.username)) if role in u.roles]
     return users[params.offset : params.offset + params.limit], len(users)
 
 
@@ -373,7 +380,7 @@ def _save(
     user.updated_at = now
     user.version += 1
     if revoke_tokens:
-        user.tokens_revoked_before = now
+        user.token_epoch += 1
     session.add(user)
     audit.record(
         session,
@@ -385,7 +392,7 @@ def _save(
     )
     session.commit()
     if revoke_tokens:
-        revocations.remember_user(str(user.id), now)
+        revocations.remember_user(str(user.id), user.token_epoch)
     return user
 
 

@@ -7,16 +7,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gateway.config import SERVICES, GatewaySettings
 from gateway.identity.service import ensure_user
 from gateway.main import create_app
+from gateway.policy import PolicyTable
 from shared.db import make_engine
 from tests.support.databases import Databases
 from tests.support.servers import serve_in_thread
@@ -26,10 +28,17 @@ PASSWORD = "correct horse battery"
 SERVICE_SECRET = "s3rvice-secret-for-tests"
 
 
-async def _echo(request: Request) -> JSONResponse:
+BIG = 200 * 1024
+
+
+async def _echo(request: Request) -> Response:
     body = await request.body()
     if request.url.path == "/slow":
         await asyncio.sleep(2)
+    if request.url.path == "/big":
+        return Response(b"z" * BIG, media_type="application/octet-stream")
+    if request.url.path == "/moved":
+        return Response(status_code=307, headers={"Location": f"{request.base_url}audit"})
     return JSONResponse(
         {
             "method": request.method,
@@ -54,14 +63,15 @@ def echo_url() -> Iterator[str]:
 
 
 GatewayFactory = Callable[..., TestClient]
+GatewayAppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def make_gateway(databases: Databases, echo_url: str) -> Iterator[GatewayFactory]:
-    """Build a gateway (settings overridable) whose services all point at the echo server."""
-    opened: list[TestClient] = []
+def make_gateway_app(databases: Databases, echo_url: str) -> GatewayAppFactory:
+    """Build a gateway app (settings overridable) whose services all point at the echo server,
+    with users ``alice`` (finance_officer, unit-1) and ``root`` (admin)."""
 
-    def build(**overrides: Any) -> TestClient:
+    def build(policy: PolicyTable | None = None, **overrides: Any) -> FastAPI:
         url = databases.fresh_url("gateway")
         params: dict[str, Any] = {
             "database_url": url,
@@ -69,7 +79,6 @@ def make_gateway(databases: Databases, echo_url: str) -> Iterator[GatewayFactory
             "service_client_secrets": {"finance": SERVICE_SECRET},
             **overrides,
         }
-        settings = GatewaySettings(**params)
         engine = make_engine(url)
         with Session(engine) as session:
             ensure_user(
@@ -83,11 +92,24 @@ def make_gateway(databases: Databases, echo_url: str) -> Iterator[GatewayFactory
             ensure_user(
                 session, username="root", password=PASSWORD, roles=["admin"], display_name="Admin"
             )
-        client = TestClient(
-            create_app(
-                settings, engine=engine, signing_key=signing_key_for_tests(), access_log=False
-            )
+        return create_app(
+            GatewaySettings(**params),
+            engine=engine,
+            signing_key=signing_key_for_tests(),
+            access_log=False,
+            policy=policy,
         )
+
+    return build
+
+
+@pytest.fixture
+def make_gateway(make_gateway_app: GatewayAppFactory) -> Iterator[GatewayFactory]:
+    """Like ``make_gateway_app``, wrapped in a started test client."""
+    opened: list[TestClient] = []
+
+    def build(policy: PolicyTable | None = None, **overrides: Any) -> TestClient:
+        client = TestClient(make_gateway_app(policy, **overrides))
         client.__enter__()
         opened.append(client)
         return client

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from gateway.config import SERVICES
-from tests.gateway.conftest import GatewayFactory, auth
+from gateway.policy import POLICY, PolicyTable, Rule
+from tests.gateway.conftest import BIG, GatewayFactory, auth
 from tests.support.servers import free_port
 from tests.support.tokens import make_token
 
 AUDITOR = auth(make_token("auditor"))
+TEST_POLICY = PolicyTable(
+    [
+        *POLICY,
+        Rule("GET", "/api/finance/slow", frozenset({"auditor"})),
+        Rule("GET", "/api/finance/big", frozenset({"auditor"})),
+        Rule("GET", "/api/finance/moved", frozenset({"auditor"})),
+        Rule("POST", "/api/finance/upload", frozenset({"auditor"})),
+        Rule("GET", "/api/personnel/units/{unit_id}/staff/{staff_id}", frozenset({"unit_liaison"})),
+    ]
+)
 
 
 def test_request_reaches_the_service_with_forwarding_headers(gateway: TestClient) -> None:
@@ -71,18 +83,76 @@ def test_service_down_is_a_503_problem(make_gateway: GatewayFactory) -> None:
 
 
 def test_slow_service_is_a_504_problem(make_gateway: GatewayFactory) -> None:
-    from gateway.policy import POLICY, Rule
+    gateway = make_gateway(policy=TEST_POLICY, proxy_read_timeout=0.3)
+    response = gateway.get("/api/finance/slow", headers=AUDITOR)
+    assert response.status_code == 504
+    assert response.json()["code"] == "UPSTREAM_TIMEOUT"
 
-    gateway = make_gateway(proxy_read_timeout=0.3)
-    gateway.app.state.policy.rules  # noqa: B018 - the table is fixed; add a route for this test only
-    table = gateway.app.state.gate.policy
-    table._by_method["GET"].append(Rule("GET", "/api/finance/slow", frozenset({"auditor"})))
-    try:
-        response = gateway.get("/api/finance/slow", headers=AUDITOR)
-    finally:
-        table._by_method["GET"].pop()
-    assert response.status_code == 504 and response.json()["code"] == "UPSTREAM_TIMEOUT"
-    assert POLICY  # the shared table itself was not changed
+
+def test_large_response_streams_through_whole(make_gateway: GatewayFactory) -> None:
+    gateway = make_gateway(policy=TEST_POLICY)
+    response = gateway.get("/api/finance/big", headers=AUDITOR)
+    assert response.status_code == 200
+    assert response.content == b"z" * BIG
+
+
+def test_streamed_upload_reaches_the_service(make_gateway: GatewayFactory) -> None:
+    gateway = make_gateway(policy=TEST_POLICY)
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):
+            yield b"u" * 1000
+
+    response = gateway.post("/api/finance/upload", content=chunks(), headers=AUDITOR)
+    assert response.status_code == 200
+    assert response.json()["body_bytes"] == 40_000
+
+
+def test_redirects_do_not_reveal_the_service_address(make_gateway: GatewayFactory) -> None:
+    gateway = make_gateway(policy=TEST_POLICY)
+    response = gateway.get("/api/finance/moved", headers=AUDITOR, follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/api/finance/audit"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/personnel/units/%2E%2E/staff/7",  # (a literal .. is resolved by the client)
+        "/api/personnel/units/u1/staff/%3Flimit=200",
+        "/api/personnel/units/u1/staff/a%2Fb",
+        "/api/personnel/units//staff/7",
+        "/api/personnel/units/u1/staff/7/",
+    ],
+)
+def test_ambiguous_paths_are_refused_before_the_policy(
+    make_gateway: GatewayFactory, path: str
+) -> None:
+    gateway = make_gateway(policy=TEST_POLICY)
+    liaison = auth(make_token("unit_liaison"))
+    response = gateway.get(path, headers=liaison)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "MALFORMED_PATH"
+
+
+def test_exactly_the_checked_path_is_forwarded(make_gateway: GatewayFactory) -> None:
+    gateway = make_gateway(policy=TEST_POLICY)
+    liaison = auth(make_token("unit_liaison"))
+    response = gateway.get("/api/personnel/units/u%201/staff/7?x=%2F", headers=liaison)
+    assert response.status_code == 200
+    assert response.json()["path"] == "/units/u 1/staff/7"
+    assert response.json()["query"] == "x=%2F"
+    dots = gateway.get("/api/personnel/units/%2E%2E/staff/7", headers=liaison)
+    assert dots.status_code == 400
+    assert dots.json()["code"] == "MALFORMED_PATH"
+
+
+def test_client_cannot_choose_its_forwarded_address(gateway: TestClient) -> None:
+    spoof = {"X-Forwarded-For": "6.6.6.6", "Forwarded": "for=6.6.6.6", "X-Real-IP": "6.6.6.6"}
+    headers = gateway.get("/api/finance/audit", headers={**AUDITOR, **spoof}).json()["headers"]
+    assert headers["x-forwarded-for"] == "testclient"
+    assert "forwarded" not in headers
+    assert "x-real-ip" not in headers
 
 
 def test_cors_allows_only_configured_origins(make_gateway: GatewayFactory) -> None:

@@ -48,7 +48,12 @@ def make_transfer(
         resource_id=transfer["id"],
         after=transfer,
     )
-    response = idem.respond(session, transfer, status_code=201)
+    response = idem.respond(
+        session,
+        transfer,
+        status_code=201,
+        headers={"Location": f"/test/transfers/{transfer['id']}"},
+    )
     session.commit()
     return response
 

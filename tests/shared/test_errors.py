@@ -73,3 +73,33 @@ def test_outside_development_defaults_refuse_to_start() -> None:
         ).client_secret
         == "real"
     )
+
+
+def test_sqlite_readers_do_not_wait_for_each_other_but_writers_lock_up_front(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    import time
+
+    import pytest
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from shared.db import for_writing, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path}/lock.db")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    with Session(engine) as reader:
+        reader.execute(text("SELECT count(*) FROM t"))  # an open read transaction
+        started = time.monotonic()
+        with Session(engine) as other_reader:
+            other_reader.execute(text("SELECT count(*) FROM t"))
+        assert time.monotonic() - started < 0.5
+        with Session(for_writing(engine)) as writer:
+            writer.execute(text("INSERT INTO t VALUES (1)"))
+            writer.commit()
+    with Session(for_writing(engine)) as first:
+        first.execute(text("SELECT count(*) FROM t"))  # a writer holds the lock from BEGIN
+        other = sqlite3.connect(tmp_path / "lock.db", timeout=0.1, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()

@@ -68,3 +68,49 @@ def test_failed_request_does_not_burn_the_key(client: TestClient) -> None:
     )
     assert good.status_code == 201
     assert "Idempotent-Replayed" not in good.headers
+
+
+def test_replay_keeps_the_location_header(client: TestClient) -> None:
+    body = {"amount": "3.00", "payee": "A"}
+    first = client.post("/test/transfers", json=body, headers=_headers("pay-loc"))
+    again = client.post("/test/transfers", json=body, headers=_headers("pay-loc"))
+    assert (
+        again.headers["location"]
+        == first.headers["location"]
+        == f"/test/transfers/{first.json()['id']}"
+    )
+
+
+def test_concurrent_requests_with_one_key_apply_once(engine) -> None:  # type: ignore[no-untyped-def]
+    """Eight clients retry the same payment at the same moment: one effect, eight equal answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from shared.app import create_service_app
+    from shared.config import ServiceSettings
+    from tests.shared.conftest import TEST_SPEC
+    from tests.support.servers import serve_in_thread
+    from tests.support.tokens import verifier
+
+    app = create_service_app(
+        TEST_SPEC,
+        ServiceSettings(service_name="finance"),
+        engine=engine,
+        verifier=verifier(),
+        run_relay=False,
+        access_log=False,
+    )
+    body = {"amount": "880.00", "payee": "Treasury"}
+    with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+
+        def post(_: int) -> httpx.Response:
+            return http.post("/test/transfers", json=body, headers=_headers("same-moment"))
+
+        with ThreadPoolExecutor(8) as pool:
+            responses = list(pool.map(post, range(8)))
+        auditor = {"Authorization": f"Bearer {make_token('auditor')}"}
+        total = http.get("/audit", headers=auditor).json()["total"]
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert total == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,7 +96,14 @@ def test_event_survives_a_down_receiver_and_is_applied_exactly_once(
 
     async def deliver() -> int:
         async with httpx.AsyncClient() as http:
-            peer = PeerClient("personnel", url, http, StaticToken("service"), timeout=2, retries=0)
+            peer = PeerClient(
+                "personnel",
+                url,
+                http,
+                StaticToken("service", sub="service:finance"),
+                timeout=2,
+                retries=0,
+            )
             return await OutboxRelay(engine, outbox, {"personnel": peer}).deliver_due()
 
     # receiver down: kept, attempt counted, retried later
@@ -126,7 +134,9 @@ def test_event_survives_a_down_receiver_and_is_applied_exactly_once(
             "occurred_at": row["created_at"].isoformat(),
             "payload": row["payload"],
         }
-        again = httpx.post(f"{url}/events", json=envelope, headers=bearer("service"))
+        again = httpx.post(
+            f"{url}/events", json=envelope, headers=bearer("service", sub="service:finance")
+        )
         assert again.status_code == 200
         assert again.json() == {"id": str(event_id), "duplicate": True}
         assert _applied(receiver_engine) == 1
@@ -151,11 +161,15 @@ def test_inbox_accepts_events_only_from_services_and_only_known_types(
             client.post("/events", json=envelope, headers=bearer("hr_officer")).status_code == 403
         )
         unknown = client.post(
-            "/events", json={**envelope, "type": "lease.paid"}, headers=bearer("service")
+            "/events",
+            json={**envelope, "type": "lease.paid"},
+            headers=bearer("service", sub="service:finance"),
         )
         assert unknown.status_code == 422 and unknown.json()["code"] == "UNKNOWN_EVENT_TYPE"
         assert (
-            client.post("/events", json=envelope, headers=bearer("service")).json()["duplicate"]
+            client.post(
+                "/events", json=envelope, headers=bearer("service", sub="service:finance")
+            ).json()["duplicate"]
             is False
         )
     assert _applied(receiver_engine) == 1
@@ -164,3 +178,50 @@ def test_inbox_accepts_events_only_from_services_and_only_known_types(
 def test_backoff_grows_and_is_capped() -> None:
     assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert backoff_seconds(40) == 600
+
+
+def test_refused_event_becomes_a_dead_letter_and_a_down_peer_holds_only_its_own_queue(
+    engine: Engine,
+) -> None:
+    outbox = Outbox(platform_tables("finance").outbox, source="finance")
+    with Session(engine) as session:
+        [refused] = outbox.publish(session, "lease.paid", {"n": 1}, ["personnel"])
+        down = outbox.publish(session, "grade.finalized", {"n": 2}, ["assets"])
+        down += outbox.publish(session, "grade.finalized", {"n": 3}, ["assets"])
+        [ok] = outbox.publish(session, "grade.finalized", {"n": 4}, ["personnel"])
+        session.commit()
+    calls: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.host)
+        if request.url.host == "assets":
+            raise httpx.ConnectError("down")
+        kind = json.loads(request.content)["type"]
+        if kind == "lease.paid":
+            return httpx.Response(422, json={"code": "UNKNOWN_EVENT_TYPE"})
+        return httpx.Response(200, json={})
+
+    async def deliver() -> int:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+            token = StaticToken("service", sub="service:finance")
+            peers = {
+                name: PeerClient(name, f"http://{name}", http, token, retries=0)
+                for name in ("personnel", "assets")
+            }
+            return await OutboxRelay(engine, outbox, peers).deliver_due()
+
+    assert asyncio.run(deliver()) == 1
+    assert calls.count("assets") == 1, "the second assets event waits for the next pass"
+    with Session(engine) as session:
+        rows = {r["id"]: r for r in session.execute(select(outbox.table)).mappings()}
+    assert rows[refused]["dead_at"] is not None
+    assert "422" in rows[refused]["last_error"]
+    assert rows[ok]["delivered_at"] is not None
+    assert [rows[i]["attempts"] for i in down] == [1, 0]
+    assert all(rows[i]["dead_at"] is None for i in down)
+    with Session(engine) as session:  # time passes; the dead letter stays put
+        session.execute(update(outbox.table).values(next_attempt_at=rows[ok]["created_at"]))
+        session.commit()
+    calls.clear()
+    asyncio.run(deliver())
+    assert "personnel" not in calls

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -60,3 +61,27 @@ def test_health_endpoints_need_no_token(client: TestClient) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["revision"] == "finance_0001"
     assert "http_requests_total" in client.get("/metrics").text
+
+
+def test_a_failed_key_fetch_is_503_and_the_next_request_tries_again() -> None:
+    import asyncio
+
+    from shared.auth import TokenVerifier
+    from shared.problems import ProblemError
+    from tests.support.tokens import AUDIENCE, ISSUER, signing_key_for_tests
+
+    answers: list[object] = [httpx.ConnectError("gateway down"), signing_key_for_tests().jwks()]
+
+    async def fetch() -> dict:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer  # type: ignore[return-value]
+
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, fetch_jwks=fetch)
+    token = make_token("auditor")
+    with pytest.raises(ProblemError) as first:
+        asyncio.run(verifier.verify(token))
+    assert first.value.status == 503
+    assert first.value.code == "KEYS_UNAVAILABLE"
+    assert asyncio.run(verifier.verify(token)).roles == frozenset({"auditor"})

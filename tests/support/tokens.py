@@ -57,8 +57,8 @@ def verifier(key: SigningKey | None = None) -> TokenVerifier:
 class StaticToken:
     """A ``TokenSource`` for peer clients in tests."""
 
-    def __init__(self, *roles: str) -> None:
-        self._token = make_token(*roles, sub="service:test")
+    def __init__(self, *roles: str, sub: str = "service:test") -> None:
+        self._token = make_token(*roles, sub=sub)
 
     async def token(self) -> str:
         return self._token

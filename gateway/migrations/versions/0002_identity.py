@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("unit_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("staff_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("disabled", sa.Boolean(), nullable=False),
-        sa.Column("tokens_revoked_before", shared.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("token_epoch", sa.Integer(), nullable=False),
         sa.Column("created_at", shared.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", shared.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
