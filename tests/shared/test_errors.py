@@ -40,7 +40,7 @@ def test_malformed_request_id_is_replaced(client: TestClient) -> None:
     assert len(response.headers["x-request-id"]) == 32
 
 
-def test_database_down_is_a_503_problem_with_retry_after(engine: Engine) -> None:
+def test_database_down_is_a_503_problem_with_retry_after() -> None:
     from shared.db import make_engine
 
     dead = make_engine("postgresql://nobody@127.0.0.1:1/none")
