@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from tests.shared.conftest import build_app
 from tests.support.tokens import bearer
