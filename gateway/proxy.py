@@ -74,6 +74,8 @@ class Proxy:
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=200, limit_per_host=100, ttl_dns_cache=300),
             auto_decompress=False,
+            # one session serves every caller: never keep a service's cookies between them
+            cookie_jar=aiohttp.DummyCookieJar(),
             timeout=self.timeout,
             skip_auto_headers=("User-Agent",),
         )

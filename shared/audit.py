@@ -21,7 +21,7 @@ from sqlmodel import Session
 from shared.auth import require_roles
 from shared.context import Principal, current_request_id, principal_var
 from shared.db import SessionDep, is_postgres
-from shared.pagination import Page, PageParams
+from shared.pagination import Page, PageDep, PageParams
 from shared.problems import ProblemError
 from shared.types import utcnow
 
@@ -210,9 +210,9 @@ def audit_router(audit: AuditLog) -> APIRouter:
     auditor = [Depends(require_roles("auditor"))]
 
     @router.get("", dependencies=auditor)
-    def list_audit_entries(
+    async def list_audit_entries(
         session: SessionDep,
-        params: Annotated[PageParams, Depends()],
+        params: PageDep,
         action: str | None = None,
         resource_type: str | None = None,
         resource_id: str | None = None,

@@ -10,6 +10,10 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
+# Up to 40 connections a process: as many as the worker threads that sync routes run on.
+POOL_SIZE = 10
+POOL_OVERFLOW = 30
+
 
 def normalize_url(url: str) -> str:
     """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
@@ -28,7 +32,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15}
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_timeout=10,
         )
         _configure_sqlite(engine)
         return engine
@@ -36,8 +45,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         url,
         echo=echo,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
         pool_timeout=5,
         connect_args={"connect_timeout": 5},
     )
@@ -94,4 +103,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope closes the session (returning its connection to the pool) as soon as the
+# route returns, before the response is serialised: a sync route's connection must never wait
+# for a free worker thread, or a burst of requests deadlocks the pool (bench/README.md).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

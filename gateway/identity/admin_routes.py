@@ -13,7 +13,7 @@ from gateway.identity import service
 from gateway.identity.models import PasswordReset, Role, User, UserCreate, UserPublic, UserUpdate
 from shared.concurrency import etag, parse_if_match
 from shared.db import SessionDep
-from shared.pagination import Page, PageParams
+from shared.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(gate_check)])
 IfMatch = Annotated[str | None, Header(max_length=100)]
@@ -33,7 +33,7 @@ async def list_roles() -> list[str]:
 @router.get("/users")
 def list_users(
     session: SessionDep,
-    params: Annotated[PageParams, Depends()],
+    params: PageDep,
     role: Role | None = None,
     disabled: bool | None = None,
     unit_id: str | None = None,

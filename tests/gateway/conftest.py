@@ -37,6 +37,8 @@ async def _echo(request: Request) -> Response:
         await asyncio.sleep(2)
     if request.url.path == "/big":
         return Response(b"z" * BIG, media_type="application/octet-stream")
+    if request.url.path == "/cookie":
+        return Response(b"{}", headers={"Set-Cookie": "session=for-whoever-asked; Path=/"})
     if request.url.path == "/moved":
         return Response(status_code=307, headers={"Location": f"{request.base_url}audit"})
     return JSONResponse(

@@ -18,6 +18,7 @@ TEST_POLICY = PolicyTable(
         Rule("GET", "/api/finance/slow", frozenset({"auditor"})),
         Rule("GET", "/api/finance/big", frozenset({"auditor"})),
         Rule("GET", "/api/finance/moved", frozenset({"auditor"})),
+        Rule("GET", "/api/finance/cookie", frozenset({"auditor"})),
         Rule("POST", "/api/finance/upload", frozenset({"auditor"})),
         Rule("GET", "/api/personnel/units/{unit_id}/staff/{staff_id}", frozenset({"unit_liaison"})),
     ]
@@ -145,6 +146,18 @@ def test_exactly_the_checked_path_is_forwarded(make_gateway: GatewayFactory) -> 
     dots = gateway.get("/api/personnel/units/%2E%2E/staff/7", headers=liaison)
     assert dots.status_code == 400
     assert dots.json()["code"] == "MALFORMED_PATH"
+
+
+def test_a_cookie_set_for_one_caller_is_not_sent_for_the_next(
+    make_gateway: GatewayFactory,
+) -> None:
+    gateway = make_gateway(policy=TEST_POLICY)
+    first = gateway.get("/api/finance/cookie", headers=AUDITOR)
+    assert "session=for-whoever-asked" in first.headers["set-cookie"], "relayed to its caller"
+    gateway.cookies.clear()
+    other = auth(make_token("auditor"))
+    echoed = gateway.get("/api/finance/audit", headers=other).json()["headers"]
+    assert "cookie" not in echoed
 
 
 def test_client_cannot_choose_its_forwarded_address(gateway: TestClient) -> None:
