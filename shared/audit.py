@@ -185,9 +185,10 @@ class AuditLog:
     ) -> Page[AuditEntry]:
         t = self.table
         conditions = [t.c[name] == value for name, value in filters.items() if value is not None]
-        total = session.execute(select(func.count()).select_from(t).where(*conditions)).scalar_one()
+        conn = session.connection()  # Core statements: the ORM layer would only add cost
+        total = conn.execute(select(func.count()).select_from(t).where(*conditions)).scalar_one()
         rows = (
-            session.execute(
+            conn.execute(
                 select(t)
                 .where(*conditions)
                 .order_by(t.c.seq.desc())
