@@ -1,0 +1,234 @@
+"""The processes under test: finance and the gateway on fresh SQLite, and machine facts."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PY = sys.executable
+HOST = "127.0.0.1"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+DIRECT_PATH = "/audit?limit=1"
+GATEWAY_PATH = "/api/finance/audit?limit=1"
+USERNAME = "bench.auditor"
+
+TARGET_RPS_RATIO = 0.8  # gateway >= 0.8x direct requests/s at 32 connections
+TARGET_ADDED_P50_MS = 1.0  # gateway adds <= 1 ms to p50 at 1 connection
+TARGET_SERVICE_CPU_MS = 0.5  # the service's authenticated read <= 0.5 ms CPU
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads) from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    # fields[0] is field 3 (state); utime and stime are fields 14 and 15
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def machine_facts() -> dict[str, Any]:
+    model = "unknown"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "loadavg_at_start": os.getloadavg()[0],
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def http(
+    url: str, *, data: dict[str, str] | None = None, token: str | None = None, timeout: float = 5
+) -> tuple[int, bytes]:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@dataclass
+class Suite:
+    """The finance service and the gateway, running, with an auditor's token."""
+
+    workdir: Path
+    quiet_logs: bool
+    finance_port: int = field(default_factory=free_port)
+    gateway_port: int = field(default_factory=free_port)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    token: str = ""
+    _password: str = ""
+
+    @property
+    def finance_url(self) -> str:
+        return f"http://{HOST}:{self.finance_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{HOST}:{self.gateway_port}"
+
+    def environment(self) -> dict[str, str]:
+        d = self.workdir
+        secret = "bench-client-secret-" + os.urandom(8).hex()
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GATEWAY_", "FINANCE_", "BENCH_"))
+        }
+        env.update(
+            {
+                "PYTHONPATH": str(ROOT),
+                "GATEWAY_DATABASE_URL": f"sqlite:///{d}/gateway.db",
+                "GATEWAY_SIGNING_KEY_FILE": f"{d}/key.pem",
+                "GATEWAY_SERVICE_URLS": json.dumps({"finance": self.finance_url}),
+                "GATEWAY_SERVICE_CLIENT_SECRETS": json.dumps({"finance": secret}),
+                "GATEWAY_ACCESS_TOKEN_SECONDS": "3600",
+                "FINANCE_DATABASE_URL": f"sqlite:///{d}/finance.db",
+                "FINANCE_GATEWAY_URL": self.gateway_url,
+                "FINANCE_CLIENT_SECRET": secret,
+            }
+        )
+        if self.quiet_logs:
+            # the access log is written at INFO: WARNING turns it off
+            env["GATEWAY_LOG_LEVEL"] = env["FINANCE_LOG_LEVEL"] = "WARNING"
+        return env
+
+    def start(self) -> None:
+        env = self.environment()
+        for name in ("gateway", "finance"):
+            subprocess.run(
+                [PY, "-m", "deploy.cli", "migrate", name],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                timeout=120,
+                capture_output=True,
+            )
+        self._create_user(env["GATEWAY_DATABASE_URL"])
+        for name, port in (("finance", self.finance_port), ("gateway", self.gateway_port)):
+            out = (self.workdir / f"{name}.log").open("wb")
+            self.processes[name] = subprocess.Popen(
+                [PY, "-m", "deploy.cli", "serve", name, "--host", HOST, "--port", str(port)],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+            out.close()
+        self._wait_healthy(f"{self.finance_url}/healthz")
+        self._wait_healthy(f"{self.gateway_url}/healthz")
+        status, body = http(
+            f"{self.gateway_url}/auth/token",
+            data={"grant_type": "password", "username": USERNAME, "password": self._password},
+        )
+        if status != 200:
+            raise RuntimeError(f"sign-in failed: {status} {body[:300]!r}")
+        self.token = json.loads(body)["access_token"]
+        for url in (self.finance_url + DIRECT_PATH, self.gateway_url + GATEWAY_PATH):
+            status, body = http(url, token=self.token)
+            if status != 200:
+                raise RuntimeError(f"GET {url} answered {status}: {body[:300]!r}")
+
+    def _create_user(self, database_url: str) -> None:
+        self._password = os.urandom(12).hex()
+        code = (
+            "import sys\n"
+            "from sqlmodel import Session\n"
+            "from gateway.identity.service import ensure_user\n"
+            "from shared.db import make_engine\n"
+            "import os\n"
+            "with Session(make_engine(sys.argv[1])) as s:\n"
+            "    ensure_user(s, username=sys.argv[2], password=os.environ['BENCH_PASSWORD'],\n"
+            "                roles=['auditor'], display_name='Benchmark auditor')\n"
+        )
+        subprocess.run(
+            [PY, "-c", code, database_url, USERNAME],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PASSWORD": self._password},
+            check=True,
+            timeout=60,
+        )
+
+    def _wait_healthy(self, url: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{name} exited with {process.returncode}; see {self.workdir}/{name}.log"
+                    )
+            with contextlib.suppress(OSError):
+                if http(url)[0] == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
+
+    def cpu(self) -> dict[str, float]:
+        return {name: cpu_seconds(p.pid) for name, p in self.processes.items()}
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def running_suite(quiet_logs: bool, keep: bool) -> Iterator[Suite]:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
+    suite = Suite(workdir, quiet_logs)
+    try:
+        suite.start()
+        yield suite
+    finally:
+        suite.stop()
+        if keep:
+            log(f"logs and databases kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- load generation -------------------------------------------------------------------------
