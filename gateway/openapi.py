@@ -20,6 +20,8 @@ CACHE_SECONDS = 30.0
 PARTIAL_CACHE_SECONDS = 5.0  # a document missing a service is retried sooner
 FETCH_TIMEOUT = aiohttp.ClientTimeout(total=3)
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+BEARER = "HTTPBearer"  # the scheme name FastAPI gives the services' bearer dependency
+_SIGNED_IN_PATHS = frozenset({"/auth/me", "/auth/logout"})
 
 
 def _rename_refs(node: Any, service: str) -> Any:
@@ -48,12 +50,21 @@ def merge(
 ) -> dict[str, Any]:
     doc = copy.deepcopy(gateway_doc)
     paths: dict[str, Any] = doc.setdefault("paths", {})
-    schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
+    components = doc.setdefault("components", {})
+    schemas: dict[str, Any] = components.setdefault("schemas", {})
+    components.setdefault("securitySchemes", {})[BEARER] = {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "An access token from POST /auth/token",
+    }
     for path, ops in paths.items():
         for method, op in ops.items():
             r = policy.allows(method.upper(), path) if method in _METHODS else None
             if r is not None:
                 op["x-roles"] = sorted(r.roles)
+            if r is not None or path in _SIGNED_IN_PATHS:
+                op.setdefault("security", [{BEARER: []}])
     for service, sdoc in sorted(service_docs.items()):
         sdoc = _rename_refs(sdoc, service)
         for name, schema in sdoc.get("components", {}).get("schemas", {}).items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,16 @@ def test_merged_docs_show_gateway_and_service_paths(suite: Suite) -> None:
         assert paths[f"/api/{name}/audit"]["get"]["x-roles"] == ["auditor"]
     assert "/api/finance/healthz" not in paths, "only what the policy opens is documented"
     assert any(n.startswith("Finance_") for n in doc["components"]["schemas"])
+    refs = set(re.findall(r'"\$ref": ?"#/components/schemas/([^"]+)"', json.dumps(doc)))
+    assert refs, "the document uses shared schemas"
+    assert refs <= set(doc["components"]["schemas"]), "every $ref resolves in the merged document"
+    schemes = doc["components"]["securitySchemes"]
+    for path, ops in paths.items():
+        for method, op in ops.items():
+            for requirement in op.get("security", []):
+                assert set(requirement) <= set(schemes), (method, path)
+            if path.startswith("/api/"):
+                assert op["security"] == [{"HTTPBearer": []}], (method, path)
     assert "swagger" in httpx.get(f"{suite.gateway}/docs").text.lower()
 
 
