@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from shared.db import ping
 from shared.migrations import current_revision, head_revision
@@ -53,9 +55,14 @@ def health_router(prefix: str, migrations_dir: Path, *, include_healthz: bool = 
         return {"status": "ready", "revision": current}
 
     @router.get("/metrics", include_in_schema=False)
-    async def metrics(request: Request) -> Response:
-        return Response(
-            generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
-        )
+    def metrics(request: Request) -> Response:
+        state = request.app.state
+        outbox = getattr(state, "outbox", None)
+        if outbox is not None:
+            # metrics must answer while the database is down; the gauges keep their last value
+            with contextlib.suppress(SQLAlchemyError), Session(state.engine) as session:
+                for kind, count in outbox.backlog(session).items():
+                    state.metrics.outbox.labels(state.metrics.service, kind).set(count)
+        return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

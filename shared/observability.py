@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.context import new_request_id, request_id_var, traceparent_var
@@ -68,6 +68,12 @@ class Metrics:
             ["service", "route"],
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+        self.outbox = Gauge(
+            "outbox_events",
+            "Outbox events not delivered: waiting (retrying) or dead (refused for good)",
+            ["service", "state"],
+            registry=self.registry,
         )
         self.service = service
 

@@ -64,13 +64,17 @@ class Outbox:
             ids.append(event_id)
         return ids
 
-    def pending_count(self, session: Session) -> int:
+    def backlog(self, session: Session) -> dict[str, int]:
+        """Events waiting for delivery and dead letters, for ``/metrics``."""
         t = self.table
-        return int(
-            session.execute(
-                select(func.count()).select_from(t).where(t.c.delivered_at.is_(None))
-            ).scalar_one()
-        )
+        undelivered = t.c.delivered_at.is_(None)
+        waiting, dead = session.execute(
+            select(
+                func.count().filter(undelivered, t.c.dead_at.is_(None)),
+                func.count().filter(undelivered, t.c.dead_at.is_not(None)),
+            ).select_from(t)
+        ).one()
+        return {"waiting": int(waiting), "dead": int(dead)}
 
 
 _TRANSIENT_4XX = frozenset({408, 425, 429})

@@ -49,6 +49,7 @@ def test_database_down_is_a_503_problem_with_retry_after() -> None:
         assert response.headers["retry-after"] == "5"
         assert response.json()["code"] == "DATABASE_UNAVAILABLE"
         assert client.get("/readyz").status_code == 503
+        assert client.get("/metrics").status_code == 200
 
 
 def test_outside_development_defaults_refuse_to_start() -> None:

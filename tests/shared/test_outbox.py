@@ -225,3 +225,4 @@ def test_refused_event_becomes_a_dead_letter_and_a_down_peer_holds_only_its_own_
     calls.clear()
     asyncio.run(deliver())
     assert "personnel" not in calls
+    assert outbox.backlog(Session(engine)) == {"waiting": 2, "dead": 1}

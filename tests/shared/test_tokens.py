@@ -60,7 +60,9 @@ def test_health_endpoints_need_no_token(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "service": "finance"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["revision"] == "finance_0001"
-    assert "http_requests_total" in client.get("/metrics").text
+    metrics = client.get("/metrics").text
+    assert "http_requests_total" in metrics
+    assert 'outbox_events{service="finance",state="waiting"} 0.0' in metrics
 
 
 def test_a_failed_key_fetch_is_503_and_the_next_request_tries_again() -> None:
