@@ -50,6 +50,27 @@ def _platform_rules(service: str) -> list[Rule]:
     ]
 
 
+# organisation is reference data for the whole suite: every role but the treasury reads it
+EVERYONE = tuple(r for r in Role if r is not Role.TREASURY)
+HR = (A.HR_OFFICER,)
+
+
+def _personnel_rules() -> list[Rule]:
+    p = "/api/personnel"
+    return [
+        rule("GET", f"{p}/ranks", *EVERYONE),
+        rule("GET", f"{p}/bodies", *EVERYONE),
+        rule("GET", f"{p}/units", *EVERYONE),
+        rule("GET", f"{p}/units/{{unit_id}}", *EVERYONE),
+        rule("POST", f"{p}/units", *HR),
+        rule("PATCH", f"{p}/units/{{unit_id}}", *HR),
+        rule("GET", f"{p}/positions", *EVERYONE),
+        rule("GET", f"{p}/positions/{{position_id}}", *EVERYONE),
+        rule("POST", f"{p}/positions", *HR),
+        rule("PATCH", f"{p}/positions/{{position_id}}", *HR),
+    ]
+
+
 POLICY: tuple[Rule, ...] = (
     # gateway: user administration and its own audit log
     rule("GET", "/api/admin/roles", A.ADMIN),
@@ -63,6 +84,7 @@ POLICY: tuple[Rule, ...] = (
     rule("GET", "/api/admin/audit", A.AUDITOR),
     rule("GET", "/api/admin/audit/verify", A.AUDITOR),
     *(r for service in SERVICES for r in _platform_rules(service)),
+    *_personnel_rules(),
 )
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Depends, Header
+
 from shared.problems import ProblemError
 
 
@@ -30,3 +34,13 @@ def check_version(resource: str, current: int, expected: int | None) -> None:
             f"{resource} was changed (now version {current}, If-Match had {expected}); "
             "reload it and retry",
         )
+
+
+async def expected_version(
+    if_match: Annotated[str | None, Header(max_length=100)] = None,
+) -> int | None:
+    """Dependency: the version the caller's ``If-Match`` names (None without one)."""
+    return parse_if_match(if_match)
+
+
+ExpectedVersion = Annotated[int | None, Depends(expected_version)]

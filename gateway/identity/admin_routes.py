@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from gateway.gate import gate_check
 from gateway.identity import service
 from gateway.identity.models import PasswordReset, Role, User, UserCreate, UserPublic, UserUpdate
-from shared.concurrency import etag, parse_if_match
+from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(gate_check)])
-IfMatch = Annotated[str | None, Header(max_length=100)]
 
 
 def _public(user: User, response: Response) -> UserPublic:
@@ -71,7 +69,7 @@ def update_user(
     user_id: uuid.UUID,
     body: UserUpdate,
     response: Response,
-    if_match: IfMatch = None,
+    expected: ExpectedVersion,
 ) -> UserPublic:
     """Change display name, roles or unit scope; the user's current tokens are revoked."""
     user = service.update_user(
@@ -80,7 +78,7 @@ def update_user(
         revocations=request.app.state.revocations,
         user_id=user_id,
         data=body,
-        expected_version=parse_if_match(if_match),
+        expected_version=expected,
     )
     return _public(user, response)
 
@@ -91,7 +89,7 @@ def disable_user(
     session: SessionDep,
     user_id: uuid.UUID,
     response: Response,
-    if_match: IfMatch = None,
+    expected: ExpectedVersion,
 ) -> UserPublic:
     """Disable the user: sign-in and refresh refused, current tokens revoked."""
     user = service.set_disabled(
@@ -100,7 +98,7 @@ def disable_user(
         revocations=request.app.state.revocations,
         user_id=user_id,
         disabled=True,
-        expected_version=parse_if_match(if_match),
+        expected_version=expected,
     )
     return _public(user, response)
 
@@ -111,7 +109,7 @@ def enable_user(
     session: SessionDep,
     user_id: uuid.UUID,
     response: Response,
-    if_match: IfMatch = None,
+    expected: ExpectedVersion,
 ) -> UserPublic:
     """Enable a disabled user again."""
     user = service.set_disabled(
@@ -120,7 +118,7 @@ def enable_user(
         revocations=request.app.state.revocations,
         user_id=user_id,
         disabled=False,
-        expected_version=parse_if_match(if_match),
+        expected_version=expected,
     )
     return _public(user, response)
 
@@ -132,7 +130,7 @@ def reset_password(
     user_id: uuid.UUID,
     body: PasswordReset,
     response: Response,
-    if_match: IfMatch = None,
+    expected: ExpectedVersion,
 ) -> UserPublic:
     """Set a new password; the user's sign-ins are ended."""
     user = service.reset_password(
@@ -141,6 +139,6 @@ def reset_password(
         revocations=request.app.state.revocations,
         user_id=user_id,
         password=body.password,
-        expected_version=parse_if_match(if_match),
+        expected_version=expected,
     )
     return _public(user, response)

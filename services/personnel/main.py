@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 import services.personnel
 from services.personnel.config import PersonnelSettings
+from services.personnel.organisation import routes as organisation_routes
+from services.personnel.positions import routes as position_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -16,6 +18,7 @@ SPEC = ServiceSpec(
     title="Personnel service",
     description=(services.personnel.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
+    routers=(organisation_routes.router, position_routes.router),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -16,7 +17,7 @@ PERSON_ROLES = [r.value for r in Role]
 
 
 def _concrete(rule: Rule) -> str:
-    return rule.pattern.replace("{user_id}", str(uuid.uuid4())).replace("{", "").replace("}", "")
+    return re.sub(r"\{[a-z_]+\}", lambda _: str(uuid.uuid4()), rule.pattern)
 
 
 def _call(client: TestClient, rule: Rule, role: str) -> int:

@@ -1,0 +1,1 @@
+"""Organisation: the four leading bodies, budget units and their sections, ranks."""

@@ -1,0 +1,109 @@
+"""Position use cases; the only place here that commits."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from services.personnel.organisation.models import Rank, Unit
+from services.personnel.positions.models import (
+    Position,
+    PositionCreate,
+    PositionPublic,
+    PositionUpdate,
+)
+from shared.audit import AuditLog
+from shared.concurrency import check_version
+from shared.pagination import PageParams
+from shared.problems import Conflict, NotFound, ProblemError
+from shared.types import utcnow
+
+
+def _snapshot(position: Position) -> dict[str, object]:
+    return PositionPublic.model_validate(position, from_attributes=True).model_dump()
+
+
+def get_position(session: Session, position_id: uuid.UUID) -> Position:
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound("position", position_id)
+    return position
+
+
+def list_positions(
+    session: Session,
+    params: PageParams,
+    *,
+    unit_id: uuid.UUID | None = None,
+    rank_code: str | None = None,
+    active: bool | None = None,
+) -> tuple[list[Position], int]:
+    query = select(Position)
+    if unit_id is not None:
+        query = query.where(Position.unit_id == unit_id)
+    if rank_code is not None:
+        query = query.where(Position.rank_code == rank_code)
+    if active is not None:
+        query = query.where(Position.active == active)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = session.exec(
+        query.order_by(col(Position.code)).offset(params.offset).limit(params.limit)
+    )
+    return list(page), total
+
+
+def _check_references(session: Session, unit_id: uuid.UUID | None, rank_code: str | None) -> None:
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise ProblemError(422, "UNKNOWN_UNIT", f"unit {unit_id} does not exist")
+    if rank_code is not None and session.get(Rank, rank_code) is None:
+        raise ProblemError(422, "UNKNOWN_RANK", f"rank {rank_code!r} does not exist")
+
+
+def create_position(*, session: Session, audit: AuditLog, data: PositionCreate) -> Position:
+    _check_references(session, data.unit_id, data.rank_code)
+    if session.exec(select(Position).where(Position.code == data.code)).first() is not None:
+        raise Conflict("POSITION_CODE_TAKEN", f"position code {data.code!r} is taken")
+    position = Position(**data.model_dump())
+    session.add(position)
+    session.flush()
+    audit.record(
+        session,
+        action="position.create",
+        resource_type="position",
+        resource_id=position.id,
+        after=_snapshot(position),
+    )
+    session.commit()
+    return position
+
+
+def update_position(
+    *,
+    session: Session,
+    audit: AuditLog,
+    position_id: uuid.UUID,
+    data: PositionUpdate,
+    expected_version: int | None,
+) -> Position:
+    position = get_position(session, position_id)
+    check_version("position", position.version, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    _check_references(session, None, changes.get("rank_code"))
+    before = _snapshot(position)
+    for name, value in changes.items():
+        setattr(position, name, value)
+    position.version += 1
+    position.updated_at = utcnow()
+    session.add(position)
+    audit.record(
+        session,
+        action="position.update",
+        resource_type="position",
+        resource_id=position.id,
+        before=before,
+        after=_snapshot(position),
+    )
+    session.commit()
+    return position
