@@ -54,6 +54,7 @@ def load_or_create_secrets() -> dict[str, str]:
         "demo_password": secrets.token_urlsafe(12),
     }
     data.update({f"client_secret_{c.name}": secrets.token_urlsafe(32) for c in SERVICES})
+    data["personnel_id_secret"] = secrets.token_urlsafe(32)
     fd = os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:
         json.dump(data, out, indent=2)
@@ -72,6 +73,8 @@ def suite_environment(host: str, secret: dict[str, str]) -> dict[str, str]:
             {c.name: secret[f"client_secret_{c.name}"] for c in SERVICES}
         ),
     }
+    if "personnel_id_secret" in secret:
+        env["PERSONNEL_ID_SECRET"] = secret["personnel_id_secret"]
     for c in SERVICES:
         env[f"{c.env_prefix}DATABASE_URL"] = f"sqlite:///{VAR}/{c.name}.db"
         env[f"{c.env_prefix}GATEWAY_URL"] = gateway_url
@@ -146,6 +149,23 @@ def _wait_healthy(url: str, children: dict[str, subprocess.Popen[bytes]], second
     return False
 
 
+def seed_demo_data() -> bool:
+    """Fill the personnel database with demo units, positions and staff if it is empty."""
+    from sqlmodel import Session
+
+    from services.personnel import demo
+    from services.personnel.config import PersonnelSettings
+    from services.personnel.staff.identity_numbers import IdVault
+    from shared.db import make_engine
+
+    settings = PersonnelSettings()
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as session:
+        seeded = demo.seed(session, IdVault(settings.id_secret))
+    engine.dispose()
+    return seeded
+
+
 def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
     for process in children.values():
         if process.poll() is None:
@@ -181,6 +201,8 @@ def run_suite(host: str) -> int:
     migrate("all")
     admin_created = ensure_admin(admin_password)
     ensure_demo_users(secret["demo_password"])
+    if seed_demo_data():
+        print("personnel: demo units, positions and staff created", file=sys.stderr)
 
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:

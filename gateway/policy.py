@@ -53,6 +53,8 @@ def _platform_rules(service: str) -> list[Rule]:
 # organisation is reference data for the whole suite: every role but the treasury reads it
 EVERYONE = tuple(r for r in Role if r is not Role.TREASURY)
 HR = (A.HR_OFFICER,)
+BULK_READERS = (A.HR_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
+STAFF_READERS = (*BULK_READERS, A.UNIT_LIAISON, A.STAFF)
 
 
 def _personnel_rules() -> list[Rule]:
@@ -68,6 +70,18 @@ def _personnel_rules() -> list[Rule]:
         rule("GET", f"{p}/positions/{{position_id}}", *EVERYONE),
         rule("POST", f"{p}/positions", *HR),
         rule("PATCH", f"{p}/positions/{{position_id}}", *HR),
+        # staff: a liaison is limited to its unit and staff to themselves by the service
+        rule("GET", f"{p}/staff", *STAFF_READERS),
+        rule("GET", f"{p}/staff/bulk", *BULK_READERS),
+        rule("GET", f"{p}/staff/me", *STAFF_READERS),
+        rule("GET", f"{p}/staff/{{staff_id}}", *STAFF_READERS),
+        rule("GET", f"{p}/staff/{{staff_id}}/history", *STAFF_READERS),
+        rule("POST", f"{p}/staff", *HR),
+        rule("PATCH", f"{p}/staff/{{staff_id}}", *HR),
+        rule("POST", f"{p}/staff/{{staff_id}}/postings", *HR),
+        rule("PUT", f"{p}/staff/{{staff_id}}/retiree-entitlement", *HR),
+        rule("GET", f"{p}/staff/{{staff_id}}/retiree-entitlement", *BULK_READERS),
+        rule("GET", f"{p}/retirees", *BULK_READERS),
     ]
 
 

@@ -11,6 +11,9 @@ import services.personnel
 from services.personnel.config import PersonnelSettings
 from services.personnel.organisation import routes as organisation_routes
 from services.personnel.positions import routes as position_routes
+from services.personnel.staff import retirees as retiree_routes
+from services.personnel.staff import routes as staff_routes
+from services.personnel.staff.identity_numbers import IdVault
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -18,9 +21,17 @@ SPEC = ServiceSpec(
     title="Personnel service",
     description=(services.personnel.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(organisation_routes.router, position_routes.router),
+    routers=(
+        organisation_routes.router,
+        position_routes.router,
+        staff_routes.router,
+        retiree_routes.router,
+    ),
 )
 
 
 def create_app(settings: PersonnelSettings | None = None, **overrides: Any) -> FastAPI:
-    return create_service_app(SPEC, settings or PersonnelSettings(), **overrides)
+    settings = settings or PersonnelSettings()
+    app = create_service_app(SPEC, settings, **overrides)
+    app.state.id_vault = IdVault(settings.id_secret)
+    return app

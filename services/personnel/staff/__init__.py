@@ -1,0 +1,1 @@
+"""Staff: people, their effective-dated postings (unit, position, rank, status) and retirees."""
