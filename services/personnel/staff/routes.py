@@ -104,14 +104,13 @@ async def bulk_staff(
 ) -> StaffBulkPage:
     """Everyone (or a filtered set) as posted on ``as_of``, up to 2,000 a slice, for peers."""
     day = as_of or today()
+    # one row more than asked tells whether another slice follows
     rows = service.bulk(
-        session, scope, day=day, after=after, limit=limit, unit_ids=unit_id, status=status
+        session, scope, day=day, after=after, limit=limit + 1, unit_ids=unit_id, status=status
     )
     vault = _vault(request)
-    items = [service.public(s, p, day, scope, vault) for s, p in rows]
-    return StaffBulkPage(
-        items=items, next_after=items[-1].staff_no if len(items) == limit else None
-    )
+    items = [service.public(s, p, day, scope, vault) for s, p in rows[:limit]]
+    return StaffBulkPage(items=items, next_after=items[-1].staff_no if len(rows) > limit else None)
 
 
 @router.get("/staff/me", dependencies=read_staff)
