@@ -24,6 +24,7 @@ from shared.db import for_writing, make_engine
 from shared.health import health_router
 from shared.idempotency import IdempotencyStore
 from shared.inbox import Inbox, inbox_router
+from shared.limits import BodyLimitMiddleware
 from shared.observability import Metrics, RequestContextMiddleware, configure_logging
 from shared.outbox import Outbox, OutboxRelay
 from shared.peers import PeerClient, ServiceTokenProvider
@@ -124,6 +125,7 @@ def create_service_app(
     app.state.metrics = Metrics(spec.name)
 
     install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
     app.include_router(health_router(spec.name, spec.migrations_dir))
     protected = [Depends(authenticate)]

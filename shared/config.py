@@ -24,6 +24,7 @@ class ServiceSettings(BaseSettings):
     peer_urls: dict[str, str] = {}
     outbox_poll_seconds: float = 2.0
     peer_timeout_seconds: float = 5.0
+    max_body_bytes: int = 10 * 1024 * 1024
     log_level: str = "INFO"
 
     @property

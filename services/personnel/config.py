@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import DEV_SECRET, ServiceSettings
@@ -15,6 +15,8 @@ class PersonnelSettings(ServiceSettings):
     # secret from which the keys that encrypt and fingerprint national ID numbers derive;
     # changing it makes stored numbers unreadable
     id_secret: str = DEV_SECRET
+    # peers that receive grade.finalized / grade.revised (each needs an entry in peer_urls)
+    grade_subscribers: list[str] = Field(default_factory=lambda: ["finance"])
 
     @model_validator(mode="after")
     def _refuse_default_id_secret(self) -> PersonnelSettings:

@@ -8,10 +8,14 @@ from typing import Any
 from fastapi import FastAPI
 
 import services.personnel
+from services.personnel.accountability import routes as accountability_routes
+from services.personnel.appraisal import result_routes as appraisal_result_routes
+from services.personnel.appraisal import routes as appraisal_routes
 from services.personnel.config import PersonnelSettings
 from services.personnel.organisation import routes as organisation_routes
 from services.personnel.positions import routes as position_routes
 from services.personnel.staff import retirees as retiree_routes
+from services.personnel.staff import roster_routes
 from services.personnel.staff import routes as staff_routes
 from services.personnel.staff.identity_numbers import IdVault
 from shared.app import ServiceSpec, create_service_app
@@ -24,8 +28,12 @@ SPEC = ServiceSpec(
     routers=(
         organisation_routes.router,
         position_routes.router,
+        roster_routes.router,  # before staff_routes: /staff/export is not a {staff_id}
         staff_routes.router,
         retiree_routes.router,
+        appraisal_routes.router,
+        appraisal_result_routes.router,
+        accountability_routes.router,
     ),
 )
 

@@ -103,3 +103,33 @@ def test_sqlite_readers_do_not_wait_for_each_other_but_writers_lock_up_front(tmp
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
         other.close()
+
+
+def test_a_service_refuses_an_oversized_body_before_reading_it(engine) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from shared.app import create_service_app
+    from shared.config import ServiceSettings
+    from tests.shared.conftest import TEST_SPEC
+    from tests.support.tokens import verifier
+
+    app = create_service_app(
+        TEST_SPEC,
+        ServiceSettings(service_name="finance", max_body_bytes=100),
+        engine=engine,
+        verifier=verifier(),
+        run_relay=False,
+        access_log=False,
+    )
+    with TestClient(app) as client:
+        big = client.post(
+            "/test/transfers",
+            content=b"{" + b" " * 200 + b"}",
+            headers={
+                **bearer("finance_officer"),
+                "Idempotency-Key": "k",
+                "Content-Type": "application/json",
+            },
+        )
+    assert big.status_code == 413
+    assert big.json()["code"] == "BODY_TOO_LARGE"

@@ -1,0 +1,208 @@
+"""Finalizing a cycle: grades, ranks, the 优秀 share and ``grade.finalized``, in one commit
+with its outbox rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from services.personnel.accountability.service import penalised_staff
+from services.personnel.appraisal.grading import (
+    cap_conflict,
+    cap_violations,
+    grade_item,
+    graded_state,
+    period_of,
+)
+from services.personnel.appraisal.models import (
+    AppraisalCycle,
+    AppraisalResult,
+    AppraisalResultRevision,
+    AppraisalScheme,
+    AppraisalScore,
+    CycleKind,
+    CycleStatus,
+    ResultSource,
+)
+from services.personnel.appraisal.postings import appraisal_units
+from services.personnel.appraisal.rules import (
+    DIMENSIONS,
+    Grade,
+    GradeRules,
+    assess,
+    out_of_scale,
+    rank,
+    roll_up,
+)
+from services.personnel.appraisal.schemas import CyclePublic
+from services.personnel.appraisal.service import cycle_out, cycle_units, get_cycle, require_status
+from shared.audit import AuditLog
+from shared.concurrency import check_version
+from shared.context import Principal
+from shared.outbox import Outbox
+from shared.problems import Conflict
+from shared.types import utcnow
+
+# the annual roll-up prefers quarterly results, then half-year, then monthly (rules.roll_up)
+ROLL_UP_KINDS = (CycleKind.QUARTERLY, CycleKind.HALF_YEAR, CycleKind.MONTHLY)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    staff_id: uuid.UUID
+    unit_id: uuid.UUID
+    scores: dict[str, Decimal]
+    source: ResultSource
+
+
+def _scored(session: Session, cycle: AppraisalCycle, rules: GradeRules) -> list[Candidate]:
+    rows = list(session.exec(select(AppraisalScore).where(AppraisalScore.cycle_id == cycle.id)))
+    incomplete = sorted(str(s.staff_id) for s in rows if len(s.entered()) < len(DIMENSIONS))
+    if incomplete:
+        raise Conflict(
+            "INCOMPLETE_SCORES",
+            f"{len(incomplete)} staff lack scores in some dimensions",
+            staff_ids=incomplete,
+        )
+    outside = sorted(str(s.staff_id) for s in rows if out_of_scale(s.entered(), rules))
+    if outside:
+        raise Conflict(
+            "SCORES_OUT_OF_SCALE",
+            "some scores lie outside the scheme's scale (was the scheme changed?)",
+            staff_ids=outside,
+        )
+    return [Candidate(s.staff_id, s.unit_id, s.entered(), ResultSource.SCORED) for s in rows]
+
+
+def _rolled_up(
+    session: Session, cycle: AppraisalCycle, unit_ids: list[uuid.UUID], scored: set[uuid.UUID]
+) -> list[Candidate]:
+    """Annual candidates without annual scores, from the year's shorter finalized results."""
+    units = appraisal_units(session, unit_ids, cycle.period_start, cycle.period_end)
+    wanted = set(units) - scored
+    if not wanted:
+        return []
+    rows = session.exec(
+        select(AppraisalResult, AppraisalCycle.kind)
+        .join(AppraisalCycle, col(AppraisalCycle.id) == AppraisalResult.cycle_id)
+        .where(
+            AppraisalCycle.status == CycleStatus.FINALIZED,
+            col(AppraisalCycle.kind).in_(ROLL_UP_KINDS),
+            col(AppraisalCycle.period_start) >= cycle.period_start,
+            col(AppraisalCycle.period_end) <= cycle.period_end,
+            col(AppraisalResult.staff_id).in_(wanted),
+        )
+    )
+    sources: dict[uuid.UUID, dict[str, list[dict[str, Decimal]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for result, kind in rows:
+        sources[result.staff_id][kind].append(result.entered())
+    found = []
+    for staff_id, by_kind in sources.items():
+        kind = next(k for k in ROLL_UP_KINDS if k in by_kind)
+        scores = roll_up(by_kind[kind])
+        found.append(Candidate(staff_id, units[staff_id], scores, ResultSource.ROLLED_UP))
+    return found
+
+
+def finalize(
+    *,
+    session: Session,
+    audit: AuditLog,
+    outbox: Outbox,
+    subscribers: Sequence[str],
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    expected_version: int | None,
+) -> CyclePublic:
+    """Grade everyone of a reviewed cycle, rank them per unit and lock the cycle.
+
+    Refused with nothing changed when a unit has more excellent than its share allows.
+    """
+    cycle = get_cycle(session, cycle_id, lock="update")
+    check_version("appraisal_cycle", cycle.version, expected_version)
+    require_status(cycle, CycleStatus.REVIEWED)
+    scheme = session.get(AppraisalScheme, cycle.scheme_id)
+    assert scheme is not None
+    rules = scheme.rules()
+    candidates = _scored(session, cycle, rules)
+    if cycle.kind == CycleKind.ANNUAL:
+        unit_ids = cycle_units(session, [cycle.id]).get(cycle.id, [])
+        candidates += _rolled_up(session, cycle, unit_ids, {c.staff_id for c in candidates})
+    if not candidates:
+        raise Conflict("NOTHING_TO_FINALIZE", "no staff has scores (or results to roll up)")
+    penalised = penalised_staff(
+        session, cycle.period_start, cycle.period_end, [c.staff_id for c in candidates]
+    )
+    assessed = {
+        c.staff_id: assess(c.scores, rules, penalised=c.staff_id in penalised) for c in candidates
+    }
+    members: dict[uuid.UUID, list[tuple[uuid.UUID, Decimal, Grade]]] = defaultdict(list)
+    for c in candidates:
+        a = assessed[c.staff_id]
+        members[c.unit_id].append((c.staff_id, a.weighted_score, a.grade))
+    violations = cap_violations(session, rules, members)
+    if violations:
+        raise cap_conflict(violations, rules.excellent_cap_percent)
+    ranks = {}
+    for people in members.values():
+        ranks.update(rank({sid: score for sid, score, _ in people}))
+    now = utcnow()
+    results = []
+    for c in candidates:
+        state = graded_state(assessed[c.staff_id], c.scores)
+        result = AppraisalResult(
+            **state,
+            cycle_id=cycle.id,
+            staff_id=c.staff_id,
+            unit_id=c.unit_id,
+            source=c.source,
+            rank_in_unit=ranks[c.staff_id],
+            finalized_at=now,
+        )
+        session.add(result)
+        session.add(
+            AppraisalResultRevision(
+                **state,
+                result_id=result.id,
+                revision=0,
+                reason=f"finalized ({c.source})",
+                recorded_by=principal.sub,
+                recorded_at=now,
+            )
+        )
+        results.append(result)
+    cycle.status = CycleStatus.FINALIZED
+    cycle.finalized_at = now
+    cycle.version += 1
+    cycle.updated_at = now
+    session.add(cycle)
+    if not scheme.locked:
+        scheme.locked = True
+        scheme.version += 1
+        session.add(scheme)
+    session.flush()
+    grades = Counter(r.grade for r in results)
+    audit.record(
+        session,
+        action="appraisal_cycle.finalize",
+        resource_type="appraisal_cycle",
+        resource_id=cycle.id,
+        before={"status": CycleStatus.REVIEWED},
+        after={"status": cycle.status, "results": len(results), "grades": dict(grades)},
+    )
+    payload = {
+        **period_of(cycle),
+        "finalized_at": now,
+        "grades": [grade_item(cycle, r) for r in sorted(results, key=lambda r: str(r.staff_id))],
+    }
+    outbox.publish(session, "grade.finalized", payload, subscribers)
+    public = cycle_out(session, cycle)
+    session.commit()
+    return public
