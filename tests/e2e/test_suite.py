@@ -4,81 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from subprocess import Popen
 
 import httpx
 import pytest
 
-from deploy.components import GATEWAY, SERVICES
-from tests.support.databases import Databases
-from tests.support.servers import cli, free_port, start_component, stop, wait_healthy
+from tests.e2e.conftest import USER_PASSWORD, Suite
+from tests.support.servers import stop
 
 pytestmark = pytest.mark.e2e
-ADMIN_PASSWORD = "e2e admin passphrase"
-USER_PASSWORD = "e2e user passphrase"
-
-
-@dataclass
-class Suite:
-    gateway: str
-    services: dict[str, str]
-    processes: dict[str, Popen[bytes]] = field(default_factory=dict)
-
-    def token(self, username: str, password: str) -> str:
-        response = httpx.post(
-            f"{self.gateway}/auth/token",
-            data={"grant_type": "password", "username": username, "password": password},
-        )
-        assert response.status_code == 200, response.text
-        token: str = response.json()["access_token"]
-        return token
-
-
-@pytest.fixture(scope="module")
-def suite(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
-    workdir = Path(tmp_path_factory.mktemp("suite"))
-    ports = {c.name: free_port() for c in (GATEWAY, *SERVICES)}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    secrets = {c.name: f"secret-of-{c.name}-for-e2e" for c in SERVICES}
-    env = {
-        "GATEWAY_DATABASE_URL": databases.empty_url(),
-        "GATEWAY_SIGNING_KEY_FILE": str(workdir / "signing-key.pem"),
-        "GATEWAY_SERVICE_URLS": json.dumps({c.name: urls[c.name] for c in SERVICES}),
-        "GATEWAY_SERVICE_CLIENT_SECRETS": json.dumps(secrets),
-        "GATEWAY_ADMIN_PASSWORD": ADMIN_PASSWORD,
-    }
-    for c in SERVICES:
-        env[f"{c.env_prefix}DATABASE_URL"] = databases.empty_url()
-        env[f"{c.env_prefix}GATEWAY_URL"] = urls["gateway"]
-        env[f"{c.env_prefix}CLIENT_SECRET"] = secrets[c.name]
-    cli("migrate", "all", env=env)
-    cli("bootstrap", env=env)
-    suite = Suite(urls["gateway"], {c.name: urls[c.name] for c in SERVICES})
-    try:
-        for name, port in ports.items():
-            suite.processes[name] = start_component(name, port, env, workdir / f"{name}.log")
-        for name, url in urls.items():
-            wait_healthy(f"{url}/healthz", suite.processes[name])
-        admin = {"Authorization": f"Bearer {suite.token('admin', ADMIN_PASSWORD)}"}
-        for username, role in (("audrey", "auditor"), ("sam", "staff")):
-            created = httpx.post(
-                f"{suite.gateway}/api/admin/users",
-                headers=admin,
-                json={
-                    "username": username,
-                    "display_name": username.title(),
-                    "password": USER_PASSWORD,
-                    "roles": [role],
-                },
-            )
-            assert created.status_code == 201, created.text
-        yield suite
-    finally:
-        for process in suite.processes.values():
-            stop(process)
 
 
 def test_people_sign_in_through_the_gateway_and_reach_services_by_role(suite: Suite) -> None:
