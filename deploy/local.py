@@ -161,7 +161,7 @@ def seed_demo_data() -> bool:
     settings = PersonnelSettings()
     engine = make_engine(settings.resolved_database_url)
     with Session(engine) as session:
-        seeded = demo.seed(session, IdVault(settings.id_secret))
+        seeded = demo.seed(session, IdVault(settings.id_secret), settings.grade_subscribers)
     engine.dispose()
     return seeded
 

@@ -4,10 +4,12 @@ and 41 positions, 1,000+ serving staff and 220+ retirees; generated deterministi
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session, select
 
+from services.personnel import demo_appraisal
 from services.personnel.organisation.models import LeadingBody, Unit, UnitKind
 from services.personnel.positions.models import Position
 from services.personnel.staff import identity_numbers as ids
@@ -182,8 +184,11 @@ def _bureau_positions(session: Session, bureau: Unit) -> list[Position]:
     return positions
 
 
-def seed(session: Session, vault: ids.IdVault) -> bool:
-    """Fill an empty personnel database; return False (and change nothing) if it has units."""
+def seed(session: Session, vault: ids.IdVault, grade_subscribers: Sequence[str] = ()) -> bool:
+    """Fill an empty personnel database; return False (and change nothing) if it has units.
+
+    The appraisal demo's finalized grades are published to ``grade_subscribers``.
+    """
     if session.exec(select(Unit.id)).first() is not None:
         return False
     rng = random.Random(2006)  # the year of the seed report
@@ -254,6 +259,7 @@ def seed(session: Session, vault: ids.IdVault) -> bool:
     session.flush()  # periods and entitlements refer to the staff rows
     session.add_all(rows)
     session.commit()
+    demo_appraisal.seed(session, grade_subscribers)
     return True
 
 

@@ -38,6 +38,19 @@ def test_demo_data_has_the_domain_sizes_and_is_seeded_once(databases: Databases)
         retired = client.get("/staff", params={"status": "retired", "limit": 1}, headers=HR).json()
         assert retired["total"] >= 220
         assert client.get("/retirees", params={"limit": 1}, headers=HR).json()["total"] >= 220
+        cycles = client.get("/appraisal-cycles", headers=HR).json()["items"]
+        assert sorted((c["kind"], c["status"]) for c in cycles) == [
+            ("annual", "finalized"),
+            ("quarterly", "open"),
+        ]
+        annual = next(c for c in cycles if c["kind"] == "annual")
+        grades = client.get("/grades", params={"year": 2025, "limit": 200}, headers=HR).json()
+        assert grades["total"] >= 1000
+        assert {g["grade"] for g in grades["items"]} >= {"excellent", "competent"}
+        results = client.get(
+            f"/appraisal-cycles/{annual['id']}/results", params={"limit": 1}, headers=HR
+        ).json()
+        assert results["total"] == grades["total"]
         first = client.get("/staff", params={"limit": 1}, headers=HR).json()["items"][0]
         assert first["national_id"][-1] in "0123456789X", "a readable, decrypted ID number"
     engine.dispose()
