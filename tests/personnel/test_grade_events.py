@@ -132,6 +132,7 @@ def test_grades_reach_a_subscriber_that_was_down_once_each(
     client: TestClient, finance_engine: Engine
 ) -> None:
     app: FastAPI = client.app  # type: ignore[assignment]
+    app.state.settings.grade_subscribers = ["finance"]
     cycle, units = finalize_two(client)
     [row] = outbox(app)
     assert (row["event_type"], row["destination"]) == ("grade.finalized", "finance")
@@ -201,3 +202,10 @@ def test_each_subscriber_gets_its_own_copy_written_with_the_grades(
             assert rows[0]["id"] != rows[1]["id"], "each copy is its own event"
     finally:
         engine.dispose()
+
+
+def test_without_subscribers_finalizing_queues_no_event(client: TestClient) -> None:
+    app: FastAPI = client.app  # type: ignore[assignment]
+    assert app.state.settings.grade_subscribers == []
+    finalize_two(client)
+    assert outbox(app) == []
