@@ -113,6 +113,7 @@ def _appraisal_rules(p: str) -> list[Rule]:
         rule("POST", f"{cycles}/{{cycle_id}}/scores", *scorers),
         rule("PUT", f"{cycles}/{{cycle_id}}/scores/{{staff_id}}", *scorers),
         rule("GET", f"{cycles}/{{cycle_id}}/results", *STAFF_READERS),
+        rule("GET", f"{cycles}/{{cycle_id}}/results/export", *STAFF_READERS),
         rule("GET", f"{results}/{{result_id}}", *STAFF_READERS),
         rule("GET", f"{results}/{{result_id}}/revisions", *STAFF_READERS),
         rule("POST", f"{results}/{{result_id}}/revisions", *HR),

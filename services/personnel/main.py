@@ -10,6 +10,7 @@ from fastapi import FastAPI
 import services.personnel
 from services.personnel.accountability import routes as accountability_routes
 from services.personnel.appraisal import result_routes as appraisal_result_routes
+from services.personnel.appraisal import results_export
 from services.personnel.appraisal import routes as appraisal_routes
 from services.personnel.config import PersonnelSettings
 from services.personnel.organisation import routes as organisation_routes
@@ -33,6 +34,7 @@ SPEC = ServiceSpec(
         retiree_routes.router,
         appraisal_routes.router,
         appraisal_result_routes.router,
+        results_export.router,
         accountability_routes.router,
     ),
 )
