@@ -166,6 +166,45 @@ def seed_demo_data() -> bool:
     return seeded
 
 
+def link_demo_users() -> None:
+    """Give the demo liaison the bureau's unit and the demo staff user a staff record there,
+    so that unit scope and self-service can be tried at once."""
+    from sqlmodel import Session, col, select
+
+    from gateway.config import GatewaySettings
+    from gateway.identity.models import User
+    from services.personnel.config import PersonnelSettings
+    from services.personnel.organisation.models import Unit
+    from services.personnel.staff.models import StaffPeriod
+    from shared.db import make_engine
+
+    people = make_engine(PersonnelSettings().resolved_database_url)
+    with Session(people) as session:
+        unit = session.exec(select(Unit).where(Unit.code == "AAB")).first()
+        member = session.exec(
+            select(StaffPeriod).where(
+                col(StaffPeriod.valid_to).is_(None),
+                StaffPeriod.status == "serving",
+                StaffPeriod.unit_id == (unit.id if unit else None),
+            )
+        ).first()
+    people.dispose()
+    if unit is None or member is None:
+        return
+    accounts = make_engine(GatewaySettings().resolved_database_url)
+    with Session(accounts) as session:
+        for user in session.exec(
+            select(User).where(col(User.username).in_(["unit.liaison", "staff"]))
+        ):
+            if user.unit_id is None:
+                user.unit_id = str(unit.id)
+                if user.username == "staff":
+                    user.staff_id = str(member.staff_id)
+                session.add(user)
+        session.commit()
+    accounts.dispose()
+
+
 def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
     for process in children.values():
         if process.poll() is None:
@@ -203,6 +242,7 @@ def run_suite(host: str) -> int:
     ensure_demo_users(secret["demo_password"])
     if seed_demo_data():
         print("personnel: demo units, positions and staff created", file=sys.stderr)
+    link_demo_users()
 
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
@@ -250,6 +290,7 @@ Agency Affairs Suite is up.
   Sign in:   user admin, password {admin}
              curl -d grant_type=password -d username=admin -d 'password=...' {gateway}/auth/token
   Demo users (one per role, password {demo_password}): {demo}
+             (unit.liaison speaks for the bureau's own unit, AAB; staff is one of its staff)
   Logs:      {LOGS}/<component>.log (JSON lines)
 Stop with Ctrl-C.
 """
