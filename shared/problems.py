@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.context import current_request_id
@@ -172,6 +172,12 @@ async def _on_integrity(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_bad_data(_: Request, exc: Exception) -> JSONResponse:
+    # e.g. a NUL character PostgreSQL cannot store in text, a number out of a column's range
+    log.warning("data refused by the database: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem_response(422, "INVALID_DATA", "a value cannot be stored as given")
+
+
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "INTERNAL_ERROR", "An unexpected error occurred")
@@ -184,4 +190,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(OperationalError, _on_database_down)
     app.add_exception_handler(IntegrityError, _on_integrity)
+    app.add_exception_handler(DataError, _on_bad_data)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from shared.patching import Patch
 from shared.types import UTCDateTime, utcnow
 
 
@@ -113,7 +114,9 @@ class UserCreate(BaseModel):
     _roles = field_validator("roles")(_check_roles)
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(Patch):
+    nullable = frozenset({"unit_id", "staff_id"})
+
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     roles: list[str] | None = Field(default=None, max_length=len(Role))
     unit_id: str | None = Field(default=None, max_length=64)

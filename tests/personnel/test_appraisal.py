@@ -260,6 +260,7 @@ def test_lifecycle_runs_in_order_and_a_finalized_cycle_refuses_edits(client: Tes
 def test_excellent_share_is_enforced_at_finalization_and_nothing_changes(
     client: TestClient,
 ) -> None:
+    client.app.state.settings.grade_subscribers = ["finance"]  # type: ignore[attr-defined]
     fin = make_unit(client, "FIN")
     hr = make_unit(client, "HR")
     scheme = make_scheme(client)  # 20% of 6 people → 1 excellent allowed
@@ -295,6 +296,7 @@ def test_excellent_share_is_enforced_at_finalization_and_nothing_changes(
     score(client, cid, fin_staff[1], "89")
     score(client, cid, fin_staff[2], "85")
     advance(client, cid, "submit", "review", "finalize")
+    assert outbox_rows(client) == before_outbox + 1, "the accepted finalization is announced"
     fin_results = client.get(
         f"/appraisal-cycles/{cid}/results", params={"unit_id": fin["id"]}, headers=HR
     ).json()["items"]

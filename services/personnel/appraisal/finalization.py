@@ -76,6 +76,20 @@ def _scored(session: Session, cycle: AppraisalCycle, rules: GradeRules) -> list[
             "some scores lie outside the scheme's scale (was the scheme changed?)",
             staff_ids=outside,
         )
+    # postings may have changed since scoring (a transfer recorded later): each person is
+    # graded, ranked and counted in the unit the postings say now, not where first scored
+    current = appraisal_units(
+        session,
+        cycle_units(session, [cycle.id]).get(cycle.id, []),
+        cycle.period_start,
+        cycle.period_end,
+        [s.staff_id for s in rows],
+    )
+    for score in rows:
+        unit = current.get(score.staff_id, score.unit_id)
+        if unit != score.unit_id:
+            score.unit_id = unit
+            session.add(score)
     return [Candidate(s.staff_id, s.unit_id, s.entered(), ResultSource.SCORED) for s in rows]
 
 

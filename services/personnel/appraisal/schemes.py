@@ -154,7 +154,9 @@ def update_scheme(
     data: SchemeFields,
     expected_version: int | None,
 ) -> AppraisalScheme:
-    scheme = get_scheme(session, scheme_id)
+    scheme = session.get(AppraisalScheme, scheme_id, with_for_update=True)
+    if scheme is None:
+        raise NotFound("appraisal_scheme", scheme_id)
     check_version("appraisal_scheme", scheme.version, expected_version)
     if scheme.locked:
         raise Conflict(

@@ -156,12 +156,14 @@ def enter_scores(
         raise ProblemError(
             422, "INVALID_SCORES", f"{len(errors)} problems in the scores", errors=errors
         )
+    # the rows are locked until commit (PostgreSQL): two corrections of one score queue, and
+    # the second is judged by its If-Match against the first's result
     existing = {
         s.staff_id: s
         for s in session.exec(
-            select(AppraisalScore).where(
-                AppraisalScore.cycle_id == cycle.id, col(AppraisalScore.staff_id).in_(seen)
-            )
+            select(AppraisalScore)
+            .where(AppraisalScore.cycle_id == cycle.id, col(AppraisalScore.staff_id).in_(seen))
+            .with_for_update()
         )
     }
     saved = []

@@ -149,6 +149,37 @@ def _audit_cycle(
     return after
 
 
+def _check_no_overlap(
+    session: Session,
+    kind: CycleKind,
+    start: Any,
+    end: Any,
+    unit_ids: Iterable[uuid.UUID],
+    *,
+    ignore: uuid.UUID | None = None,
+) -> None:
+    """Two cycles of one kind never cover the same unit on the same day: a person would get
+    two contradictory grades for one period."""
+    query = (
+        select(AppraisalCycle.id, AppraisalCycle.name, AppraisalCycleUnit.unit_id)
+        .join(AppraisalCycleUnit, col(AppraisalCycleUnit.cycle_id) == AppraisalCycle.id)
+        .where(
+            AppraisalCycle.kind == kind,
+            col(AppraisalCycle.period_start) <= end,
+            col(AppraisalCycle.period_end) >= start,
+            col(AppraisalCycleUnit.unit_id).in_(set(unit_ids)),
+        )
+    )
+    clashes = [row for row in session.exec(query) if row[0] != ignore]
+    if clashes:
+        raise Conflict(
+            "CYCLE_OVERLAPS",
+            f"a {kind} cycle already covers some of these units in this period: {clashes[0][1]}",
+            cycle_ids=sorted({str(c[0]) for c in clashes}),
+            unit_ids=sorted({str(c[2]) for c in clashes}),
+        )
+
+
 def create_cycle(*, session: Session, audit: AuditLog, data: CycleCreate) -> CyclePublic:
     _check_period(data)
     if session.get(AppraisalScheme, data.scheme_id) is None:
@@ -156,6 +187,7 @@ def create_cycle(*, session: Session, audit: AuditLog, data: CycleCreate) -> Cyc
             422, "UNKNOWN_SCHEME", f"appraisal scheme {data.scheme_id} does not exist"
         )
     _check_units(session, data.unit_ids)
+    _check_no_overlap(session, data.kind, data.period_start, data.period_end, data.unit_ids)
     cycle = AppraisalCycle(**data.model_dump(exclude={"unit_ids"}), year=data.period_start.year)
     session.add(cycle)
     session.flush()
@@ -200,6 +232,14 @@ def update_cycle(
         cycle.name = data.name
     if data.unit_ids is not None:
         _check_units(session, data.unit_ids)
+        _check_no_overlap(
+            session,
+            CycleKind(cycle.kind),
+            cycle.period_start,
+            cycle.period_end,
+            data.unit_ids,
+            ignore=cycle.id,
+        )
         dropped = set(current) - set(data.unit_ids)
         scored = session.exec(
             select(AppraisalScore.unit_id).where(

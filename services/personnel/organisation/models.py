@@ -11,6 +11,7 @@ from sqlalchemy import String
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from shared.patching import Patch
 from shared.types import UTCDateTime, utcnow
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,19}$"
@@ -84,7 +85,7 @@ class UnitCreate(BaseModel):
     )
 
 
-class UnitUpdate(BaseModel):
+class UnitUpdate(Patch):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     name_zh: str | None = Field(default=None, min_length=1, max_length=100)
     active: bool | None = None

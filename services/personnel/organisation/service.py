@@ -31,8 +31,8 @@ def list_bodies(session: Session) -> list[LeadingBody]:
     return list(session.exec(select(LeadingBody).order_by(col(LeadingBody.code))))
 
 
-def get_unit(session: Session, unit_id: uuid.UUID) -> Unit:
-    unit = session.get(Unit, unit_id)
+def get_unit(session: Session, unit_id: uuid.UUID, *, lock: bool = False) -> Unit:
+    unit = session.get(Unit, unit_id, with_for_update=lock)
     if unit is None:
         raise NotFound("unit", unit_id)
     return unit
@@ -117,7 +117,7 @@ def update_unit(
     data: UnitUpdate,
     expected_version: int | None,
 ) -> Unit:
-    unit = get_unit(session, unit_id)
+    unit = get_unit(session, unit_id, lock=True)
     check_version("unit", unit.version, expected_version)
     before = UnitPublic.model_validate(unit, from_attributes=True).model_dump()
     for name, value in data.model_dump(exclude_unset=True).items():

@@ -11,6 +11,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from services.personnel.organisation.models import CODE_PATTERN
+from shared.patching import Patch
 from shared.types import UTCDateTime, utcnow
 
 MAX_RESPONSIBILITIES = 20_000
@@ -43,7 +44,7 @@ class PositionCreate(BaseModel):
     headcount: int = Field(default=1, ge=1, le=10_000)
 
 
-class PositionUpdate(BaseModel):
+class PositionUpdate(Patch):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     rank_code: str | None = Field(default=None, min_length=1, max_length=40)
     responsibilities: str | None = Field(

@@ -25,8 +25,8 @@ def _snapshot(position: Position) -> dict[str, object]:
     return PositionPublic.model_validate(position, from_attributes=True).model_dump()
 
 
-def get_position(session: Session, position_id: uuid.UUID) -> Position:
-    position = session.get(Position, position_id)
+def get_position(session: Session, position_id: uuid.UUID, *, lock: bool = False) -> Position:
+    position = session.get(Position, position_id, with_for_update=lock)
     if position is None:
         raise NotFound("position", position_id)
     return position
@@ -87,7 +87,7 @@ def update_position(
     data: PositionUpdate,
     expected_version: int | None,
 ) -> Position:
-    position = get_position(session, position_id)
+    position = get_position(session, position_id, lock=True)
     check_version("position", position.version, expected_version)
     changes = data.model_dump(exclude_unset=True)
     _check_references(session, None, changes.get("rank_code"))

@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -49,6 +49,14 @@ class StaffPeriod(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("staff_id", "valid_from"),
         Index("ix_personnel_staff_period_unit_dates", "unit_id", "valid_from", "valid_to"),
+        # at most one open period a person, whatever two writers attempt at once
+        Index(
+            "uq_personnel_staff_period_open",
+            "staff_id",
+            unique=True,
+            sqlite_where=text("valid_to IS NULL"),
+            postgresql_where=text("valid_to IS NULL"),
+        ),
     )
 
     id: uuid.UUID = SQLField(default_factory=uuid.uuid4, primary_key=True)

@@ -36,7 +36,7 @@ def set_entitlement(
     expected_version: int | None,
 ) -> RetireeEntitlement:
     """Record what a retired member of staff is entitled to (only for someone retired today)."""
-    get_staff(session, staff_id)
+    get_staff(session, staff_id, lock=True)  # one entitlement change of a person at a time
     posting = session.exec(
         select(StaffPeriod).where(StaffPeriod.staff_id == staff_id, period_on(today()))
     ).first()

@@ -21,7 +21,7 @@ from services.personnel.staff.schemas import (
     StaffCreate,
     StaffPublic,
 )
-from services.personnel.staff.scope import StaffScope, scope_for
+from services.personnel.staff.scope import StaffScope, claim_uuid, scope_for
 from shared.auth import CurrentPrincipal, require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
@@ -57,6 +57,12 @@ def _visible(
     period = service.posting_on(session, staff_id, day) if staff else None
     if staff is None or not scope.allows(staff_id, period.unit_id if period else None):
         raise NotFound("staff", staff_id)
+    if scope.units is not None and day != today():
+        # a unit sees its people's past only while they are still its people: the record
+        # carries today's contact details, which belong to the unit they are in now
+        now = service.posting_on(session, staff_id, today())
+        if not scope.allows(staff_id, now.unit_id if now else None):
+            raise NotFound("staff", staff_id)
     return staff, period
 
 
@@ -119,7 +125,7 @@ async def my_record(
 ) -> StaffPublic:
     """The caller's own staff record."""
     scope = scope_for(session, principal)
-    own = scope.staff_id or (uuid.UUID(principal.staff_id) if principal.staff_id else None)
+    own = scope.staff_id or claim_uuid(principal.staff_id)
     if own is None:
         raise ProblemError(404, "NO_STAFF_RECORD", "this account is not linked to a staff record")
     day = as_of or today()

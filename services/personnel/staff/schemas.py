@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from services.personnel.staff.models import StaffStatus
+from shared.patching import Patch
 
 STAFF_NO_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,19}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -26,7 +27,9 @@ class StaffCreate(BaseModel):
     effective_from: date = Field(description="First day of this posting")
 
 
-class ContactUpdate(BaseModel):
+class ContactUpdate(Patch):
+    nullable = frozenset({"phone", "email"})
+
     name: str | None = Field(default=None, min_length=1, max_length=100)
     phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=200, pattern=EMAIL_PATTERN)

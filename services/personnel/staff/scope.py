@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.personnel.organisation.models import Unit
 from shared.context import Principal
@@ -29,11 +29,18 @@ class StaffScope:
         return self.units is None or unit_id in self.units
 
 
-def _uuid(value: str | None) -> uuid.UUID | None:
+def claim_uuid(value: str | None) -> uuid.UUID | None:
+    """A token claim as a UUID; None when absent or malformed."""
     try:
         return uuid.UUID(value) if value else None
     except ValueError:
         return None
+
+
+def with_sections(session: Session, unit_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """The units and the sections inside them: a budget unit's people include its sections'."""
+    sections = session.exec(select(Unit.id).where(col(Unit.parent_id).in_(unit_ids))).all()
+    return [*unit_ids, *sections]
 
 
 def scope_for(session: Session, principal: Principal) -> StaffScope:
@@ -41,13 +48,12 @@ def scope_for(session: Session, principal: Principal) -> StaffScope:
     if not principal.roles.isdisjoint(SEE_ALL):
         return StaffScope(units=None, full_ids=full_ids)
     if "unit_liaison" in principal.roles:
-        unit = _uuid(principal.unit_id)
+        unit = claim_uuid(principal.unit_id)
         if unit is None:
             raise ProblemError(403, "NO_UNIT_SCOPE", "this unit liaison has no unit assigned")
-        sections = session.exec(select(Unit.id).where(Unit.parent_id == unit)).all()
-        return StaffScope(units=frozenset({unit, *sections}))
+        return StaffScope(units=frozenset(with_sections(session, [unit])))
     if "staff" in principal.roles:
-        own = _uuid(principal.staff_id)
+        own = claim_uuid(principal.staff_id)
         if own is None:
             raise ProblemError(
                 403, "NO_STAFF_RECORD", "this account is not linked to a staff record"

@@ -22,7 +22,7 @@ from services.personnel.staff.schemas import (
     StaffCreate,
     StaffPublic,
 )
-from services.personnel.staff.scope import StaffScope
+from services.personnel.staff.scope import StaffScope, with_sections
 from shared.audit import AuditLog
 from shared.concurrency import check_version
 from shared.pagination import PageParams
@@ -88,8 +88,10 @@ def _check_posting(
             )
 
 
-def get_staff(session: Session, staff_id: uuid.UUID) -> Staff:
-    staff = session.get(Staff, staff_id)
+def get_staff(session: Session, staff_id: uuid.UUID, *, lock: bool = False) -> Staff:
+    """The staff record; ``lock`` holds its row until commit (PostgreSQL), so two changes of
+    one person queue instead of both passing the same ``If-Match``."""
+    staff = session.get(Staff, staff_id, with_for_update=lock)
     if staff is None:
         raise NotFound("staff", staff_id)
     return staff
@@ -166,7 +168,7 @@ def change_posting(
     Changes go forward only: ``effective_from`` must come after the start of the open
     period (a correction of the past is a new change with its reason, not a rewrite).
     """
-    staff = get_staff(session, staff_id)
+    staff = get_staff(session, staff_id, lock=True)
     check_version("staff", staff.version, expected_version)
     current = session.exec(
         select(StaffPeriod).where(
@@ -222,7 +224,7 @@ def update_contact(
     data: ContactUpdate,
     expected_version: int | None,
 ) -> Staff:
-    staff = get_staff(session, staff_id)
+    staff = get_staff(session, staff_id, lock=True)
     check_version("staff", staff.version, expected_version)
     before = _audit_view(staff, None)
     for name, value in data.model_dump(exclude_unset=True).items():
@@ -243,6 +245,7 @@ def update_contact(
 
 
 def _listing(
+    session: Session,
     scope: StaffScope,
     day: date,
     unit_ids: Sequence[uuid.UUID] | None,
@@ -258,7 +261,8 @@ def _listing(
     if scope.units is not None:
         query = query.where(col(StaffPeriod.unit_id).in_(scope.units))
     if unit_ids:
-        query = query.where(col(StaffPeriod.unit_id).in_(unit_ids))
+        units = with_sections(session, list(unit_ids))
+        query = query.where(col(StaffPeriod.unit_id).in_(units))
     if status is not None:
         query = query.where(StaffPeriod.status == status)
     if rank_code is not None:
@@ -280,7 +284,7 @@ def list_staff(
     position_id: uuid.UUID | None = None,
 ) -> tuple[list[tuple[Staff, StaffPeriod]], int]:
     """Staff as posted on ``day``, in staff-number order, within the caller's scope."""
-    query = _listing(scope, day, unit_ids, status, rank_code, position_id)
+    query = _listing(session, scope, day, unit_ids, status, rank_code, position_id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(col(Staff.staff_no)).offset(params.offset).limit(params.limit)
@@ -299,7 +303,7 @@ def bulk(
     status: str | None = None,
 ) -> list[tuple[Staff, StaffPeriod]]:
     """Keyset slice for peers reading everyone: one query per slice, no count."""
-    query = _listing(scope, day, unit_ids, status, None, None)
+    query = _listing(session, scope, day, unit_ids, status, None, None)
     if after is not None:
         query = query.where(col(Staff.staff_no) > after)
     rows = session.exec(query.order_by(col(Staff.staff_no)).limit(limit)).all()

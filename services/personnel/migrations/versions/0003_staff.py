@@ -101,9 +101,18 @@ def upgrade() -> None:
             ["unit_id", "valid_from", "valid_to"],
             unique=False,
         )
+    op.create_index(
+        "uq_personnel_staff_period_open",
+        "personnel_staff_period",
+        ["staff_id"],
+        unique=True,
+        sqlite_where=sa.text("valid_to IS NULL"),
+        postgresql_where=sa.text("valid_to IS NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_personnel_staff_period_open", table_name="personnel_staff_period")
     with op.batch_alter_table("personnel_staff_period", schema=None) as batch_op:
         batch_op.drop_index("ix_personnel_staff_period_unit_dates")
         batch_op.drop_index(batch_op.f("ix_personnel_staff_period_staff_id"))
