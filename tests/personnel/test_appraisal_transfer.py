@@ -74,3 +74,21 @@ def test_two_cycles_of_one_kind_cannot_cover_the_same_unit_and_days(client: Test
         json={**body, "kind": "annual", "period_start": "2026-01-01", "period_end": "2026-12-31"},
     )
     assert annual.status_code == 201, "an annual cycle may span the quarters"
+
+
+def test_a_scheme_cannot_change_under_a_submitted_cycle(client: TestClient) -> None:
+    fin = make_unit(client, "FIN")
+    person = hire(client, 1, fin["id"], effective_from="2020-01-01")
+    scheme = make_scheme(client)
+    cycle = make_cycle(
+        client, scheme["id"], [fin["id"]], kind="quarterly", start="2026-01-01", end="2026-03-31"
+    )
+    score(client, cycle["id"], person["id"], "80")
+    advance(client, cycle["id"], "submit")
+    change = {"thresholds": {"excellent": "70", "competent": "60", "basically_competent": "50"}}
+    refused = client.patch(f"/appraisal-schemes/{scheme['id']}", json=change, headers=HR)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "SCHEME_IN_REVIEW"
+    advance(client, cycle["id"], "reopen")
+    allowed = client.patch(f"/appraisal-schemes/{scheme['id']}", json=change, headers=HR)
+    assert allowed.status_code == 200

@@ -142,7 +142,8 @@ def finalize(
     cycle = get_cycle(session, cycle_id, lock="update")
     check_version("appraisal_cycle", cycle.version, expected_version)
     require_status(cycle, CycleStatus.REVIEWED)
-    scheme = session.get(AppraisalScheme, cycle.scheme_id)
+    # held until commit: the rules cannot change between grading and locking the scheme
+    scheme = session.get(AppraisalScheme, cycle.scheme_id, with_for_update=True)
     assert scheme is not None
     rules = scheme.rules()
     candidates = _scored(session, cycle, rules)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from services.personnel.appraisal.models import AppraisalScheme
+from services.personnel.appraisal.models import AppraisalCycle, AppraisalScheme, CycleStatus
 from services.personnel.appraisal.rules import DIMENSIONS
 from services.personnel.appraisal.schemas import (
     SchemeCreate,
@@ -163,6 +163,17 @@ def update_scheme(
             "SCHEME_LOCKED",
             f"scheme {scheme.code} edition {scheme.edition} was used by a finalized cycle; "
             "create a new edition instead",
+        )
+    in_review = session.exec(
+        select(AppraisalCycle.name).where(
+            AppraisalCycle.scheme_id == scheme.id, AppraisalCycle.status != CycleStatus.OPEN
+        )
+    ).first()
+    if in_review is not None:
+        raise Conflict(
+            "SCHEME_IN_REVIEW",
+            f"cycle {in_review!r} was submitted under this edition; its rules cannot change "
+            "under it (reopen the cycle, or create a new edition)",
         )
     before = scheme_public(scheme).model_dump()
     _apply(scheme, data.model_dump(exclude_unset=True))
