@@ -7,6 +7,11 @@ from fastapi import Depends
 from shared.auth import require_roles
 
 MANAGERS = ("hr_officer",)
+# bureau-level readers see every unit; liaisons and staff are narrowed by the service
+WIDE_READERS = ("hr_officer", "director", "auditor", "service")
+STAFF_READERS = (*WIDE_READERS, "unit_liaison", "staff")
+# scores and accountability records: not for peer services
+SCORE_READERS = ("hr_officer", "director", "auditor", "unit_liaison", "staff")
 # organisation is reference data for the whole suite: every signed-in role but the treasury
 ORGANISATION_READERS = (
     "admin",

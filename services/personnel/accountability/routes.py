@@ -15,7 +15,11 @@ from services.personnel.accountability.models import (
     RecordPublic,
     VoidCreate,
 )
-from services.personnel.appraisal.access import MANAGERS, ScopeDep, read_records
+from services.personnel.appraisal.access import (
+    ScopeDep,
+    read_records,
+)
+from services.personnel.roles import MANAGERS
 from shared.auth import require_roles
 from shared.context import Principal
 from shared.db import SessionDep

@@ -14,20 +14,17 @@ from typing import Annotated, Any
 from fastapi import Depends
 from sqlalchemy import false, or_
 
+from services.personnel.roles import MANAGERS, SCORE_READERS, STAFF_READERS, WIDE_READERS
 from shared.auth import CurrentPrincipal, require_roles
 from shared.context import Principal
 from shared.problems import ProblemError
 
-MANAGERS = ("hr_officer",)
-WIDE_READERS = ("hr_officer", "director", "auditor", "service")
 # schemes and cycles are the rules of the game: every appraisal role may read them
-APPRAISAL_READERS = (*WIDE_READERS, "unit_liaison", "staff")
-SCORE_READERS = ("hr_officer", "director", "auditor", "unit_liaison", "staff")
+APPRAISAL_READERS = STAFF_READERS
 SCORE_WRITERS = ("hr_officer", "unit_liaison")
 RESULT_READERS = APPRAISAL_READERS
-RECORD_READERS = ("hr_officer", "director", "auditor", "unit_liaison", "staff")
+RECORD_READERS = SCORE_READERS
 
-manage = [Depends(require_roles(*MANAGERS))]
 read_appraisal = [Depends(require_roles(*APPRAISAL_READERS))]
 read_scores = [Depends(require_roles(*SCORE_READERS))]
 write_scores = [Depends(require_roles(*SCORE_WRITERS))]

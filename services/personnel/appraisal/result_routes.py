@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from services.personnel.appraisal import results, revisions, scoring
 from services.personnel.appraisal.access import (
-    MANAGERS,
     SCORE_WRITERS,
     ScopeDep,
     read_appraisal,
@@ -27,6 +26,7 @@ from services.personnel.appraisal.schemas import (
     ScorePublic,
     ScoreValues,
 )
+from services.personnel.roles import MANAGERS
 from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal

@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from services.personnel.appraisal import finalization, schemes, service
-from services.personnel.appraisal.access import MANAGERS, manage, read_appraisal
+from services.personnel.appraisal.access import (
+    read_appraisal,
+)
 from services.personnel.appraisal.models import AppraisalScheme, CycleKind, CycleStatus
 from services.personnel.appraisal.schemas import (
     CycleCreate,
@@ -19,6 +21,7 @@ from services.personnel.appraisal.schemas import (
     SchemePublic,
 )
 from services.personnel.organisation.models import CODE_PATTERN
+from services.personnel.roles import MANAGERS, manage
 from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal

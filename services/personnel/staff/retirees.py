@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.personnel.organisation.models import Rank
-from services.personnel.roles import manage
+from services.personnel.roles import WIDE_READERS, manage
 from services.personnel.staff.models import RetireeEntitlement, StaffPeriod, StaffStatus
 from services.personnel.staff.schemas import EntitlementIn, EntitlementPublic
 from services.personnel.staff.service import get_staff, period_on
@@ -23,8 +23,7 @@ from shared.problems import NotFound, ProblemError
 from shared.types import today, utcnow
 
 router = APIRouter(tags=["retirees"])
-ENTITLEMENT_READERS = ("hr_officer", "director", "auditor", "service")
-read_entitlements = [Depends(require_roles(*ENTITLEMENT_READERS))]
+read_entitlements = [Depends(require_roles(*WIDE_READERS))]
 
 
 def set_entitlement(

@@ -25,7 +25,7 @@ from services.personnel.organisation.models import Rank, Unit
 from services.personnel.positions.models import Position
 from services.personnel.staff import identity_numbers as ids
 from services.personnel.staff import service
-from services.personnel.staff.models import Staff, StaffPeriod, StaffStatus
+from services.personnel.staff.models import Staff, StaffStatus
 from services.personnel.staff.schemas import StaffCreate
 from services.personnel.staff.scope import StaffScope
 from shared.audit import AuditLog
@@ -297,31 +297,6 @@ def _check_against_database(session: Session, check: _Check) -> None:
         )
 
 
-def new_staff(data: StaffCreate, digest: str, vault: ids.IdVault) -> tuple[Staff, StaffPeriod]:
-    """The staff record and first posting ``service.hire`` creates, for checked ``data`` (its
-    ID number normalised) and the number's digest."""
-    number = data.national_id
-    staff = Staff(
-        staff_no=data.staff_no,
-        name=data.name,
-        national_id_cipher=vault.encrypt(number),
-        national_id_digest=digest,
-        national_id_masked=ids.mask(number),
-        phone=data.phone,
-        email=data.email,
-    )
-    period = StaffPeriod(
-        staff_id=staff.id,
-        valid_from=data.effective_from,
-        status=data.status,
-        unit_id=data.unit_id,
-        position_id=data.position_id,
-        rank_code=data.rank_code,
-        reason="hired",
-    )
-    return staff, period
-
-
 def import_roster(
     *,
     session: Session,
@@ -358,7 +333,7 @@ def import_roster(
     if dry_run:
         session.rollback()
         return result
-    created = [new_staff(data, digest, vault) for data, digest in check.accepted]
+    created = [service.new_staff(data, digest, vault) for data, digest in check.accepted]
     session.add_all([staff for staff, _ in created])
     session.flush()  # postings refer to the staff rows
     session.add_all([period for _, period in created])

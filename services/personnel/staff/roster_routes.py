@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from services.personnel import tabular
-from services.personnel.roles import manage
+from services.personnel.roles import WIDE_READERS, manage
 from services.personnel.staff import roster
 from services.personnel.staff.identity_numbers import IdVault
 from services.personnel.staff.models import StaffStatus
@@ -20,7 +20,7 @@ from shared.db import SessionDep
 from shared.types import today
 
 router = APIRouter(tags=["staff"])
-EXPORTERS = ("hr_officer", "director", "auditor", "service", "unit_liaison")
+EXPORTERS = (*WIDE_READERS, "unit_liaison")
 _ROW_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "The file (or the request) is over 5 MiB"},
     415: {"description": "Not a UTF-8 CSV file or an XLSX workbook"},

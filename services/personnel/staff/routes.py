@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlmodel import Session
 
-from services.personnel.roles import manage
+from services.personnel.roles import STAFF_READERS, WIDE_READERS, manage
 from services.personnel.staff import service
 from services.personnel.staff.identity_numbers import IdVault
 from services.personnel.staff.models import Staff, StaffPeriod, StaffStatus
@@ -30,8 +30,6 @@ from shared.problems import NotFound, ProblemError
 from shared.types import today
 
 router = APIRouter(tags=["staff"])
-STAFF_READERS = ("hr_officer", "director", "auditor", "service", "unit_liaison", "staff")
-BULK_READERS = ("hr_officer", "director", "auditor", "service")
 read_staff = [Depends(require_roles(*STAFF_READERS))]
 MAX_BULK = 2000
 
@@ -95,7 +93,7 @@ async def list_staff(
     return Page(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
-@router.get("/staff/bulk", dependencies=[Depends(require_roles(*BULK_READERS))])
+@router.get("/staff/bulk", dependencies=[Depends(require_roles(*WIDE_READERS))])
 async def bulk_staff(
     request: Request,
     session: SessionDep,

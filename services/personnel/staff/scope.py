@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from services.personnel.organisation.models import Unit
+from services.personnel.roles import WIDE_READERS
 from shared.context import Principal
 from shared.problems import ProblemError
 
-SEE_ALL = frozenset({"hr_officer", "director", "auditor", "service"})
+SEE_ALL = frozenset(WIDE_READERS)
 
 
 @dataclass(frozen=True)

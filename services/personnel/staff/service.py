@@ -113,15 +113,10 @@ def history(session: Session, staff_id: uuid.UUID) -> list[StaffPeriod]:
     )
 
 
-def hire(*, session: Session, audit: AuditLog, vault: ids.IdVault, data: StaffCreate) -> Staff:
-    """Create a staff record with its first posting."""
-    _check_posting(session, data.unit_id, data.position_id, data.rank_code)
-    number = ids.normalise(data.national_id)
-    digest = vault.digest(number)
-    if session.exec(select(Staff.id).where(Staff.staff_no == data.staff_no)).first():
-        raise Conflict("STAFF_NO_TAKEN", f"staff number {data.staff_no!r} is taken")
-    if session.exec(select(Staff.id).where(Staff.national_id_digest == digest)).first():
-        raise Conflict("NATIONAL_ID_TAKEN", "a staff record with this ID number exists")
+def new_staff(data: StaffCreate, digest: str, vault: ids.IdVault) -> tuple[Staff, StaffPeriod]:
+    """The staff record and first posting of a hire, for checked ``data`` (its ID number
+    normalised) and the number's digest; the caller adds them, staff row first."""
+    number = data.national_id
     staff = Staff(
         staff_no=data.staff_no,
         name=data.name,
@@ -131,8 +126,6 @@ def hire(*, session: Session, audit: AuditLog, vault: ids.IdVault, data: StaffCr
         phone=data.phone,
         email=data.email,
     )
-    session.add(staff)
-    session.flush()
     period = StaffPeriod(
         staff_id=staff.id,
         valid_from=data.effective_from,
@@ -142,6 +135,21 @@ def hire(*, session: Session, audit: AuditLog, vault: ids.IdVault, data: StaffCr
         rank_code=data.rank_code,
         reason="hired",
     )
+    return staff, period
+
+
+def hire(*, session: Session, audit: AuditLog, vault: ids.IdVault, data: StaffCreate) -> Staff:
+    """Create a staff record with its first posting."""
+    _check_posting(session, data.unit_id, data.position_id, data.rank_code)
+    number = ids.normalise(data.national_id)
+    digest = vault.digest(number)
+    if session.exec(select(Staff.id).where(Staff.staff_no == data.staff_no)).first():
+        raise Conflict("STAFF_NO_TAKEN", f"staff number {data.staff_no!r} is taken")
+    if session.exec(select(Staff.id).where(Staff.national_id_digest == digest)).first():
+        raise Conflict("NATIONAL_ID_TAKEN", "a staff record with this ID number exists")
+    staff, period = new_staff(data.model_copy(update={"national_id": number}), digest, vault)
+    session.add(staff)
+    session.flush()  # the posting refers to the staff row
     session.add(period)
     audit.record(
         session,
