@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from deploy.components import ALL, BY_NAME, Component
+from deploy.components import ALL, BY_NAME, SERVED, Component
 
 
 def _components(name: str) -> list[Component]:
@@ -41,7 +41,7 @@ def check(name: str) -> int:
 def serve(name: str, host: str, port: int) -> None:
     import uvicorn
 
-    component = BY_NAME[name]
+    component = SERVED[name]
     # Trust X-Forwarded-* only from proxies named in FORWARDED_ALLOW_IPS; by default nobody,
     # so a client cannot pick the address that sign-in throttling counts.
     uvicorn.run(
@@ -78,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     names = ["all", *BY_NAME]
     sub.add_parser("migrate", help="upgrade databases").add_argument("name", choices=names)
     sub.add_parser("check", help="models agree with migrations").add_argument("name", choices=names)
-    serve_p = sub.add_parser("serve", help="serve one component")
-    serve_p.add_argument("name", choices=list(BY_NAME))
+    serve_p = sub.add_parser("serve", help="serve one component or sandbox (treasury)")
+    serve_p.add_argument("name", choices=list(SERVED))
     serve_p.add_argument("--host", default="127.0.0.1")
     serve_p.add_argument("--port", type=int)
     sub.add_parser("bootstrap", help="create the admin user")
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "check":
         return check(args.name)
     elif args.command == "serve":
-        serve(args.name, args.host, args.port or BY_NAME[args.name].default_port)
+        serve(args.name, args.host, args.port or SERVED[args.name].default_port)
     elif args.command == "bootstrap":
         bootstrap()
     return 0

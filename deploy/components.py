@@ -1,4 +1,5 @@
-"""The five processes of the suite: where their apps, settings and migrations live, ports."""
+"""The five processes of the suite: where their apps, settings and migrations live, ports;
+and the sandboxes that stand in for systems outside it."""
 
 from __future__ import annotations
 
@@ -55,3 +56,30 @@ SERVICES = tuple(
 )
 ALL = (GATEWAY, *SERVICES)
 BY_NAME = {c.name: c for c in ALL}
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """A stand-in for a system outside the suite (development, tests, compose): served like
+    a component, but not behind the gateway and without migrations (it creates its tables at
+    start)."""
+
+    name: str
+    app_factory: str
+    settings_class: str
+    default_port: int
+
+    @property
+    def env_prefix(self) -> str:
+        return self.name.upper() + "_"
+
+
+TREASURY = Sandbox(
+    "treasury",
+    "deploy.treasury.app:create_app",
+    "deploy.treasury.config:TreasurySettings",
+    8009,
+)
+SANDBOXES = (TREASURY,)
+# what ``python -m deploy.cli serve <name>`` can serve
+SERVED: dict[str, Component | Sandbox] = {**BY_NAME, **{s.name: s for s in SANDBOXES}}

@@ -1,8 +1,9 @@
 """``make run``: the whole suite on this machine, on SQLite under ``var/``, with demo users.
 
 First start: generates secrets (``var/secrets.json``, mode 0600), migrates every database,
-creates ``admin`` and one demo user per role, starts the five processes and prints where to
-sign in. Later starts reuse all of it. Ctrl-C or SIGTERM stops every child.
+creates ``admin`` and one demo user per role, starts the five processes and the treasury
+sandbox and prints where to sign in. Later starts reuse all of it (a secrets file from before
+the sandbox gets the sandbox's secrets added). Ctrl-C or SIGTERM stops every child.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import urllib.request
 from pathlib import Path
 from types import FrameType
 
-from deploy.components import ALL, GATEWAY, ROOT, SERVICES, Component
+from deploy.components import GATEWAY, ROOT, SERVED, SERVICES, TREASURY, Component, Sandbox
+from shared.webhooks import new_secret
 
 VAR = Path(os.environ.get("SUITE_VAR_DIR") or ROOT / "var").resolve()
 SECRETS_FILE = VAR / "secrets.json"
 LOGS = VAR / "log"
+# the processes ``make run`` starts: the five components and the treasury sandbox
+PROCESSES: tuple[Component | Sandbox, ...] = tuple(SERVED.values())
 DEMO_ROLES = (
     "director",
     "finance_officer",
@@ -39,14 +43,43 @@ DEMO_ROLES = (
 )
 
 
-def _port(component: Component) -> int:
+def _port(component: Component | Sandbox) -> int:
     return int(os.environ.get(f"{component.env_prefix}PORT", component.default_port))
 
 
+def _treasury_secrets() -> dict[str, str]:
+    """The secrets of the treasury sandbox: finance signs instructions with the first, the
+    sandbox signs callbacks with the second and signs in at the gateway with the third."""
+    return {
+        "treasury_instruction_secret": new_secret(secrets.token_bytes(32)),
+        "treasury_callback_secret": new_secret(secrets.token_bytes(32)),
+        "client_secret_treasury": secrets.token_urlsafe(32),
+    }
+
+
+def _write_secrets(data: dict[str, str], *, replace: bool) -> None:
+    """Write the file readable by its owner only; a rewrite replaces it in one step."""
+    target = SECRETS_FILE.with_suffix(".tmp") if replace else SECRETS_FILE
+    if replace:
+        target.unlink(missing_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out, indent=2)
+    if replace:
+        os.replace(target, SECRETS_FILE)
+
+
 def load_or_create_secrets() -> dict[str, str]:
-    """The development secrets of this checkout; generated once, then reused."""
+    """The development secrets of this checkout; generated once, then reused.
+
+    A file written before the treasury sandbox existed gets its secrets added; every secret
+    already in the file is kept as it is."""
     if SECRETS_FILE.exists():
         data: dict[str, str] = json.loads(SECRETS_FILE.read_text())
+        missing = {k: v for k, v in _treasury_secrets().items() if k not in data}
+        if missing:
+            data.update(missing)
+            _write_secrets(data, replace=True)
         return data
     VAR.mkdir(parents=True, exist_ok=True)
     data = {
@@ -55,14 +88,14 @@ def load_or_create_secrets() -> dict[str, str]:
     }
     data.update({f"client_secret_{c.name}": secrets.token_urlsafe(32) for c in SERVICES})
     data["personnel_id_secret"] = secrets.token_urlsafe(32)
-    fd = os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(data, out, indent=2)
+    data.update(_treasury_secrets())
+    _write_secrets(data, replace=False)
     return data
 
 
 def suite_environment(host: str, secret: dict[str, str]) -> dict[str, str]:
-    """Environment variables that wire the five processes to each other."""
+    """Environment variables that wire the five processes and the treasury sandbox to each
+    other."""
     urls = {c.name: f"http://{host}:{_port(c)}" for c in SERVICES}
     gateway_url = f"http://{host}:{_port(GATEWAY)}"
     env = {
@@ -72,6 +105,20 @@ def suite_environment(host: str, secret: dict[str, str]) -> dict[str, str]:
         "GATEWAY_SERVICE_CLIENT_SECRETS": json.dumps(
             {c.name: secret[f"client_secret_{c.name}"] for c in SERVICES}
         ),
+        "GATEWAY_TREASURY_CLIENT_SECRETS": json.dumps(
+            {"treasury": secret["client_secret_treasury"]}
+        ),
+        # finance and the treasury sandbox: instructions one way, callbacks via the gateway
+        "FINANCE_TREASURY_URL": f"http://{host}:{_port(TREASURY)}",
+        "FINANCE_TREASURY_INSTRUCTION_SECRET": secret["treasury_instruction_secret"],
+        "FINANCE_TREASURY_CALLBACK_SECRET": secret["treasury_callback_secret"],
+        "TREASURY_DATABASE_URL": f"sqlite:///{VAR}/treasury.db",
+        "TREASURY_INSTRUCTION_SECRET": secret["treasury_instruction_secret"],
+        "TREASURY_CALLBACK_SECRET": secret["treasury_callback_secret"],
+        "TREASURY_CALLBACK_URL": f"{gateway_url}/api/finance/treasury/callbacks",
+        "TREASURY_TOKEN_URL": f"{gateway_url}/auth/token",
+        "TREASURY_CLIENT_ID": "treasury",
+        "TREASURY_CLIENT_SECRET": secret["client_secret_treasury"],
     }
     if "personnel_id_secret" in secret:
         env["PERSONNEL_ID_SECRET"] = secret["personnel_id_secret"]
@@ -166,6 +213,32 @@ def seed_demo_data() -> bool:
     return seeded
 
 
+def seed_finance_demo() -> bool:
+    """Open demo books for personnel's budget units (same ids) if finance has none yet."""
+    from sqlmodel import Session, select
+
+    from services.finance import demo
+    from services.finance.config import FinanceSettings
+    from services.personnel.config import PersonnelSettings
+    from services.personnel.organisation.models import Unit, UnitKind
+    from shared.db import make_engine
+
+    people = make_engine(PersonnelSettings().resolved_database_url)
+    with Session(people) as session:
+        units = [
+            (u.id, u.code, u.name_zh)
+            for u in session.exec(
+                select(Unit).where(Unit.kind == UnitKind.BUDGET_UNIT).order_by(Unit.code)
+            )
+        ]
+    people.dispose()
+    books = make_engine(FinanceSettings().resolved_database_url)
+    with Session(books) as session:
+        seeded = demo.seed(session, units or None)
+    books.dispose()
+    return seeded
+
+
 def link_demo_users() -> None:
     """Give the demo liaison the bureau's unit and the demo staff user a staff record there,
     so that unit scope and self-service can be tried at once."""
@@ -220,7 +293,7 @@ def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
 def _start(host: str) -> dict[str, subprocess.Popen[bytes]]:
     LOGS.mkdir(parents=True, exist_ok=True)
     children = {}
-    for component in (*SERVICES, GATEWAY):
+    for component in PROCESSES:
         command = [sys.executable, "-m", "deploy.cli", "serve", component.name]
         command += ["--host", host, "--port", str(_port(component))]
         with (LOGS / f"{component.name}.log").open("ab") as log:
@@ -242,12 +315,14 @@ def run_suite(host: str) -> int:
     ensure_demo_users(secret["demo_password"])
     if seed_demo_data():
         print("personnel: demo units, positions and staff created", file=sys.stderr)
+    if seed_finance_demo():
+        print("finance: demo budget lines, plans, quotas and requests created", file=sys.stderr)
     link_demo_users()
 
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
         children = _start(host)
-        for component in ALL:
+        for component in PROCESSES:
             url = f"http://{host}:{_port(component)}/healthz"
             if not _wait_healthy(url, children, 60):
                 if _Stop.requested:
@@ -258,10 +333,9 @@ def run_suite(host: str) -> int:
                 )
                 return 1
         gateway = f"http://{host}:{_port(GATEWAY)}"
-        print(
-            _banner(gateway, admin_password if admin_created else None, secret["demo_password"]),
-            flush=True,
-        )
+        treasury = f"http://{host}:{_port(TREASURY)}"
+        new_admin = admin_password if admin_created else None
+        print(_banner(gateway, treasury, new_admin, secret["demo_password"]), flush=True)
         while not _Stop.requested:
             for name, process in children.items():
                 if process.poll() is not None:
@@ -278,7 +352,7 @@ def run_suite(host: str) -> int:
         print("Stopped.", file=sys.stderr)
 
 
-def _banner(gateway: str, new_admin_password: str | None, demo_password: str) -> str:
+def _banner(gateway: str, treasury: str, new_admin_password: str | None, demo_password: str) -> str:
     admin = new_admin_password or (
         f"as set on its first run (GATEWAY_ADMIN_PASSWORD then, else in {SECRETS_FILE})"
     )
@@ -291,6 +365,8 @@ Agency Affairs Suite is up.
              curl -d grant_type=password -d username=admin -d 'password=...' {gateway}/auth/token
   Demo users (one per role, password {demo_password}): {demo}
              (unit.liaison speaks for the bureau's own unit, AAB; staff is one of its staff)
+  Treasury:  {treasury} (sandbox of the treasury payment system: {treasury}/docs,
+             control at {treasury}/control; see deploy/treasury/README.md)
   Logs:      {LOGS}/<component>.log (JSON lines)
 Stop with Ctrl-C.
 """

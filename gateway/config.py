@@ -26,6 +26,8 @@ class GatewaySettings(BaseSettings):
     }
     # client_id -> secret for east-west service clients (role ``service``)
     service_client_secrets: dict[str, str] = dict.fromkeys(SERVICES, DEV_SECRET)
+    # client_id -> secret for the treasury payment system's callbacks (role ``treasury``)
+    treasury_client_secrets: dict[str, str] = {"treasury": DEV_SECRET}
     cors_origins: list[str] = []
     max_body_bytes: int = 10 * 1024 * 1024
     proxy_connect_timeout: float = 2.0
@@ -42,11 +44,19 @@ class GatewaySettings(BaseSettings):
         return self.database_url or "sqlite:///var/gateway.db"
 
     @model_validator(mode="after")
+    def _one_role_per_client(self) -> GatewaySettings:
+        both = sorted(self.service_client_secrets.keys() & self.treasury_client_secrets.keys())
+        if both:
+            raise ValueError(f"clients both service and treasury: {', '.join(both)}")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> GatewaySettings:
         if self.environment != "development":
             if not self.database_url:
                 raise ValueError("GATEWAY_DATABASE_URL must be set outside development")
-            weak = [c for c, s in self.service_client_secrets.items() if s == DEV_SECRET]
+            clients = {**self.service_client_secrets, **self.treasury_client_secrets}
+            weak = [c for c, s in clients.items() if s == DEV_SECRET]
             if weak:
                 raise ValueError(
                     f"service client secrets are development defaults for: {', '.join(weak)}"

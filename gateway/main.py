@@ -87,7 +87,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with Session(app.state.engine) as session:
             revocations.load(session)
-            sync_service_clients(session, settings.service_client_secrets)
+            sync_service_clients(
+                session, settings.service_client_secrets, settings.treasury_client_secrets
+            )
         await proxy.start()
         try:
             yield

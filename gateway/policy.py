@@ -125,6 +125,76 @@ def _appraisal_rules(p: str) -> list[Rule]:
     ]
 
 
+FINANCE_PREPARERS = (A.FINANCE_OFFICER,)
+FINANCE_READERS = (A.FINANCE_OFFICER, A.FINANCE_APPROVER, A.DIRECTOR, A.AUDITOR)
+# a liaison reads its own unit: the service narrows every list and report to it
+FINANCE_UNIT_READERS = (*FINANCE_READERS, A.UNIT_LIAISON)
+
+
+def _finance_rules() -> list[Rule]:
+    f = "/api/finance"
+    prep, read, unit_read = FINANCE_PREPARERS, FINANCE_READERS, FINANCE_UNIT_READERS
+    lines, payments = f"{f}/appropriations", f"{f}/payments"
+    statements = f"{f}/treasury/statements"
+    return [
+        rule("GET", f"{f}/budget-units", *unit_read),
+        rule("GET", f"{f}/budget-units/{{unit_id}}", *unit_read),
+        rule("POST", f"{f}/budget-units", *prep),
+        rule("PATCH", f"{f}/budget-units/{{unit_id}}", *prep),
+        rule("GET", f"{f}/accounts", *unit_read),
+        rule("POST", f"{f}/accounts", *prep),
+        rule("GET", f"{f}/economic-classes", *unit_read),
+        rule("GET", f"{f}/fund-sources", *unit_read),
+        rule("GET", f"{f}/journal-entries", *unit_read),
+        rule("GET", f"{f}/journal-entries/{{entry_id}}", *unit_read),
+        rule("POST", f"{f}/journal-entries", *prep),
+        rule("POST", f"{f}/journal-entries/{{entry_id}}/reverse", *prep),
+        rule("GET", f"{f}/periods", *read),
+        rule("GET", f"{f}/periods/{{year}}/{{month}}", *read),
+        rule("POST", f"{f}/periods/{{year}}/{{month}}/close", A.FINANCE_APPROVER),
+        rule("POST", f"{f}/periods/{{year}}/{{month}}/reopen", A.FINANCE_APPROVER),
+        rule("GET", f"{f}/ledger/trial-balance", *unit_read),
+        rule("GET", f"{f}/ledger/balances", *unit_read),
+        rule("GET", f"{f}/ledger/export", *unit_read),
+        rule("GET", lines, *unit_read),
+        rule("POST", lines, *prep),
+        rule("GET", f"{lines}/{{appropriation_id}}", *unit_read),
+        rule("GET", f"{lines}/{{appropriation_id}}/changes", *unit_read),
+        rule("POST", f"{lines}/{{appropriation_id}}/adjustments", *prep),
+        rule("GET", f"{lines}/{{appropriation_id}}/plans", *unit_read),
+        rule("PUT", f"{lines}/{{appropriation_id}}/plans/{{month}}", *prep),
+        rule("GET", f"{f}/quotas", *unit_read),
+        rule("PUT", f"{f}/quotas/{{unit_id}}/{{fiscal_year}}/{{month}}", *prep),
+        rule("GET", f"{f}/budget/execution", *unit_read),
+        rule("GET", payments, *unit_read),
+        rule("POST", payments, A.FINANCE_OFFICER, A.UNIT_LIAISON),
+        rule("GET", f"{payments}/{{payment_id}}", *unit_read),
+        rule("POST", f"{payments}/{{payment_id}}/approve", A.FINANCE_APPROVER, A.DIRECTOR),
+        rule("POST", f"{payments}/{{payment_id}}/reject", A.FINANCE_APPROVER, A.DIRECTOR),
+        rule("POST", f"{payments}/{{payment_id}}/cancel", A.FINANCE_OFFICER, A.UNIT_LIAISON),
+        rule("POST", f"{payments}/{{payment_id}}/submit", A.FINANCE_OFFICER, A.FINANCE_APPROVER),
+        rule("POST", f"{f}/payment-batches/pain001", A.FINANCE_OFFICER, A.FINANCE_APPROVER),
+        rule("GET", f"{f}/revenue-receipts", *unit_read),
+        rule("POST", f"{f}/revenue-receipts", *prep),
+        rule("GET", f"{f}/revenue-receipts/{{receipt_id}}", *unit_read),
+        rule(
+            "POST",
+            f"{f}/revenue-receipts/{{receipt_id}}/remit",
+            A.FINANCE_OFFICER,
+            A.FINANCE_APPROVER,
+        ),
+        rule("GET", f"{f}/revenue/unremitted", *unit_read),
+        # the treasury may call this one endpoint and nothing else
+        rule("POST", f"{f}/treasury/callbacks", A.TREASURY),
+        rule("GET", f"{f}/treasury/instructions", *read),
+        rule("GET", f"{f}/treasury/instructions/{{instruction_id}}", *read),
+        rule("GET", statements, *read),
+        rule("POST", statements, *prep),
+        rule("POST", f"{statements}/fetch", *prep),
+        rule("GET", f"{statements}/{{statement_id}}/reconciliation", *read),
+    ]
+
+
 POLICY: tuple[Rule, ...] = (
     # gateway: user administration and its own audit log
     rule("GET", "/api/admin/roles", A.ADMIN),
@@ -139,6 +209,7 @@ POLICY: tuple[Rule, ...] = (
     rule("GET", "/api/admin/audit/verify", A.AUDITOR),
     *(r for service in SERVICES for r in _platform_rules(service)),
     *_personnel_rules(),
+    *_finance_rules(),
 )
 
 

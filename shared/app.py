@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
@@ -44,6 +45,8 @@ class ServiceSpec:
     subscribe: Callable[[Inbox], None] | None = None
     version: str = "0.1.0"
     peer_clients: dict[str, type[PeerClient]] = field(default_factory=dict)
+    # long-running tasks of the service (started with the relay, cancelled at shutdown)
+    background: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = ()
 
     def __post_init__(self) -> None:
         platform_tables(self.name)  # registered at import, so migrations see them
@@ -55,7 +58,7 @@ def create_service_app(
     *,
     engine: Engine | None = None,
     verifier: TokenVerifier | None = None,
-    run_relay: bool = True,
+    run_relay: bool = True,  # and the spec's background tasks
     access_log: bool = True,
 ) -> FastAPI:
     configure_logging(spec.name, settings.log_level)
@@ -93,12 +96,16 @@ def create_service_app(
             poll_seconds=settings.outbox_poll_seconds,
         )
         app.state.relay = relay
-        task = asyncio.create_task(relay.run_forever()) if run_relay else None
+        tasks = []
+        if run_relay:
+            tasks.append(asyncio.create_task(relay.run_forever()))
+            tasks.extend(asyncio.create_task(work(app)) for work in spec.background)
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
+            for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await http.aclose()

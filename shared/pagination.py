@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlmodel import Session, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 MAX_LIMIT = 200
 T = TypeVar("T")
@@ -36,3 +38,12 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+def fetch_page(
+    session: Session, query: SelectOfScalar[T], params: PageParams, *order_by: Any
+) -> tuple[list[T], int]:
+    """One page of ``query`` in ``order_by`` order, and how many rows match in all."""
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(*order_by).limit(params.limit).offset(params.offset))
+    return list(rows.all()), int(total)

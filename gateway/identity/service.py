@@ -424,19 +424,31 @@ def ensure_user(
     return True
 
 
-def sync_service_clients(session: Session, secrets_by_client: dict[str, str]) -> None:
-    """Make the stored service clients match configuration (role ``service``)."""
-    for client_id, secret in secrets_by_client.items():
+def sync_service_clients(
+    session: Session,
+    secrets_by_client: dict[str, str],
+    treasury_secrets: dict[str, str] | None = None,
+) -> None:
+    """Make the stored clients named in configuration match it: the peer services with role
+    ``service``, the treasury payment system's clients with role ``treasury`` (their tokens
+    carry ``sub`` ``service:<client_id>``). A changed secret or role is updated in place;
+    clients no longer configured are left as they are."""
+    wanted = {
+        client_id: (secret, [Role.SERVICE.value]) for client_id, secret in secrets_by_client.items()
+    }
+    for client_id, secret in (treasury_secrets or {}).items():
+        wanted[client_id] = (secret, [Role.TREASURY.value])
+    for client_id, (secret, roles) in wanted.items():
         client = session.get(ServiceClient, client_id)
         if client is None:
             session.add(
-                ServiceClient(
-                    client_id=client_id,
-                    secret_hash=hash_password(secret),
-                    roles=[Role.SERVICE],
-                )
+                ServiceClient(client_id=client_id, secret_hash=hash_password(secret), roles=roles)
             )
-        elif not verify_password(client.secret_hash, secret):
+            continue
+        if not verify_password(client.secret_hash, secret):
             client.secret_hash = hash_password(secret)
+            session.add(client)
+        if sorted(client.roles) != roles:
+            client.roles = roles
             session.add(client)
     session.commit()

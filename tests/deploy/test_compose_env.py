@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from deploy.components import BY_NAME, SERVICES, load_object
+from deploy.components import SERVED, SERVICES, load_object
 from tests.deploy.compose_support import (
     COMPONENTS,
     DOCKERIGNORE,
@@ -37,7 +37,7 @@ def _values(compose: dict[str, Any]) -> dict[str, str]:
 def _settings(
     name: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> Any:  # the component's settings object
-    component = BY_NAME[name]
+    component = SERVED[name]
     with monkeypatch.context() as patch:
         for key in list(os.environ):
             if key.startswith(component.env_prefix):
@@ -59,7 +59,7 @@ def test_component_environment_names_real_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """pydantic-settings ignores unknown variables, so a misspelt name would go unnoticed."""
-    component = BY_NAME[name]
+    component = SERVED[name]
     fields = set(load_object(component.settings_class).model_fields)  # type: ignore[attr-defined]
     values = _values(compose)
     for service_name in (name, f"{name}-migrate"):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from typing import Any
 
-from deploy.components import BY_NAME
+from deploy.components import BY_NAME, SERVED
 from tests.deploy.compose_support import (
     COMPONENTS,
     DOCKERFILE,
@@ -84,6 +84,12 @@ def test_dockerfile_installs_the_lock_before_copying_code() -> None:
     assert copied == {"shared", "gateway", "services", "deploy"}
 
 
+def test_dockerfile_gives_the_treasury_sandbox_a_writable_data_directory() -> None:
+    """A new named volume copies the owner of the directory it is mounted on."""
+    runs = " ".join(arg for k, arg in _instructions() if k == "RUN")
+    assert "install -d -o 10001 -g 10001 -m 0700 /var/lib/treasury" in runs
+
+
 # -- the CLI the compose file calls ------------------------------------------------------------
 
 
@@ -107,5 +113,7 @@ def test_cli_help_lists_the_subcommands_compose_uses(
     assert used <= subcommands
     for service in services.values():
         command = service.get("command")
-        if command and command[0] in {"migrate", "serve"}:
+        if command and command[0] == "migrate":
             assert command[1] in BY_NAME
+        if command and command[0] == "serve":
+            assert command[1] in SERVED

@@ -1,4 +1,5 @@
-"""The real suite for end-to-end tests: five processes on free ports, per database backend."""
+"""The real suite for end-to-end tests: five processes and the treasury sandbox on free
+ports, per database backend."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from deploy.components import GATEWAY, SERVICES
+from deploy.components import GATEWAY, SERVICES, TREASURY
+from shared.webhooks import new_secret
 from tests.support.databases import Databases
 from tests.support.servers import cli, free_port, start_component, stop, wait_healthy
 
@@ -24,6 +26,7 @@ USER_PASSWORD = "e2e user passphrase"
 class Suite:
     gateway: str
     services: dict[str, str]
+    treasury: str
     processes: dict[str, Popen[bytes]] = field(default_factory=dict)
 
     def token(self, username: str, password: str) -> str:
@@ -39,7 +42,7 @@ class Suite:
 @pytest.fixture(scope="module")
 def suite(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     workdir = Path(tmp_path_factory.mktemp("suite"))
-    ports = {c.name: free_port() for c in (GATEWAY, *SERVICES)}
+    ports = {c.name: free_port() for c in (GATEWAY, *SERVICES, TREASURY)}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     secrets = {c.name: f"secret-of-{c.name}-for-e2e" for c in SERVICES}
     env = {
@@ -48,14 +51,26 @@ def suite(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "GATEWAY_SERVICE_URLS": json.dumps({c.name: urls[c.name] for c in SERVICES}),
         "GATEWAY_SERVICE_CLIENT_SECRETS": json.dumps(secrets),
         "GATEWAY_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "GATEWAY_TREASURY_CLIENT_SECRETS": json.dumps({"treasury": "treasury-secret-for-e2e"}),
+        # the sandbox calls finance back through the gateway, signed in as the treasury
+        "TREASURY_DATABASE_URL": f"sqlite:///{workdir / 'treasury.db'}",
+        "TREASURY_CALLBACK_URL": f"{urls['gateway']}/api/finance/treasury/callbacks",
+        "TREASURY_TOKEN_URL": f"{urls['gateway']}/auth/token",
+        "TREASURY_CLIENT_SECRET": "treasury-secret-for-e2e",
+        "TREASURY_SETTLE_DELAY_SECONDS": "0.1",
+        "FINANCE_TREASURY_URL": urls["treasury"],
     }
+    for variable, secret in (("INSTRUCTION", b"e2e-instructions"), ("CALLBACK", b"e2e-callbacks")):
+        env[f"TREASURY_{variable}_SECRET"] = env[f"FINANCE_TREASURY_{variable}_SECRET"] = (
+            new_secret(secret)
+        )
     for c in SERVICES:
         env[f"{c.env_prefix}DATABASE_URL"] = databases.empty_url()
         env[f"{c.env_prefix}GATEWAY_URL"] = urls["gateway"]
         env[f"{c.env_prefix}CLIENT_SECRET"] = secrets[c.name]
     cli("migrate", "all", env=env)
     cli("bootstrap", env=env)
-    suite = Suite(urls["gateway"], {c.name: urls[c.name] for c in SERVICES})
+    suite = Suite(urls["gateway"], {c.name: urls[c.name] for c in SERVICES}, urls["treasury"])
     try:
         for name, port in ports.items():
             suite.processes[name] = start_component(name, port, env, workdir / f"{name}.log")

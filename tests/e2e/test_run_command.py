@@ -16,7 +16,7 @@ import pytest
 from tests.support.servers import ROOT, free_port
 
 pytestmark = pytest.mark.e2e
-NAMES = ("GATEWAY", "FINANCE", "ASSETS", "FACILITIES", "PERSONNEL")
+NAMES = ("GATEWAY", "FINANCE", "ASSETS", "FACILITIES", "PERSONNEL", "TREASURY")
 
 
 def _start(var: Path, ports: dict[str, int]) -> subprocess.Popen[str]:
@@ -74,6 +74,9 @@ def test_run_starts_everything_prints_how_to_sign_in_and_stops_every_child(tmp_p
         assert token.status_code == 200
         health = httpx.get(f"{gateway}/healthz").json()
         assert health["status"] == "ok"
+        treasury = f"http://127.0.0.1:{ports['TREASURY']}"
+        assert treasury in banner, "the treasury sandbox runs alongside"
+        assert httpx.get(f"{treasury}/healthz").json() == {"status": "ok"}
         demo = re.search(r"password (\S+)\): ", banner)
         assert demo is not None
         auditor = httpx.post(

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
-from services.personnel import tabular
+from shared import tabular
 from tests.personnel.conftest import HR, make_unit
 from tests.personnel.staffing import hire, national_id
 from tests.support.tokens import bearer

@@ -23,7 +23,7 @@ def make_token(
     *roles: str,
     sub: str | None = None,
     key: SigningKey | None = None,
-    ttl: int = 300,
+    ttl: int = 4 * 3600,  # tokens made at import must outlive a whole test session
     **claims: Any,
 ) -> str:
     now = int(time.time())

@@ -9,12 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, col, select
 
-from services.personnel import tabular
 from services.personnel.appraisal import results
 from services.personnel.appraisal.access import ScopeDep, read_appraisal
 from services.personnel.appraisal.rules import DIMENSIONS, Grade
 from services.personnel.appraisal.schemas import ResultPublic
 from services.personnel.organisation.models import Unit
+from shared import tabular
 from shared.db import SessionDep
 from shared.pagination import PageParams
 from shared.problems import ProblemError

@@ -20,7 +20,6 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
-from services.personnel import tabular
 from services.personnel.organisation.models import Rank, Unit
 from services.personnel.positions.models import Position
 from services.personnel.staff import identity_numbers as ids
@@ -28,6 +27,7 @@ from services.personnel.staff import service
 from services.personnel.staff.models import Staff, StaffStatus
 from services.personnel.staff.schemas import StaffCreate
 from services.personnel.staff.scope import StaffScope
+from shared import tabular
 from shared.audit import AuditLog
 from shared.problems import ProblemError
 

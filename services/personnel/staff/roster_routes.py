@@ -9,12 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from services.personnel import tabular
 from services.personnel.roles import WIDE_READERS, manage
 from services.personnel.staff import roster
 from services.personnel.staff.identity_numbers import IdVault
 from services.personnel.staff.models import StaffStatus
 from services.personnel.staff.scope import scope_for
+from shared import tabular
 from shared.auth import CurrentPrincipal, require_roles
 from shared.db import SessionDep
 from shared.types import today

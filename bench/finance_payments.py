@@ -1,0 +1,327 @@
+"""Approve-and-submit 1,000 payments and ingest their callbacks, end to end over real HTTP.
+
+Three processes: the finance service (uvicorn, its own database) and the treasury sandbox
+(uvicorn, settling at once and calling finance back directly), plus this script, which plays
+the finance officer and approver and serves the token keys (JWKS) finance checks against.
+
+Steps: seed the demo books (31 units, budget lines, plans); raise N payment requests (timed
+apart); then, with C requests in flight, approve and submit each one, and wait until every
+payment is settled by the treasury's callbacks. Reported: payments per second end to end,
+and the checks that nothing was posted twice at that rate — one journal entry per payment,
+their total equal to the payments' total, the budget's ``paid`` equal to it too. See
+bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.server
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+# run as a script, bench/ would come first on the path and bench/gateway.py would hide the
+# gateway package: look in the repository root instead
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import httpx  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from bench.suite import cpu_seconds, free_port, machine_facts  # noqa: E402
+from gateway.keys import SigningKey  # noqa: E402
+from services.finance import demo  # noqa: E402
+from services.finance.main import SPEC  # noqa: E402
+from shared.db import make_engine  # noqa: E402
+from shared.migrations import upgrade  # noqa: E402
+from shared.webhooks import new_secret  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUER, AUDIENCE = "agency-suite-gateway", "agency-suite"
+
+
+def token(key: SigningKey, sub: str, *roles: str) -> str:
+    now = int(time.time())
+    claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": sub, "roles": list(roles)}
+    return key.sign({**claims, "iat": now, "nbf": now, "exp": now + 3600, "jti": sub})
+
+
+@contextlib.contextmanager
+def jwks_server(key: SigningKey) -> Iterator[str]:
+    body = json.dumps(key.jwks()).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    finally:
+        server.shutdown()
+
+
+def serve(
+    app: str, port: int, env: dict[str, str], log: Path, profile: str = ""
+) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(port)]
+    if profile:  # sample the process with py-spy (collapsed stacks, for flame graphs)
+        command = [
+            "py-spy",
+            "record",
+            "-r",
+            "40",
+            "--nonblocking",
+            "-f",
+            "raw",
+            "-o",
+            profile,
+            "--",
+            *command,
+        ]
+    command += ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{url} exited with {process.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"{url} did not become healthy")
+
+
+async def run_load(
+    base: str, officer: str, approver: str, payments: int, concurrency: int
+) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http_client:
+        as_officer = {"Authorization": f"Bearer {officer}"}
+        as_approver = {"Authorization": f"Bearer {approver}"}
+        lines = (
+            await http_client.get(
+                "/appropriations", params={"economic_class": "30201"}, headers=as_officer
+            )
+        ).json()
+        gate = asyncio.Semaphore(concurrency)
+
+        async def create(n: int) -> str:
+            line = lines[n % len(lines)]
+            body = {
+                "unit_id": line["unit_id"],
+                "method": "direct",
+                "appropriation_id": line["id"],
+                "payee_name": f"Supplier {n % 97}",
+                "payee_account": f"62220202{n:08d}",
+                "payee_bank": "ICBC City Branch",
+                "amount": f"{100 + n % 50}.{n % 100:02d}",
+                "purpose": f"Office supplies, order {n}",
+            }
+            async with gate:
+                response = await http_client.post("/payments", json=body, headers=as_officer)
+            response.raise_for_status()
+            return str(response.json()["id"])
+
+        started = time.perf_counter()
+        ids = await asyncio.gather(*(create(n) for n in range(payments)))
+        created_s = time.perf_counter() - started
+
+        async def approve_and_submit(payment_id: str) -> None:
+            async with gate:
+                approved = await http_client.post(
+                    f"/payments/{payment_id}/approve", headers=as_approver
+                )
+                approved.raise_for_status()
+                submitted = await http_client.post(
+                    f"/payments/{payment_id}/submit", headers=as_approver
+                )
+                submitted.raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(approve_and_submit(i) for i in ids))
+        submitted_s = time.perf_counter() - started
+        while True:
+            page = await http_client.get(
+                "/payments", params={"status": "settled", "limit": 1}, headers=as_officer
+            )
+            if page.json()["total"] >= payments:
+                break
+            if time.perf_counter() - started > 600:
+                raise SystemExit("payments did not all settle within 10 minutes")
+            await asyncio.sleep(0.05)
+        settled_s = time.perf_counter() - started
+        return {
+            "ids": ids,
+            "created_s": created_s,
+            "submitted_s": submitted_s,
+            "settled_s": settled_s,
+        }
+
+
+def verify(url: str, ids: list[str]) -> dict[str, Any]:
+    """Count postings straight from the database: one entry per payment, nothing twice."""
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    from services.finance.budget.models import Appropriation
+    from services.finance.ledger.models import JournalEntry, JournalLine
+    from services.finance.payments.models import Payment
+    from services.finance.treasury.models import CallbackReceipt
+    from shared.types import Money
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        entries = session.exec(
+            select(func.count()).select_from(JournalEntry).where(JournalEntry.source == "payment")
+        ).one()
+        distinct = session.exec(
+            select(func.count(func.distinct(JournalEntry.source_ref))).where(
+                JournalEntry.source == "payment"
+            )
+        ).one()
+        debits = session.exec(
+            select(func.sum(JournalLine.debit, type_=Money()))
+            .join(JournalEntry, col(JournalEntry.id) == JournalLine.entry_id)
+            .where(JournalEntry.source == "payment")
+        ).one()
+        amounts = session.exec(
+            select(func.sum(Payment.amount, type_=Money())).where(
+                col(Payment.id).in_([uuid.UUID(i) for i in ids])
+            )
+        ).one()
+        paid = session.exec(select(func.sum(Appropriation.paid, type_=Money()))).one()
+        callbacks = session.exec(select(func.count()).select_from(CallbackReceipt)).one()
+    engine.dispose()
+    return {
+        "payment_entries": int(entries),
+        "distinct_payments_posted": int(distinct),
+        "posted_total": str(debits),
+        "payments_total": str(amounts),
+        "budget_paid_total": str(paid),
+        "callbacks_accepted": int(callbacks),
+        "exactly_once": int(entries) == int(distinct) == len(ids)
+        and Decimal(debits) == Decimal(amounts) == Decimal(paid),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--payments", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--database-url", default="", help="finance database (default: SQLite)")
+    parser.add_argument("--callbacks", default="deliver", choices=("deliver", "duplicate"))
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", default="", help="py-spy the finance process into FILE")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-finance-"))
+    url = args.database_url or f"sqlite:///{work / 'finance.db'}"
+    upgrade(SPEC.migrations_dir, url, "finance")
+    engine = make_engine(url)
+    with Session(engine) as session:
+        demo.seed(session)
+    engine.dispose()
+
+    key = SigningKey.generate()
+    officer = token(key, "bench-officer", "finance_officer")
+    approver = token(key, "bench-approver", "finance_approver")
+    instruction_secret, callback_secret = new_secret(os.urandom(32)), new_secret(os.urandom(32))
+    finance_port, treasury_port = free_port(), free_port()
+    finance_url = f"http://127.0.0.1:{finance_port}"
+    treasury_url = f"http://127.0.0.1:{treasury_port}"
+    with jwks_server(key) as jwks:
+        finance = serve(
+            "services.finance.main:create_app",
+            finance_port,
+            {
+                "FINANCE_DATABASE_URL": url,
+                "FINANCE_JWKS_URL": jwks,
+                "FINANCE_TREASURY_URL": treasury_url,
+                "FINANCE_TREASURY_INSTRUCTION_SECRET": instruction_secret,
+                "FINANCE_TREASURY_CALLBACK_SECRET": callback_secret,
+                "FINANCE_LOG_LEVEL": "WARNING",
+            },
+            work / "finance.log",
+            args.profile,
+        )
+        treasury = serve(
+            "deploy.treasury.app:create_app",
+            treasury_port,
+            {
+                "TREASURY_DATABASE_URL": f"sqlite:///{work / 'treasury.db'}",
+                "TREASURY_INSTRUCTION_SECRET": instruction_secret,
+                "TREASURY_CALLBACK_SECRET": callback_secret,
+                "TREASURY_CALLBACK_URL": f"{finance_url}/treasury/callbacks",
+                "TREASURY_STATIC_TOKEN": token(key, "service:treasury", "treasury"),
+                "TREASURY_ACCEPT_DELAY_SECONDS": "0",
+                "TREASURY_SETTLE_DELAY_SECONDS": "0",
+                "TREASURY_CALLBACK_MODE": args.callbacks,
+                "TREASURY_LOG_LEVEL": "WARNING",
+            },
+            work / "treasury.log",
+        )
+        try:
+            wait_healthy(f"{finance_url}/healthz", finance)
+            wait_healthy(f"{treasury_url}/healthz", treasury)
+            cpu_before = cpu_seconds(finance.pid), cpu_seconds(treasury.pid)
+            result = asyncio.run(
+                run_load(finance_url, officer, approver, args.payments, args.concurrency)
+            )
+            cpu_after = cpu_seconds(finance.pid), cpu_seconds(treasury.pid)
+        finally:
+            for process in (finance, treasury):
+                # py-spy writes its profile on SIGINT; uvicorn stops on it as well
+                process.send_signal(signal.SIGINT)
+                process.wait(30)
+    checks = verify(url, result.pop("ids"))
+    n = args.payments
+    report = {
+        "payments": n,
+        "concurrency": args.concurrency,
+        "database": url.split(":", 1)[0],
+        "callbacks": args.callbacks,
+        "create_per_s": round(n / result["created_s"], 1),
+        "approve_submit_per_s": round(n / result["submitted_s"], 1),
+        "end_to_end_per_s": round(n / result["settled_s"], 1),
+        "end_to_end_s": round(result["settled_s"], 2),
+        "finance_cpu_ms_per_payment": round((cpu_after[0] - cpu_before[0]) * 1000 / n, 2),
+        "treasury_cpu_ms_per_payment": round((cpu_after[1] - cpu_before[1]) * 1000 / n, 2),
+        **checks,
+        "machine": machine_facts(),
+    }
+    if args.json:
+        print(json.dumps(report))
+    else:
+        for k, v in report.items():
+            print(f"{k:>30}: {v}")
+    if not checks["exactly_once"]:
+        raise SystemExit("DOUBLE OR MISSING POSTING")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""Posting journal entries: the one way anything enters the books.
+
+Rules checked here, for hand-made and system entries alike:
+- at least two lines; each line is a debit or a credit, positive, to the fen;
+- debits equal credits exactly (422 ``UNBALANCED_ENTRY`` says by how much), and so do
+  each unit's own lines, so every unit's trial balance balances;
+- accounts, units, economic classes and fund sources exist and are active;
+- an expense line names its economic classification (支出经济分类);
+- restricted accounts (revenue owed to the treasury) take only revenue and remittance postings;
+- the entry's month is open (409 ``PERIOD_CLOSED``);
+- a (source, source_ref) pair posts once: a settled payment can never be booked twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from services.finance.counters import next_number
+from services.finance.ledger import periods
+from services.finance.ledger.models import (
+    Account,
+    Category,
+    EconomicClass,
+    EntrySource,
+    FundSource,
+    JournalEntry,
+    JournalLine,
+)
+from services.finance.units.models import BudgetUnit
+from shared.problems import Conflict, ProblemError
+
+ZERO = Decimal("0.00")
+# sources allowed to touch restricted (revenue-owed) accounts: 收支两条线
+_REVENUE_SOURCES = frozenset({EntrySource.REVENUE, EntrySource.REMITTANCE})
+_BY_HAND = frozenset({EntrySource.MANUAL, EntrySource.REVERSAL, EntrySource.QUOTA})
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    account: str
+    unit_id: uuid.UUID
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    economic_class: str | None = None
+    fund_source: str | None = None
+    memo: str | None = None
+
+
+def _invalid(code: str, detail: str, **extra: Any) -> ProblemError:
+    return ProblemError(422, code, detail, **extra)
+
+
+def _check_lines(session: Session, lines: Sequence[LineSpec], source: EntrySource) -> None:
+    if len(lines) < 2:
+        raise _invalid("TOO_FEW_LINES", "an entry needs at least one debit and one credit line")
+    for n, line in enumerate(lines, start=1):
+        if (line.debit > 0) == (line.credit > 0) or line.debit < 0 or line.credit < 0:
+            raise _invalid(
+                "BAD_LINE", f"line {n}: give a positive debit or a positive credit, not both"
+            )
+    debits = sum((line.debit for line in lines), ZERO)
+    credits = sum((line.credit for line in lines), ZERO)
+    if debits != credits:
+        raise _invalid(
+            "UNBALANCED_ENTRY",
+            f"debits {debits:.2f} and credits {credits:.2f} differ by {debits - credits:.2f}",
+            debits=f"{debits:.2f}",
+            credits=f"{credits:.2f}",
+        )
+    per_unit: dict[uuid.UUID, Decimal] = {}
+    for line in lines:
+        per_unit[line.unit_id] = per_unit.get(line.unit_id, ZERO) + line.debit - line.credit
+    lopsided = sorted(str(unit) for unit, net in per_unit.items() if net != 0)
+    if lopsided:
+        raise _invalid(
+            "UNIT_UNBALANCED",
+            "each unit's lines must balance on their own (one book, every unit's own "
+            f"accounts): not so for {', '.join(lopsided)}",
+        )
+    codes = {line.account for line in lines}
+    accounts = {
+        a.code: a for a in session.exec(select(Account).where(col(Account.code).in_(codes)))
+    }
+    units = {line.unit_id for line in lines}
+    unit_query = select(BudgetUnit.id).where(col(BudgetUnit.id).in_(units))
+    if source in _BY_HAND:  # what the treasury already did is booked even for a closed unit
+        unit_query = unit_query.where(col(BudgetUnit.active))
+    known_units = set(session.exec(unit_query))
+    classes = {line.economic_class for line in lines if line.economic_class}
+    known_classes = set(
+        session.exec(select(EconomicClass.code).where(col(EconomicClass.code).in_(classes)))
+    )
+    funds = {line.fund_source for line in lines if line.fund_source}
+    known_funds = set(session.exec(select(FundSource.code).where(col(FundSource.code).in_(funds))))
+    for n, line in enumerate(lines, start=1):
+        account = accounts.get(line.account)
+        if account is None or not account.active:
+            raise _invalid("UNKNOWN_ACCOUNT", f"line {n}: no active account {line.account!r}")
+        if account.restricted and source not in _REVENUE_SOURCES:
+            raise _invalid(
+                "RESTRICTED_ACCOUNT",
+                f"line {n}: account {account.code} holds revenue owed to the treasury; only "
+                "revenue receipts and their remittance post to it (收支两条线)",
+            )
+        if line.unit_id not in known_units:
+            raise _invalid("UNKNOWN_UNIT", f"line {n}: {line.unit_id} is not an active budget unit")
+        if line.economic_class and line.economic_class not in known_classes:
+            raise _invalid(
+                "UNKNOWN_ECONOMIC_CLASS", f"line {n}: no economic class {line.economic_class!r}"
+            )
+        if account.category == Category.EXPENSE and not line.economic_class:
+            raise _invalid(
+                "ECONOMIC_CLASS_REQUIRED",
+                f"line {n}: an expense line needs its economic classification (e.g. 30201)",
+            )
+        if line.fund_source and line.fund_source not in known_funds:
+            raise _invalid("UNKNOWN_FUND_SOURCE", f"line {n}: no fund source {line.fund_source!r}")
+
+
+def post(
+    session: Session,
+    *,
+    entry_date: date,
+    memo: str,
+    lines: Sequence[LineSpec],
+    source: EntrySource,
+    posted_by: str,
+    source_ref: str | None = None,
+    reverses_id: uuid.UUID | None = None,
+) -> JournalEntry:
+    """Post one balanced entry in the caller's transaction (the caller commits)."""
+    _check_lines(session, lines, source)
+    periods.ensure_open(session, entry_date)
+    if source_ref is not None:
+        existing = session.exec(
+            select(JournalEntry).where(
+                JournalEntry.source == source, JournalEntry.source_ref == source_ref
+            )
+        ).first()
+        if existing is not None:
+            raise Conflict(
+                "ALREADY_POSTED",
+                f"{source} {source_ref} is already posted as entry {existing.number}",
+                entry_id=str(existing.id),
+            )
+    entry = JournalEntry(
+        number=next_number(session, "journal"),
+        entry_date=entry_date,
+        memo=memo,
+        source=source,
+        source_ref=source_ref,
+        reverses_id=reverses_id,
+        posted_by=posted_by,
+    )
+    session.add(entry)
+    session.flush()
+    for n, line in enumerate(lines, start=1):
+        session.add(
+            JournalLine(
+                entry_id=entry.id,
+                line_no=n,
+                entry_date=entry_date,
+                account_code=line.account,
+                unit_id=line.unit_id,
+                debit=line.debit,
+                credit=line.credit,
+                economic_class=line.economic_class,
+                fund_source=line.fund_source,
+                memo=line.memo,
+            )
+        )
+    session.flush()
+    return entry
+
+
+def lines_of(session: Session, entry_id: uuid.UUID) -> list[JournalLine]:
+    return list(
+        session.exec(
+            select(JournalLine)
+            .where(JournalLine.entry_id == entry_id)
+            .order_by(col(JournalLine.line_no))
+        )
+    )
+
+
+def reversed_by(session: Session, entry_id: uuid.UUID) -> JournalEntry | None:
+    return session.exec(select(JournalEntry).where(JournalEntry.reverses_id == entry_id)).first()
+
+
+def reverse(
+    session: Session,
+    entry: JournalEntry,
+    *,
+    entry_date: date,
+    memo: str,
+    posted_by: str,
+    source: EntrySource = EntrySource.REVERSAL,
+) -> JournalEntry:
+    """Post the mirror image of ``entry`` (debits become credits), once."""
+    if entry.reverses_id is not None:
+        raise Conflict("ENTRY_IS_REVERSAL", f"entry {entry.number} is itself a reversal")
+    done = reversed_by(session, entry.id)
+    if done is not None:
+        raise Conflict(
+            "ALREADY_REVERSED",
+            f"entry {entry.number} was already reversed by entry {done.number}",
+            entry_id=str(done.id),
+        )
+    mirror = [
+        LineSpec(
+            account=line.account_code,
+            unit_id=line.unit_id,
+            debit=line.credit,
+            credit=line.debit,
+            economic_class=line.economic_class,
+            fund_source=line.fund_source,
+            memo=line.memo,
+        )
+        for line in lines_of(session, entry.id)
+    ]
+    return post(
+        session,
+        entry_date=entry_date,
+        memo=memo,
+        lines=mirror,
+        source=source,
+        source_ref=str(entry.id),
+        reverses_id=entry.id,
+        posted_by=posted_by,
+    )

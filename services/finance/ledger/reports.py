@@ -1,0 +1,124 @@
+"""Balances and the trial balance as of any day, per unit or consolidated, and the ledger
+export. Balances are sums of posted lines dated on or before the day; reversals count like
+any entry, so a reversed entry nets to nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from services.finance.ledger.models import Account, Category, JournalEntry, JournalLine
+from services.finance.ledger.schemas import BalanceRow, TrialBalance
+from services.finance.units.models import BudgetUnit
+from shared.types import Money
+
+ZERO = Decimal("0.00")
+
+
+def balances(
+    session: Session,
+    *,
+    as_of: date,
+    unit_id: uuid.UUID | None = None,
+    account: str | None = None,
+    per_unit: bool = False,
+) -> list[BalanceRow]:
+    debit = func.sum(JournalLine.debit, type_=Money())
+    credit = func.sum(JournalLine.credit, type_=Money())
+    keys: list[Any] = [col(JournalLine.account_code)]
+    if per_unit:
+        keys.append(col(JournalLine.unit_id))
+    query: Any = sa_select(*keys, debit, credit).where(col(JournalLine.entry_date) <= as_of)
+    if unit_id is not None:
+        query = query.where(JournalLine.unit_id == unit_id)
+    if account is not None:
+        query = query.where(JournalLine.account_code == account)
+    query = query.group_by(*keys).order_by(*keys)
+    accounts = {a.code: a for a in session.exec(select(Account))}
+    rows = []
+    for record in session.execute(query):
+        code = record[0]
+        d, c = record[-2], record[-1]
+        acct = accounts[code]
+        category = Category(acct.category)
+        rows.append(
+            BalanceRow(
+                account_code=code,
+                account_name=acct.name_zh,
+                category=category,
+                unit_id=record[1] if per_unit else unit_id,
+                debit_total=d,
+                credit_total=c,
+                balance=d - c if category.debit_normal else c - d,
+            )
+        )
+    return rows
+
+
+def trial_balance(session: Session, *, as_of: date, unit_id: uuid.UUID | None) -> TrialBalance:
+    rows = balances(session, as_of=as_of, unit_id=unit_id)
+    debit_total = sum((r.debit_total for r in rows), ZERO)
+    credit_total = sum((r.credit_total for r in rows), ZERO)
+    return TrialBalance(
+        as_of=as_of,
+        unit_id=unit_id,
+        rows=rows,
+        debit_total=debit_total,
+        credit_total=credit_total,
+        balanced=debit_total == credit_total,
+    )
+
+
+EXPORT_HEADERS = (
+    "entry_number",
+    "entry_date",
+    "source",
+    "entry_memo",
+    "line_no",
+    "account_code",
+    "account_name",
+    "unit_code",
+    "debit",
+    "credit",
+    "economic_class",
+    "fund_source",
+    "line_memo",
+)
+
+
+def export_rows(
+    session: Session, *, date_from: date, date_to: date, unit_id: uuid.UUID | None
+) -> Iterator[list[Any]]:
+    query = (
+        select(JournalEntry, JournalLine, Account.name_zh, BudgetUnit.code)
+        .join(JournalLine, col(JournalLine.entry_id) == JournalEntry.id)
+        .join(Account, col(Account.code) == JournalLine.account_code)
+        .join(BudgetUnit, col(BudgetUnit.id) == JournalLine.unit_id)
+        .where(col(JournalEntry.entry_date) >= date_from, col(JournalEntry.entry_date) <= date_to)
+        .order_by(col(JournalEntry.number), col(JournalLine.line_no))
+    )
+    if unit_id is not None:
+        query = query.where(JournalLine.unit_id == unit_id)
+    for entry, line, account_name, unit_code in session.exec(query):
+        yield [
+            entry.number,
+            entry.entry_date.isoformat(),
+            entry.source,
+            entry.memo,
+            line.line_no,
+            line.account_code,
+            account_name,
+            unit_code,
+            f"{line.debit:.2f}",
+            f"{line.credit:.2f}",
+            line.economic_class or "",
+            line.fund_source or "",
+            line.memo or "",
+        ]

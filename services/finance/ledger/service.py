@@ -1,0 +1,175 @@
+"""Ledger use cases behind the routes: hand-made entries, reversals, reads, the chart."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import exists
+from sqlmodel import Session, col, select
+
+from services.finance.ledger import posting
+from services.finance.ledger.models import Account, EntrySource, JournalEntry, JournalLine
+from services.finance.ledger.schemas import (
+    AccountCreate,
+    EntryCreate,
+    EntryPublic,
+    LinePublic,
+    ReversalCreate,
+)
+from services.finance.scope import UnitScope
+from shared.audit import AuditLog
+from shared.context import Principal
+from shared.pagination import PageParams, fetch_page
+from shared.problems import Conflict, NotFound, ProblemError
+from shared.types import today
+
+# hand-made entries may be reversed by hand; the others follow what posted them (a quota
+# change posts its own correction, a returned payment reverses its entry by itself)
+_REVERSIBLE_BY_HAND = frozenset({EntrySource.MANUAL})
+
+
+def public(
+    session: Session, entry: JournalEntry, only_unit: uuid.UUID | None = None
+) -> EntryPublic:
+    """The entry with its lines (only ``only_unit``'s, for a liaison)."""
+    lines = posting.lines_of(session, entry.id)
+    if only_unit is not None:
+        lines = [line for line in lines if line.unit_id == only_unit]
+    reversal = posting.reversed_by(session, entry.id)
+    return EntryPublic(
+        **entry.model_dump(),
+        reversed_by_id=reversal.id if reversal else None,
+        total=sum((line.debit for line in lines), Decimal("0.00")),
+        lines=[LinePublic.model_validate(line, from_attributes=True) for line in lines],
+    )
+
+
+def get_entry(session: Session, entry_id: uuid.UUID, scope: UnitScope) -> JournalEntry:
+    entry = session.get(JournalEntry, entry_id)
+    if entry is None:
+        raise NotFound("journal_entry", entry_id)
+    if not scope.bureau_wide:
+        units = {line.unit_id for line in posting.lines_of(session, entry_id)}
+        if scope.own_unit not in units:
+            raise NotFound("journal_entry", entry_id)
+    return entry
+
+
+def create_entry(
+    session: Session, audit: AuditLog, principal: Principal, data: EntryCreate
+) -> JournalEntry:
+    lines = [
+        posting.LineSpec(
+            account=line.account,
+            unit_id=line.unit_id,
+            debit=line.debit,
+            credit=line.credit,
+            economic_class=line.economic_class,
+            fund_source=line.fund_source,
+            memo=line.memo,
+        )
+        for line in data.lines
+    ]
+    entry = posting.post(
+        session,
+        entry_date=data.entry_date,
+        memo=data.memo,
+        lines=lines,
+        source=EntrySource.MANUAL,
+        posted_by=principal.sub,
+    )
+    audit.record(
+        session,
+        action="journal_entry.posted",
+        resource_type="journal_entry",
+        resource_id=entry.id,
+        after=data.model_dump(mode="json"),
+        principal=principal,
+    )
+    return entry
+
+
+def reverse_entry(
+    session: Session,
+    audit: AuditLog,
+    principal: Principal,
+    entry_id: uuid.UUID,
+    data: ReversalCreate,
+) -> JournalEntry:
+    entry = session.get(JournalEntry, entry_id, with_for_update=True)
+    if entry is None:
+        raise NotFound("journal_entry", entry_id)
+    day = data.entry_date or today()
+    if day < entry.entry_date:
+        raise ProblemError(
+            422, "REVERSAL_BEFORE_ENTRY", "a reversal cannot be dated before the entry it undoes"
+        )
+    if entry.source not in _REVERSIBLE_BY_HAND:
+        raise Conflict(
+            "SYSTEM_ENTRY",
+            f"entry {entry.number} was posted by a {entry.source} and follows it; "
+            "it cannot be reversed by hand",
+        )
+    reversal = posting.reverse(
+        session,
+        entry,
+        entry_date=day,
+        memo=f"Reversal of entry {entry.number}: {data.reason}",
+        posted_by=principal.sub,
+    )
+    audit.record(
+        session,
+        action="journal_entry.reversed",
+        resource_type="journal_entry",
+        resource_id=entry.id,
+        after={"reversal_id": str(reversal.id), "reason": data.reason},
+        principal=principal,
+    )
+    return reversal
+
+
+def list_entries(
+    session: Session,
+    params: PageParams,
+    *,
+    unit_id: uuid.UUID | None,
+    account: str | None,
+    source: EntrySource | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> tuple[list[JournalEntry], int]:
+    query = select(JournalEntry)
+    if unit_id is not None or account is not None:
+        line = select(JournalLine.id).where(JournalLine.entry_id == JournalEntry.id)
+        if unit_id is not None:
+            line = line.where(JournalLine.unit_id == unit_id)
+        if account is not None:
+            line = line.where(JournalLine.account_code == account)
+        query = query.where(exists(line))
+    if source is not None:
+        query = query.where(JournalEntry.source == source)
+    if date_from is not None:
+        query = query.where(col(JournalEntry.entry_date) >= date_from)
+    if date_to is not None:
+        query = query.where(col(JournalEntry.entry_date) <= date_to)
+    return fetch_page(session, query, params, col(JournalEntry.number).desc())
+
+
+def create_account(
+    session: Session, audit: AuditLog, principal: Principal, data: AccountCreate
+) -> Account:
+    if session.get(Account, data.code) is not None:
+        raise Conflict("ACCOUNT_EXISTS", f"account {data.code} already exists")
+    account = Account(**data.model_dump())
+    session.add(account)
+    audit.record(
+        session,
+        action="account.created",
+        resource_type="account",
+        resource_id=data.code,
+        after=data.model_dump(mode="json"),
+        principal=principal,
+    )
+    return account

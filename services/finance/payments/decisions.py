@@ -1,0 +1,151 @@
+"""Maker–checker on payments, and what each decision does to the money.
+
+- The approver is never the requester; a ``finance_approver`` approves first.
+- Above the threshold (``FINANCE_DIRECTOR_THRESHOLD``) a ``director`` must approve as
+  well, and that director is neither the requester nor the first approver.
+- The first approval reserves the amount on the budget line, its month's plan and (for an
+  authorized payment) the unit's quota, all in the approval's transaction; if any lacks it
+  the approval is refused (409 ``INSUFFICIENT_FUNDS``) and nothing is reserved.
+- Rejection (by an approver or director) and cancellation (by the requester or a finance
+  officer, before submission) release what was reserved, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from services.finance.budget import availability
+from services.finance.budget.availability import Draw
+from services.finance.budget.models import Appropriation, PaymentPlan, Quota
+from services.finance.payments.models import RESERVED, Payment, PaymentStatus
+from services.finance.roles import APPROVER, DIRECTOR, OFFICER
+from shared.audit import AuditLog
+from shared.context import Principal
+from shared.problems import Conflict, ProblemError
+from shared.types import utcnow
+
+
+def draws(payment: Payment) -> list[Draw]:
+    """The counter rows a payment draws on, in a fixed order (so locks never cross)."""
+    rows = [Draw(Appropriation, payment.appropriation_id), Draw(PaymentPlan, payment.plan_id)]
+    if payment.quota_id is not None:
+        rows.append(Draw(Quota, payment.quota_id))
+    return rows
+
+
+def _wrong_state(payment: Payment, action: str) -> Conflict:
+    return Conflict(
+        "PAYMENT_STATE",
+        f"payment {payment.number} is {payment.status}; it cannot be {action} now",
+        state=payment.status,
+    )
+
+
+def _forbid(code: str, detail: str) -> ProblemError:
+    return ProblemError(403, code, detail)
+
+
+def _touch(payment: Payment) -> None:
+    payment.version += 1
+    payment.updated_at = utcnow()
+
+
+def approve(
+    session: Session,
+    audit: AuditLog,
+    principal: Principal,
+    payment: Payment,
+    threshold: Decimal,
+) -> Payment:
+    """Take the next approval step the caller's role allows (the payment row is locked)."""
+    before = payment.status
+    if principal.sub == payment.requested_by:
+        raise _forbid("SELF_APPROVAL", "the approver of a payment cannot be its requester")
+    if payment.status == PaymentStatus.REQUESTED:
+        if APPROVER not in principal.roles:
+            raise _forbid("APPROVER_FIRST", "a finance approver approves a payment first")
+        availability.reserve(session, draws(payment), payment.amount)
+        payment.approved_by = principal.sub
+        payment.approved_at = utcnow()
+        needs_director = payment.amount > threshold
+        payment.status = (
+            PaymentStatus.PENDING_DIRECTOR if needs_director else PaymentStatus.APPROVED
+        )
+    elif payment.status == PaymentStatus.PENDING_DIRECTOR:
+        if DIRECTOR not in principal.roles:
+            raise _forbid(
+                "DIRECTOR_REQUIRED",
+                f"above {threshold:.2f} a director must approve the payment as well",
+            )
+        if principal.sub == payment.approved_by:
+            raise _forbid("SAME_APPROVER", "the director's approval must come from someone else")
+        payment.director_approved_by = principal.sub
+        payment.director_approved_at = utcnow()
+        payment.status = PaymentStatus.APPROVED
+    else:
+        raise _wrong_state(payment, "approved")
+    _touch(payment)
+    session.add(payment)
+    audit.record(
+        session,
+        action="payment.approved",
+        resource_type="payment",
+        resource_id=payment.id,
+        before={"status": before},
+        after={"status": payment.status, "amount": payment.amount},
+        principal=principal,
+    )
+    return payment
+
+
+def reject(
+    session: Session, audit: AuditLog, principal: Principal, payment: Payment, reason: str
+) -> Payment:
+    if payment.status not in (PaymentStatus.REQUESTED, PaymentStatus.PENDING_DIRECTOR):
+        raise _wrong_state(payment, "rejected")
+    if payment.status == PaymentStatus.PENDING_DIRECTOR and DIRECTOR not in principal.roles:
+        raise _forbid("DIRECTOR_REQUIRED", "the payment waits for a director's decision")
+    return _end(session, audit, principal, payment, PaymentStatus.REJECTED, reason)
+
+
+def cancel(
+    session: Session, audit: AuditLog, principal: Principal, payment: Payment, reason: str
+) -> Payment:
+    if payment.status not in (
+        PaymentStatus.REQUESTED,
+        PaymentStatus.PENDING_DIRECTOR,
+        PaymentStatus.APPROVED,
+    ):
+        raise _wrong_state(payment, "cancelled")
+    if principal.sub != payment.requested_by and OFFICER not in principal.roles:
+        raise _forbid("NOT_REQUESTER", "only the requester or a finance officer may cancel")
+    return _end(session, audit, principal, payment, PaymentStatus.CANCELLED, reason)
+
+
+def _end(
+    session: Session,
+    audit: AuditLog,
+    principal: Principal,
+    payment: Payment,
+    status: PaymentStatus,
+    reason: str,
+) -> Payment:
+    before = payment.status
+    if PaymentStatus(payment.status) in RESERVED:
+        availability.release(session, draws(payment), payment.amount)
+    payment.status = status
+    payment.decided_reason = reason
+    _touch(payment)
+    session.add(payment)
+    audit.record(
+        session,
+        action=f"payment.{status}",
+        resource_type="payment",
+        resource_id=payment.id,
+        before={"status": before},
+        after={"status": status, "reason": reason},
+        principal=principal,
+    )
+    return payment

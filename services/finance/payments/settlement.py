@@ -1,0 +1,182 @@
+"""A payment's way through the treasury, and what each treasury state does to it.
+
+- Submitting writes the instruction (``unsent``) with the payment's move to ``submitting``;
+  sending happens after commit and is retried until the treasury has it.
+- received → ``submitted``; accepted → ``accepted``.
+- settled → the reservation becomes payment and the expense is posted, exactly once: the
+  entry is keyed by the payment (a second settlement of the same payment cannot post).
+  Direct payments credit fiscal appropriation revenue (4001); authorized ones the unit's
+  zero-balance quota (1011).
+- rejected → ``failed`` with the reason code; the reservation is released.
+- returned → ``returned``: what was paid is given back to the budget and the settlement
+  entry is reversed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from services.finance.budget import availability
+from services.finance.ledger import periods, posting
+from services.finance.ledger.models import EntrySource, JournalEntry
+from services.finance.payments.decisions import draws
+from services.finance.payments.models import Method, Payment, PaymentStatus
+from services.finance.treasury import status as treasury_status
+from services.finance.treasury.models import (
+    Channel,
+    Instruction,
+    InstructionKind,
+    InstructionStatus,
+)
+from services.finance.units.models import BudgetUnit
+from shared.audit import AuditLog
+from shared.context import Principal
+from shared.problems import Conflict
+from shared.types import today, utcnow
+
+APPROPRIATION_REVENUE = "4001"  # 财政拨款收入
+QUOTA_ACCOUNT = "1011"  # 零余额账户用款额度
+
+
+def instruction_id(payment: Payment) -> str:
+    return f"PAY-{payment.number:08d}-{payment.id.hex[:8].upper()}"
+
+
+def payload(payment: Payment, unit: BudgetUnit, tsa_name: str, tsa_account: str) -> dict[str, Any]:
+    """The instruction body the treasury receives (also the ISO 20022 EndToEndId)."""
+    if payment.method == Method.DIRECT:
+        debtor = {"name": tsa_name, "account": tsa_account}
+    else:
+        debtor = {"name": unit.name, "account": unit.zba_account}
+    return {
+        "instruction_id": instruction_id(payment),
+        "kind": InstructionKind.PAYMENT.value,
+        "method": payment.method,
+        "debtor": debtor,
+        "creditor": {
+            "name": payment.payee_name,
+            "account": payment.payee_account,
+            "bank": payment.payee_bank,
+        },
+        "amount": f"{payment.amount:.2f}",
+        "currency": "CNY",
+        "purpose": payment.purpose[:140],
+        "requested_on": payment.due_on.isoformat(),
+    }
+
+
+def submit(
+    session: Session,
+    audit: AuditLog,
+    principal: Principal,
+    payment: Payment,
+    *,
+    tsa_name: str,
+    tsa_account: str,
+    channel: Channel = Channel.API,
+) -> Instruction:
+    """Write the payment's instruction (the payment row is locked): for the submitter to send
+    (``api``), or exported in a pain.001 file (``file``; exporting again re-exports it)."""
+    if payment.status == PaymentStatus.SUBMITTING and channel == Channel.FILE:
+        earlier = session.get(Instruction, payment.instruction_id)
+        if earlier is not None and earlier.channel == Channel.FILE:
+            return earlier
+    if payment.status != PaymentStatus.APPROVED:
+        raise Conflict(
+            "PAYMENT_STATE",
+            f"payment {payment.number} is {payment.status}; only an approved payment is submitted",
+            state=payment.status,
+        )
+    unit = session.get(BudgetUnit, payment.unit_id)
+    assert unit is not None
+    body = payload(payment, unit, tsa_name, tsa_account)
+    instruction = Instruction(
+        instruction_id=body["instruction_id"],
+        kind=InstructionKind.PAYMENT,
+        subject_id=payment.id,
+        payload=body,
+        channel=channel,
+    )
+    session.add(instruction)
+    payment.instruction_id = instruction.instruction_id
+    payment.status = PaymentStatus.SUBMITTING
+    payment.version += 1
+    payment.updated_at = utcnow()
+    session.add(payment)
+    audit.record(
+        session,
+        action="payment.submitted",
+        resource_type="payment",
+        resource_id=payment.id,
+        after={"instruction_id": instruction.instruction_id, "channel": channel},
+        principal=principal,
+    )
+    return instruction
+
+
+def _post_settlement(session: Session, payment: Payment, actor: str) -> JournalEntry:
+    credit_account = QUOTA_ACCOUNT if payment.method == Method.AUTHORIZED else APPROPRIATION_REVENUE
+    return posting.post(
+        session,
+        entry_date=periods.posting_day(session, payment.settled_on or today()),
+        memo=f"Payment {payment.number} to {payment.payee_name}: {payment.purpose}",
+        lines=[
+            posting.LineSpec(
+                account=payment.expense_account,
+                unit_id=payment.unit_id,
+                debit=payment.amount,
+                economic_class=payment.economic_class,
+                fund_source=payment.fund_source,
+            ),
+            posting.LineSpec(
+                account=credit_account,
+                unit_id=payment.unit_id,
+                credit=payment.amount,
+                fund_source=payment.fund_source,
+            ),
+        ],
+        source=EntrySource.PAYMENT,
+        source_ref=str(payment.id),
+        posted_by=actor,
+    )
+
+
+@treasury_status.handles(InstructionKind.PAYMENT)
+def follow(session: Session, change: treasury_status.Change) -> None:
+    payment = session.get(
+        Payment, change.instruction.subject_id, with_for_update=True, populate_existing=True
+    )
+    assert payment is not None
+    instruction = change.instruction
+    if change.new == InstructionStatus.RECEIVED:
+        payment.status = PaymentStatus.SUBMITTED
+    elif change.new == InstructionStatus.ACCEPTED:
+        payment.status = PaymentStatus.ACCEPTED
+    elif change.new == InstructionStatus.SETTLED:
+        availability.consume(session, draws(payment), payment.amount)
+        payment.settled_on = min(instruction.settled_on or today(), today())
+        payment.entry_id = _post_settlement(session, payment, change.actor).id
+        payment.status = PaymentStatus.SETTLED
+    elif change.new == InstructionStatus.REJECTED:
+        availability.release(session, draws(payment), payment.amount)
+        payment.status = PaymentStatus.FAILED
+    elif change.new == InstructionStatus.RETURNED:
+        availability.refund(session, draws(payment), payment.amount)
+        entry = session.get(JournalEntry, payment.entry_id)
+        assert entry is not None
+        posting.reverse(
+            session,
+            entry,
+            entry_date=today(),
+            memo=f"Payment {payment.number} returned ({instruction.reason_code})",
+            posted_by=change.actor,
+            source=EntrySource.PAYMENT_RETURN,
+        )
+        payment.status = PaymentStatus.RETURNED
+    payment.reason_code = instruction.reason_code
+    payment.reason = instruction.reason
+    payment.version += 1
+    payment.updated_at = utcnow()
+    session.add(payment)

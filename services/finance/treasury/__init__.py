@@ -1,0 +1,1 @@
+"""The treasury adapter: instructions out, signed status callbacks in, statements."""

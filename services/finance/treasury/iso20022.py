@@ -1,0 +1,39 @@
+"""The treasury's file formats for treasury centralized payment (国库集中支付), in one place.
+
+Out: ``pain001(batch)`` writes a ``PaymentBatch`` as ISO 20022 pain.001.001.09 (rules in
+``pain001.py``: CNY only, domestic accounts as ``Othr/Id``, banks by name and CNAPS code,
+``ChrgBr`` DEBT, exact amounts with two decimals, correct ``NbOfTxs`` and ``CtrlSum``).
+
+In: ``parse_statement(data, content_type_or_filename)`` reads a statement of a treasury
+account, camt.053.001.02-.08 or the statement CSV, into a ``Statement`` of booked
+``StatementLine``s; ``parse_camt053`` and ``parse_statement_csv`` read one format each (rules
+in ``statements.py``). Every fault in a statement is a ``StatementFormatError`` naming the
+entry or row.
+"""
+
+from __future__ import annotations
+
+from services.finance.treasury.pain001 import CreditTransfer, Party, PaymentBatch, pain001
+from services.finance.treasury.statements import (
+    CSV_COLUMNS,
+    Statement,
+    StatementFormatError,
+    StatementLine,
+    parse_camt053,
+    parse_statement,
+    parse_statement_csv,
+)
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CreditTransfer",
+    "Party",
+    "PaymentBatch",
+    "Statement",
+    "StatementFormatError",
+    "StatementLine",
+    "pain001",
+    "parse_camt053",
+    "parse_statement",
+    "parse_statement_csv",
+]

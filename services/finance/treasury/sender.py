@@ -1,0 +1,199 @@
+"""Sending instructions and asking after them: the submitter and the poller.
+
+``send`` posts one instruction and applies the answer. A treasury that cannot be reached
+leaves the instruction ``unsent`` with a growing backoff (``next_attempt_at``); the worker
+sends it again later, with the very same body, so the treasury pays it once whatever
+happened to the earlier attempts. A treasury that refuses it for good (400/409/422) rejects
+it: the payment fails and its money is released. Anything else — a refused signature
+(401/403: our misconfiguration, not the payment's fault), a 404 (a wrong URL), an answer that
+is not a status — is retried, and logged loudly.
+
+``poll`` asks the treasury about instructions it has not called back about for a while
+(``treasury_poll_after_seconds``): the fallback when callbacks are lost. An instruction the
+treasury says it never received is sent again (one exported in a file is waited for).
+
+One instruction's failure never holds up the others: each is tried on its own, a failure is
+recorded on it (``last_error``) and it goes to the back of the queue. While the treasury is
+unreachable the rest of a pass waits for the next one instead of timing out one by one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine, and_, or_
+from sqlmodel import Session, col, select
+
+from services.finance.treasury import status as treasury_status
+from services.finance.treasury.client import (
+    StatusReport,
+    TreasuryClient,
+    TreasuryRefused,
+    TreasuryUnavailable,
+)
+from services.finance.treasury.models import Channel, Instruction, InstructionStatus
+from shared.outbox import backoff_seconds
+from shared.types import utcnow
+
+log = logging.getLogger("finance.treasury")
+_PERMANENT = frozenset({400, 409, 422})
+POLLER = "system:treasury-poller"
+SUBMITTER = "system:treasury-submitter"
+
+
+@dataclass
+class Sender:
+    engine: Engine  # the writing engine
+    read_engine: Engine
+    client: TreasuryClient
+    poll_after_seconds: float = 60.0
+    batch: int = 200
+
+    def _apply(self, instruction_id: str, report: StatusReport, actor: str) -> None:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                instruction = treasury_status.locked(session, instruction_id)
+                if instruction is None:
+                    return
+                instruction.last_error = None
+                treasury_status.apply(session, instruction, report, actor)
+                session.commit()
+        except Exception as exc:
+            log.exception("applying %s to %s failed", report.status, instruction_id)
+            self._failed(instruction_id, f"applying {report.status}: {exc}", sent=False)
+
+    def _failed(self, instruction_id: str, error: str, *, sent: bool = True) -> None:
+        """Record a failure and put the instruction at the back of both queues."""
+        with Session(self.engine) as session:
+            instruction = treasury_status.locked(session, instruction_id)
+            if instruction is None:
+                return
+            instruction.attempts += 1 if sent else 0
+            instruction.last_error = error[:2000]
+            delay = backoff_seconds(max(1, instruction.attempts), cap=300.0)
+            instruction.next_attempt_at = utcnow() + timedelta(seconds=delay)
+            instruction.last_heard_at = utcnow()
+            session.add(instruction)
+            session.commit()
+
+    def send(self, instruction_id: str, *, retries: int | None = None) -> bool:
+        """Send one unsent instruction; False when the treasury could not be reached."""
+        with Session(self.read_engine) as session:
+            instruction = session.get(Instruction, instruction_id)
+            if (
+                instruction is None
+                or instruction.status != InstructionStatus.UNSENT
+                or instruction.channel != Channel.API
+            ):
+                return True
+            body = dict(instruction.payload)
+        try:
+            report = self.client.submit(body, retries=retries)
+        except TreasuryUnavailable as exc:
+            log.warning("treasury unavailable for %s: %s", instruction_id, exc)
+            self._failed(instruction_id, str(exc))
+            return False
+        except TreasuryRefused as exc:
+            if exc.status not in _PERMANENT:
+                log.error("treasury refused %s (check URL and secrets): %s", instruction_id, exc)
+                self._failed(instruction_id, str(exc))
+                return True
+            log.warning("treasury refused %s for good: %s", instruction_id, exc)
+            report = StatusReport(
+                instruction_id, InstructionStatus.REJECTED, "NARR", f"{exc.code}: {exc.detail}"
+            )
+        with Session(self.engine) as session:
+            instruction = treasury_status.locked(session, instruction_id)
+            if instruction is not None:
+                instruction.attempts += 1
+                session.commit()
+        self._apply(instruction_id, report, SUBMITTER)
+        return True
+
+    def send_due(self) -> int:
+        """Send unsent instructions whose time has come; return how many were tried."""
+        with Session(self.read_engine) as session:
+            due = session.exec(
+                select(Instruction.instruction_id)
+                .where(
+                    Instruction.status == InstructionStatus.UNSENT,
+                    Instruction.channel == Channel.API,
+                    col(Instruction.next_attempt_at) <= utcnow(),
+                )
+                .order_by(col(Instruction.next_attempt_at))
+                .limit(self.batch)
+            ).all()
+        tried = 0
+        for instruction_id in due:
+            tried += 1
+            if not self.send(instruction_id):
+                break  # the treasury is down: the rest wait for the next pass
+        return tried
+
+    def poll(self, instruction_id: str) -> bool:
+        """Ask about one instruction; False when the treasury could not be reached."""
+        try:
+            report = self.client.status(instruction_id)
+        except TreasuryUnavailable as exc:
+            log.warning("polling %s failed: %s", instruction_id, exc)
+            return False
+        except TreasuryRefused as exc:
+            log.error("treasury refused the poll of %s: %s", instruction_id, exc)
+            self._failed(instruction_id, str(exc), sent=False)
+            return True
+        if report is None:
+            self._resend(instruction_id)  # (a file the treasury has not loaded yet: wait)
+            return True
+        self._apply(instruction_id, report, POLLER)
+        return True
+
+    def _resend(self, instruction_id: str) -> None:
+        with Session(self.engine) as session:
+            instruction = treasury_status.locked(session, instruction_id)
+            if instruction is None or instruction.status != InstructionStatus.RECEIVED:
+                if instruction is not None:
+                    instruction.last_heard_at = utcnow()  # asked: back of the queue
+                    session.commit()
+                return
+            log.warning("treasury does not know %s; sending it again", instruction_id)
+            instruction.status = InstructionStatus.UNSENT
+            instruction.next_attempt_at = utcnow()
+            session.add(instruction)
+            session.commit()
+        self.send(instruction_id)
+
+    def poll_quiet(self) -> int:
+        """Poll instructions in flight that the treasury has been quiet about."""
+        quiet_since = utcnow() - timedelta(seconds=self.poll_after_seconds)
+        with Session(self.read_engine) as session:
+            rows = session.exec(
+                select(Instruction.instruction_id)
+                .where(
+                    or_(
+                        col(Instruction.status).in_(
+                            [InstructionStatus.RECEIVED, InstructionStatus.ACCEPTED]
+                        ),
+                        and_(
+                            col(Instruction.status) == InstructionStatus.UNSENT,
+                            col(Instruction.channel) == Channel.FILE,
+                        ),
+                    ),
+                    or_(
+                        col(Instruction.last_heard_at).is_(None),
+                        col(Instruction.last_heard_at) <= quiet_since,
+                    ),
+                )
+                .order_by(col(Instruction.last_heard_at))
+                .limit(self.batch)
+            ).all()
+        polled = 0
+        for instruction_id in rows:
+            polled += 1
+            if not self.poll(instruction_id):
+                break
+        return polled
+
+    def run_once(self) -> tuple[int, int]:
+        return self.send_due(), self.poll_quiet()

@@ -1,0 +1,96 @@
+"""Applying what the treasury says about an instruction, from a callback or a poll alike.
+
+A report only ever moves an instruction forward (received → accepted → settled → returned,
+or → rejected); a late or repeated report of an earlier state changes nothing. The
+instruction row is locked while a report is applied, so a callback and a poll arriving
+together apply it once. Each state change is handed to the handler of the instruction's
+kind (payments, remittances), in the same transaction: a settled payment's journal entry
+commits together with the state that says it is settled, or neither does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from services.finance.audit_log import AUDIT
+from services.finance.treasury.client import StatusReport
+from services.finance.treasury.models import FINAL, RANK, Instruction, InstructionStatus
+from shared.context import Principal
+from shared.types import utcnow
+
+
+@dataclass(frozen=True)
+class Change:
+    """One step an instruction took, for its kind's handler."""
+
+    instruction: Instruction
+    old: InstructionStatus
+    new: InstructionStatus
+    actor: str
+
+
+Handler = Callable[[Session, Change], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that follows the instructions of ``kind`` (it must not commit)."""
+
+    def register(fn: Handler) -> Handler:
+        _HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def locked(session: Session, instruction_id: str) -> Instruction | None:
+    return session.get(Instruction, instruction_id, with_for_update=True, populate_existing=True)
+
+
+def _steps(old: InstructionStatus, new: InstructionStatus) -> list[InstructionStatus]:
+    """The states to pass through: a return heard before the settlement settles first."""
+    if old in FINAL or RANK[new] <= RANK[old]:
+        return []
+    if new == InstructionStatus.RETURNED and old != InstructionStatus.SETTLED:
+        return [InstructionStatus.SETTLED, InstructionStatus.RETURNED]
+    return [new]
+
+
+def apply(session: Session, instruction: Instruction, report: StatusReport, actor: str) -> bool:
+    """Apply ``report`` to the (locked) instruction; True if anything changed."""
+    try:
+        new = InstructionStatus(report.status)
+    except ValueError:
+        return False
+    instruction.last_heard_at = utcnow()
+    changed = False
+    for step in _steps(InstructionStatus(instruction.status), new):
+        old = InstructionStatus(instruction.status)
+        instruction.status = step
+        if step in (InstructionStatus.REJECTED, InstructionStatus.RETURNED):
+            instruction.reason_code = report.reason_code
+            instruction.reason = report.reason
+        if step == InstructionStatus.SETTLED:
+            instruction.settled_on = report.settled_on or instruction.settled_on
+        instruction.updated_at = utcnow()
+        session.add(instruction)
+        _HANDLERS[instruction.kind](session, Change(instruction, old, step, actor))
+        AUDIT.record(
+            session,
+            action=f"instruction.{step}",
+            resource_type="instruction",
+            resource_id=instruction.instruction_id,
+            before={"status": old},
+            after={
+                "status": step,
+                "reason_code": instruction.reason_code,
+                "settled_on": instruction.settled_on,
+            },
+            principal=Principal(sub=actor),
+        )
+        changed = True
+    session.add(instruction)
+    return changed

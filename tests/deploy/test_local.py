@@ -1,0 +1,80 @@
+"""``make run``'s wiring (deploy/local.py): secrets and environment of the treasury sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import deploy.local as local
+from deploy.components import SERVED, TREASURY
+from shared.webhooks import secret_key
+
+TREASURY_KEYS = (
+    "treasury_instruction_secret",
+    "treasury_callback_secret",
+    "client_secret_treasury",
+)
+
+
+@pytest.fixture
+def var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(local, "VAR", tmp_path)
+    monkeypatch.setattr(local, "SECRETS_FILE", tmp_path / "secrets.json")
+    return tmp_path
+
+
+def test_a_first_start_generates_the_treasury_secrets(var: Path) -> None:
+    data = local.load_or_create_secrets()
+    for key in TREASURY_KEYS:
+        assert data[key]
+    for key in TREASURY_KEYS[:2]:
+        assert data[key].startswith("whsec_") and len(secret_key(data[key])) == 32
+    assert (var / "secrets.json").stat().st_mode & 0o077 == 0
+    assert local.load_or_create_secrets() == data, "reused, not regenerated"
+
+
+def test_an_older_secrets_file_gets_them_added_and_keeps_the_rest(var: Path) -> None:
+    older = {
+        "admin_password": "kept-admin",
+        "demo_password": "kept-demo",
+        "client_secret_finance": "kept-finance",
+    }
+    path = var / "secrets.json"
+    path.write_text(json.dumps(older))
+    os.chmod(path, 0o600)
+    data = local.load_or_create_secrets()
+    assert {k: data[k] for k in older} == older
+    assert set(data) == set(older) | set(TREASURY_KEYS), "personnel_id_secret is not invented"
+    assert json.loads(path.read_text()) == data
+    assert path.stat().st_mode & 0o077 == 0
+    assert not (var / "secrets.tmp").exists()
+
+
+def test_the_environment_wires_finance_gateway_and_sandbox_together(
+    var: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in SERVED.values():
+        monkeypatch.delenv(f"{name.env_prefix}PORT", raising=False)
+    monkeypatch.setenv("TREASURY_PORT", "18009")
+    monkeypatch.setenv("GATEWAY_PORT", "18000")
+    secret = local.load_or_create_secrets()
+    env = local.suite_environment("127.0.0.1", secret)
+    assert env["FINANCE_TREASURY_URL"] == "http://127.0.0.1:18009"
+    assert env["FINANCE_TREASURY_INSTRUCTION_SECRET"] == env["TREASURY_INSTRUCTION_SECRET"]
+    assert env["FINANCE_TREASURY_CALLBACK_SECRET"] == env["TREASURY_CALLBACK_SECRET"]
+    assert env["TREASURY_CALLBACK_URL"] == ("http://127.0.0.1:18000/api/finance/treasury/callbacks")
+    assert env["TREASURY_TOKEN_URL"] == "http://127.0.0.1:18000/auth/token"
+    assert json.loads(env["GATEWAY_TREASURY_CLIENT_SECRETS"]) == {
+        env["TREASURY_CLIENT_ID"]: env["TREASURY_CLIENT_SECRET"]
+    }
+    assert env["TREASURY_DATABASE_URL"] == f"sqlite:///{var}/treasury.db"
+    assert TREASURY in local.PROCESSES
+
+
+def test_the_banner_shows_the_sandbox() -> None:
+    banner = local._banner("http://127.0.0.1:8000", "http://127.0.0.1:8009", None, "demo")
+    assert "Treasury:  http://127.0.0.1:8009" in banner
+    assert banner.rstrip().endswith("Stop with Ctrl-C.")

@@ -1,0 +1,59 @@
+"""Approved payments exported as one pain.001 file, valid against the ISO 20022 schema."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.finance.conftest import (
+    AUDITOR,
+    OFFICER,
+    approve,
+    make_line,
+    make_unit,
+    ok,
+    raise_payment,
+)
+from tests.finance.test_iso20022 import pain_xsd
+
+
+def test_batch_of_approved_direct_payments_validates(client: TestClient) -> None:
+    unit = make_unit(client)
+    line = make_line(client, unit["id"], "100000.00")
+    ids = []
+    for amount in ("100.10", "200.20", "300.30"):
+        payment = raise_payment(
+            client, unit["id"], line["id"], amount, payee_bank_code="102100099996"
+        )
+        ok(approve(client, payment["id"]))
+        ids.append(payment["id"])
+    response = client.post("/payment-batches/pain001", json={"payment_ids": ids}, headers=OFFICER)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/xml")
+    pain_xsd().validate(response.content)
+    assert b"<CtrlSum>600.60</CtrlSum>" in response.content
+    assert b"<NbOfTxs>3</NbOfTxs>" in response.content
+    # the file is their submission: no longer cancellable, never sent over HTTP as well
+    exported = ok(client.get(f"/payments/{ids[0]}", headers=AUDITOR))
+    assert exported["status"] == "submitting"
+    cancel = client.post(f"/payments/{ids[0]}/cancel", json={"reason": "oops"}, headers=OFFICER)
+    assert cancel.status_code == 409
+    assert client.post(f"/payments/{ids[0]}/submit", headers=OFFICER).status_code == 409
+    assert client.app.state.treasury_sender.send_due() == 0  # type: ignore[attr-defined]
+    # exporting again gives the same end-to-end ids
+    again = client.post("/payment-batches/pain001", json={"payment_ids": ids}, headers=OFFICER)
+    assert again.status_code == 200
+    e2e = exported["instruction_id"].encode()
+    assert e2e in response.content and e2e in again.content
+    # an auditor reads, but does not submit by file
+    auditor = client.post("/payment-batches/pain001", json={"payment_ids": ids}, headers=AUDITOR)
+    assert auditor.status_code == 403
+
+
+def test_batch_refuses_unapproved_and_mixed_payments(client: TestClient) -> None:
+    unit = make_unit(client)
+    line = make_line(client, unit["id"], "100000.00")
+    pending = raise_payment(client, unit["id"], line["id"], "1.00")
+    response = client.post(
+        "/payment-batches/pain001", json={"payment_ids": [pending["id"]]}, headers=OFFICER
+    )
+    assert response.status_code == 409
