@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 # Up to 40 connections a process: as many as the worker threads that sync routes run on.
@@ -63,19 +66,48 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
         cursor.close()
+
+    # Writers of this process queue on a lock of their own before asking SQLite: SQLite lets
+    # a waiting writer poll with sleeps of up to 100 ms, so under load some writers starve
+    # past the busy timeout while others get through; a blocked thread is woken the moment
+    # the lock is free. (Other processes still meet SQLite's own lock.)
+    writer = threading.Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # A writing transaction takes the write lock up front (IMMEDIATE): two of them can
         # never both read a balance (or an audit chain head) and then both write from it.
         # Reading transactions stay DEFERRED and never wait for each other.
-        write = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if not conn.get_execution_options().get(WRITE_OPTION, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        if not writer.acquire(timeout=BUSY_SECONDS):
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("locked"))
+        conn.info[_HOLDS_WRITER] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn)
+            raise
+
+    def _release(conn: Any) -> None:
+        if conn.info.pop(_HOLDS_WRITER, False):
+            writer.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop(_HOLDS_WRITER, False):  # never returned with the lock held
+            writer.release()
 
 
 WRITE_OPTION = "suite_write"
+BUSY_SECONDS = 15
+_HOLDS_WRITER = "suite_holds_writer"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
