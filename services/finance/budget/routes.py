@@ -78,7 +78,7 @@ def list_appropriations(
     if economic_class is not None:
         query = query.where(Appropriation.economic_class == economic_class)
     query = query.order_by(col(Appropriation.unit_id), col(Appropriation.economic_class))
-    return [service.public(session, r) for r in session.exec(query)]
+    return service.public_many(session, list(session.exec(query)))
 
 
 @router.get("/appropriations/{appropriation_id}", dependencies=readers)

@@ -11,6 +11,7 @@ Rules:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -49,12 +50,27 @@ def planned(session: Session, appropriation_id: uuid.UUID) -> Decimal:
     return total or ZERO
 
 
-def public(session: Session, row: Appropriation) -> AppropriationPublic:
-    return AppropriationPublic(
-        **row.model_dump(),
-        available=row.amount - row.committed - row.paid,
-        planned=planned(session, row.id),
+def public_many(session: Session, rows: Sequence[Appropriation]) -> list[AppropriationPublic]:
+    """Budget lines with what is left and how much of them is planned (one query for all)."""
+    sums = dict(
+        session.exec(
+            select(PaymentPlan.appropriation_id, func.sum(PaymentPlan.amount, type_=Money()))
+            .where(col(PaymentPlan.appropriation_id).in_([r.id for r in rows]))
+            .group_by(col(PaymentPlan.appropriation_id))
+        ).all()
     )
+    return [
+        AppropriationPublic(
+            **row.model_dump(),
+            available=row.amount - row.committed - row.paid,
+            planned=sums.get(row.id) or ZERO,
+        )
+        for row in rows
+    ]
+
+
+def public(session: Session, row: Appropriation) -> AppropriationPublic:
+    return public_many(session, [row])[0]
 
 
 def plan_public(row: PaymentPlan) -> PlanPublic:

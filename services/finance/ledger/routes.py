@@ -122,7 +122,7 @@ def list_entries(
         date_from=date_from,
         date_to=date_to,
     )
-    items = [service.public(session, e, scope.own_unit) for e in rows]
+    items = service.public_many(session, rows, scope.own_unit)
     return Page(items=items, total=total, limit=params.limit, offset=params.offset)
 
 

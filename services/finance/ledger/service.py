@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -30,20 +32,45 @@ from shared.types import today
 _REVERSIBLE_BY_HAND = frozenset({EntrySource.MANUAL})
 
 
+def public_many(
+    session: Session, entries: Sequence[JournalEntry], only_unit: uuid.UUID | None = None
+) -> list[EntryPublic]:
+    """Entries with their lines (only ``only_unit``'s, for a liaison) and the entries that
+    reversed them, in two queries whatever their number."""
+    ids = [entry.id for entry in entries]
+    lines: dict[uuid.UUID, list[JournalLine]] = defaultdict(list)
+    query = (
+        select(JournalLine)
+        .where(col(JournalLine.entry_id).in_(ids))
+        .order_by(col(JournalLine.entry_id), col(JournalLine.line_no))
+    )
+    if only_unit is not None:
+        query = query.where(JournalLine.unit_id == only_unit)
+    for line in session.exec(query):
+        lines[line.entry_id].append(line)
+    reversals = dict(
+        session.exec(
+            select(JournalEntry.reverses_id, JournalEntry.id).where(
+                col(JournalEntry.reverses_id).in_(ids)
+            )
+        ).all()
+    )
+    return [
+        EntryPublic(
+            **entry.model_dump(),
+            reversed_by_id=reversals.get(entry.id),
+            total=sum((line.debit for line in lines[entry.id]), Decimal("0.00")),
+            lines=[LinePublic.model_validate(x, from_attributes=True) for x in lines[entry.id]],
+        )
+        for entry in entries
+    ]
+
+
 def public(
     session: Session, entry: JournalEntry, only_unit: uuid.UUID | None = None
 ) -> EntryPublic:
     """The entry with its lines (only ``only_unit``'s, for a liaison)."""
-    lines = posting.lines_of(session, entry.id)
-    if only_unit is not None:
-        lines = [line for line in lines if line.unit_id == only_unit]
-    reversal = posting.reversed_by(session, entry.id)
-    return EntryPublic(
-        **entry.model_dump(),
-        reversed_by_id=reversal.id if reversal else None,
-        total=sum((line.debit for line in lines), Decimal("0.00")),
-        lines=[LinePublic.model_validate(line, from_attributes=True) for line in lines],
-    )
+    return public_many(session, [entry], only_unit)[0]
 
 
 def get_entry(session: Session, entry_id: uuid.UUID, scope: UnitScope) -> JournalEntry:
