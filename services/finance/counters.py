@@ -11,7 +11,6 @@ counters = Table(
     Column("name", String(20), primary_key=True),
     Column("value", Integer, nullable=False),
 )
-NAMES = ("journal", "payment", "receipt")
 
 
 def next_number(session: Session, name: str) -> int:

@@ -53,6 +53,12 @@ def ok(response: Any, status: int = 200) -> dict[str, Any]:
     return data
 
 
+def ok_list(response: Any, status: int = 200) -> list[dict[str, Any]]:
+    assert response.status_code == status, response.text
+    data: list[dict[str, Any]] = response.json()
+    return data
+
+
 def make_unit(client: httpx.Client, code: str = "AAB") -> dict[str, Any]:
     body = {
         "id": str(uuid.uuid4()),

@@ -13,6 +13,7 @@ from tests.finance.conftest import (
     make_line,
     make_unit,
     ok,
+    ok_list,
     raise_payment,
 )
 
@@ -59,12 +60,6 @@ def test_line_cannot_be_cut_below_what_is_committed_or_planned(client: TestClien
     assert stale.status_code == 412
     changes = ok_list(client.get(f"/appropriations/{line['id']}/changes", headers=AUDITOR))
     assert [c["delta"] for c in changes] == ["10000.00", "-4000.00"]
-
-
-def ok_list(response: object) -> list[dict[str, object]]:
-    assert response.status_code == 200
-    data: list[dict[str, object]] = response.json()
-    return data
 
 
 def test_plans_never_exceed_the_line(client: TestClient) -> None:

@@ -8,6 +8,7 @@ from tests.finance.conftest import (
     AUDITOR,
     OFFICER,
     approve,
+    grant_quota,
     make_line,
     make_unit,
     ok,
@@ -57,3 +58,16 @@ def test_batch_refuses_unapproved_and_mixed_payments(client: TestClient) -> None
         "/payment-batches/pain001", json={"payment_ids": [pending["id"]]}, headers=OFFICER
     )
     assert response.status_code == 409
+    # a batch has one payer: direct payments and one unit's authorized payments do not mix
+    grant_quota(client, unit["id"], "1000.00")
+    direct = raise_payment(client, unit["id"], line["id"], "2.00")
+    authorized = raise_payment(client, unit["id"], line["id"], "3.00", method="authorized")
+    for payment in (direct, authorized):
+        ok(approve(client, payment["id"]))
+    mixed = client.post(
+        "/payment-batches/pain001",
+        json={"payment_ids": [direct["id"], authorized["id"]]},
+        headers=OFFICER,
+    )
+    assert mixed.status_code == 422 and mixed.json()["code"] == "MIXED_BATCH"
+    assert ok(client.get(f"/payments/{direct['id']}", headers=AUDITOR))["status"] == "approved"

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared.types import today
-from tests.finance.conftest import AUDITOR, OFFICER, make_unit, ok
+from tests.finance.conftest import AUDITOR, OFFICER, make_unit, ok, ok_list
 from tests.finance.treasury_support import Linked, linked_servers
 from tests.support.databases import Databases
 from tests.support.tokens import bearer
@@ -32,12 +32,6 @@ def receipt(unit_id: str, amount: str = "6000.00", days_ago: int = 0) -> dict[st
 def balances(client: Any, unit_id: str) -> dict[str, str]:
     rows = ok_list(client.get("/ledger/balances", params={"unit_id": unit_id}, headers=AUDITOR))
     return {r["account_code"]: r["balance"] for r in rows}
-
-
-def ok_list(response: Any) -> list[dict[str, Any]]:
-    assert response.status_code == 200, response.text
-    data: list[dict[str, Any]] = response.json()
-    return data
 
 
 def test_revenue_is_owed_to_the_treasury_and_cannot_pay_an_expense(client: TestClient) -> None:

@@ -19,6 +19,7 @@ from tests.finance.conftest import (
     make_line,
     make_unit,
     ok,
+    ok_list,
     raise_payment,
 )
 from tests.finance.treasury_support import Linked, linked_servers
@@ -172,12 +173,6 @@ def test_statement_reconciles_and_reimport_changes_nothing(linked: Linked) -> No
     assert again.status_code == 200 and again.json() == data
     assert len(ok_list(linked.http.get("/treasury/statements", headers=AUDITOR))) == 1
     _ = APPROVER
-
-
-def ok_list(response: Any) -> list[Any]:
-    assert response.status_code == 200, response.text
-    data: list[Any] = response.json()
-    return data
 
 
 def test_reconciliation_reports_mismatches_on_both_sides(linked: Linked) -> None:

@@ -27,6 +27,7 @@ from services.finance.budget.schemas import (
     QuotaPublic,
 )
 from services.finance.ledger import posting
+from services.finance.ledger.chart import APPROPRIATION_REVENUE, QUOTA_ACCOUNT, QUOTA_FUND
 from services.finance.ledger.models import EconomicClass, EntrySource, FundSource
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
@@ -36,9 +37,6 @@ from shared.problems import Conflict, NotFound, ProblemError
 from shared.types import Money, today
 
 ZERO = Decimal("0.00")
-QUOTA_ACCOUNT = "1011"  # 零余额账户用款额度
-APPROPRIATION_REVENUE = "4001"  # 财政拨款收入
-QUOTA_FUND = "GEN"
 
 
 def planned(session: Session, appropriation_id: uuid.UUID) -> Decimal:

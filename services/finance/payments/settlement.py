@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from services.finance.budget import availability
 from services.finance.ledger import periods, posting
+from services.finance.ledger.chart import APPROPRIATION_REVENUE, QUOTA_ACCOUNT
 from services.finance.ledger.models import EntrySource, JournalEntry
 from services.finance.payments.decisions import draws
 from services.finance.payments.models import Method, Payment, PaymentStatus
@@ -35,9 +36,6 @@ from shared.audit import AuditLog
 from shared.context import Principal
 from shared.problems import Conflict
 from shared.types import today, utcnow
-
-APPROPRIATION_REVENUE = "4001"  # 财政拨款收入
-QUOTA_ACCOUNT = "1011"  # 零余额账户用款额度
 
 
 def instruction_id(payment: Payment) -> str:

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from services.finance.counters import next_number
 from services.finance.ledger import periods, posting
+from services.finance.ledger.chart import COLLECTION_ACCOUNT, OWED_TO_TREASURY
 from services.finance.ledger.models import EntrySource
 from services.finance.revenue.models import ReceiptStatus, RevenueReceipt
 from services.finance.revenue.schemas import AgingReport, AgingRow, ReceiptCreate
@@ -31,8 +32,6 @@ from shared.context import Principal
 from shared.problems import Conflict, NotFound, ProblemError
 from shared.types import today
 
-COLLECTION_ACCOUNT = "100201"  # 非税收入汇缴户 (restricted)
-OWED_TO_TREASURY = "2103"  # 应缴财政款 (restricted)
 ZERO = Decimal("0.00")
 
 

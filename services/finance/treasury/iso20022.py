@@ -6,23 +6,23 @@ Out: ``pain001(batch)`` writes a ``PaymentBatch`` as ISO 20022 pain.001.001.09 (
 
 In: ``parse_statement(data, content_type_or_filename)`` reads a statement of a treasury
 account, camt.053.001.02-.08 or the statement CSV, into a ``Statement`` of booked
-``StatementLine``s; ``parse_camt053`` and ``parse_statement_csv`` read one format each (rules
-in ``statements.py``). Every fault in a statement is a ``StatementFormatError`` naming the
-entry or row.
+``StatementLine``s; ``parse_camt053`` and ``parse_statement_csv`` read one format each
+(rules in ``statement_lines.py``, ``statement_camt053.py`` and ``statement_csv.py``). Every
+fault in a statement is a ``StatementFormatError`` naming the entry or row.
 """
 
 from __future__ import annotations
 
 from services.finance.treasury.pain001 import CreditTransfer, Party, PaymentBatch, pain001
-from services.finance.treasury.statements import (
+from services.finance.treasury.statement_camt053 import parse_camt053
+from services.finance.treasury.statement_csv import parse_statement_csv
+from services.finance.treasury.statement_lines import (
     CSV_COLUMNS,
     Statement,
     StatementFormatError,
     StatementLine,
-    parse_camt053,
-    parse_statement,
-    parse_statement_csv,
 )
+from services.finance.treasury.statements import parse_statement
 
 __all__ = [
     "CSV_COLUMNS",

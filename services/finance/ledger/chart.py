@@ -1,0 +1,13 @@
+"""The accounts the service posts to by itself (the whole chart is data: ``finance_account``).
+
+Direct payment: Dr expense / Cr 4001. A quota granted: Dr 1011 / Cr 4001; an authorized
+payment: Dr expense / Cr 1011. Revenue received: Dr 100201 / Cr 2103; remitted: the reverse.
+"""
+
+from __future__ import annotations
+
+APPROPRIATION_REVENUE = "4001"  # 财政拨款收入
+QUOTA_ACCOUNT = "1011"  # 零余额账户用款额度
+COLLECTION_ACCOUNT = "100201"  # 非税收入汇缴户 (restricted)
+OWED_TO_TREASURY = "2103"  # 应缴财政款 (restricted)
+QUOTA_FUND = "GEN"  # quotas come from the general public budget
