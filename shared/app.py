@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy import Engine
 
 from shared.audit import AuditLog, audit_router
-from shared.auth import TokenVerifier, authenticate
+from shared.auth import TokenVerifier, authenticate, declare_roles
 from shared.config import ServiceSettings
 from shared.db import for_writing, make_engine
 from shared.health import health_router
@@ -34,6 +34,20 @@ from shared.tables import platform_tables
 
 
 @dataclass(frozen=True)
+class Platform:
+    """What the shared platform gives one service's app, for code that runs outside a request
+    (inbox handlers, background workers); routes take the typed dependencies instead."""
+
+    name: str
+    settings: ServiceSettings
+    engine: Engine
+    write_engine: Engine
+    audit: AuditLog
+    outbox: Outbox
+    inbox: Inbox
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     """What makes one service itself: its name (= table prefix), docs and business routers."""
 
@@ -41,8 +55,10 @@ class ServiceSpec:
     title: str
     description: str
     migrations_dir: Path
+    # in the order they are matched: a fixed path (``/staff/export``) before ``/staff/{id}``
     routers: Sequence[APIRouter] = ()
-    subscribe: Callable[[Inbox], None] | None = None
+    # registers the inbox handlers of the events the service takes from peers
+    subscribe: Callable[[Platform], None] | None = None
     version: str = "0.1.0"
     peer_clients: dict[str, type[PeerClient]] = field(default_factory=dict)
     # long-running tasks of the service (started with the relay, cancelled at shutdown)
@@ -63,9 +79,18 @@ def create_service_app(
 ) -> FastAPI:
     configure_logging(spec.name, settings.log_level)
     tables = platform_tables(spec.name)
-    inbox = Inbox(tables.inbox)
+    engine = engine or make_engine(settings.resolved_database_url)
+    platform = Platform(
+        name=spec.name,
+        settings=settings,
+        engine=engine,
+        write_engine=for_writing(engine),
+        audit=AuditLog(tables.audit),
+        outbox=Outbox(tables.outbox, source=spec.name),
+        inbox=Inbox(tables.inbox),
+    )
     if spec.subscribe is not None:
-        spec.subscribe(inbox)
+        spec.subscribe(platform)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -117,27 +142,29 @@ def create_service_app(
         version=spec.version,
         lifespan=lifespan,
     )
+    app.state.platform = platform
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.resolved_database_url)
-    app.state.write_engine = for_writing(app.state.engine)
+    app.state.engine = platform.engine
+    app.state.write_engine = platform.write_engine
     app.state.token_verifier = verifier or TokenVerifier.from_url(
         settings.resolved_jwks_url,
         issuer=settings.token_issuer,
         audience=settings.token_audience,
     )
-    app.state.audit = AuditLog(tables.audit)
+    app.state.audit = platform.audit
     app.state.idempotency = IdempotencyStore(tables.idempotency)
-    app.state.outbox = Outbox(tables.outbox, source=spec.name)
-    app.state.inbox = inbox
+    app.state.outbox = platform.outbox
+    app.state.inbox = platform.inbox
     app.state.metrics = Metrics(spec.name)
 
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
     app.include_router(health_router(spec.name, spec.migrations_dir))
-    protected = [Depends(authenticate)]
-    app.include_router(audit_router(app.state.audit), dependencies=protected)
-    app.include_router(inbox_router(), dependencies=protected)
-    for router in spec.routers:
-        app.include_router(router, dependencies=protected)
+    undeclared = []
+    for router in (audit_router(app.state.audit), inbox_router(), *spec.routers):
+        undeclared += declare_roles(router.routes)
+        app.include_router(router, dependencies=[Depends(authenticate)])
+    if undeclared:
+        raise RuntimeError(f"{spec.name}: routes without require_roles: {undeclared}")
     return app

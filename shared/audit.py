@@ -13,7 +13,7 @@ import zlib
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import Table, func, insert, select, text
 from sqlmodel import Session
@@ -21,6 +21,7 @@ from sqlmodel import Session
 from shared.auth import require_roles
 from shared.context import Principal, current_request_id, principal_var
 from shared.db import SessionDep, is_postgres
+from shared.deps import from_app_state
 from shared.pagination import Page, PageDep, PageParams
 from shared.problems import ProblemError
 from shared.types import utcnow
@@ -246,9 +247,4 @@ def audit_router(audit: AuditLog) -> APIRouter:
     return router
 
 
-def get_audit(request: Request) -> AuditLog:
-    audit: AuditLog = request.app.state.audit
-    return audit
-
-
-AuditDep = Annotated[AuditLog, Depends(get_audit)]
+AuditDep = Annotated[AuditLog, Depends(from_app_state("audit", AuditLog))]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated, Any
 
 import httpx
 import jwt
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.routing import BaseRoute
 
 from shared.context import Principal, principal_var
 from shared.problems import ProblemError
@@ -173,8 +176,15 @@ async def authenticate(
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
+ROLES_ATTRIBUTE = "allowed_roles"
+
+
 def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
-    """Dependency factory: the caller must hold one of ``roles``, else 403."""
+    """Dependency factory: the caller must hold one of ``roles``, else 403.
+
+    The roles are also the operation's ``x-roles`` in the OpenAPI (``declare_roles``), which
+    the gateway's policy table is tested against: one source for who may call what.
+    """
     allowed = frozenset(roles)
 
     async def check(principal: CurrentPrincipal) -> Principal:
@@ -184,4 +194,30 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
             )
         return principal
 
+    setattr(check, ROLES_ATTRIBUTE, allowed)
     return check
+
+
+def _required_roles(dependant: Dependant) -> frozenset[str] | None:
+    """The roles every ``require_roles`` in a dependency tree admits (their intersection)."""
+    found: frozenset[str] | None = getattr(dependant.call, ROLES_ATTRIBUTE, None)
+    for sub in dependant.dependencies:
+        roles = _required_roles(sub)
+        if roles is not None:
+            found = roles if found is None else found & roles
+    return found
+
+
+def declare_roles(routes: Iterable[BaseRoute]) -> list[str]:
+    """Write each operation's ``require_roles`` into its OpenAPI as ``x-roles``; return the
+    paths of operations that declare none (a service's app refuses to start with any)."""
+    undeclared = []
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        roles = _required_roles(route.dependant)
+        if roles is None:
+            undeclared.append(f"{','.join(sorted(route.methods or ()))} {route.path}")
+            continue
+        route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": sorted(roles)}
+    return undeclared

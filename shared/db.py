@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+
+log = logging.getLogger("shared.db")
 
 # Up to 40 connections a process: as many as the worker threads that sync routes run on.
 POOL_SIZE = 10
@@ -126,18 +132,91 @@ def ping(engine: Engine) -> None:
         conn.execute(text("SELECT 1"))
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request; it connects only when first used and closes afterwards.
+AFTER_COMMIT = "suite_after_commit"
+_ANSWERS = "suite_answers"
 
-    Requests that may write (anything but GET/HEAD/OPTIONS) get a writing transaction.
+
+def after_commit(session: Session, work: Callable[[], object]) -> None:
+    """Queue ``work`` to run once the session's transaction has committed (never if it rolls
+    back): sending what the committed rows describe, to a system outside this database."""
+    session.info.setdefault(AFTER_COMMIT, []).append(work)
+
+
+def finish(session: Session) -> None:
+    """Commit the unit of work, then run what was queued for after the commit, in order.
+
+    A failing after-commit step is logged, not raised: the commit stands, and what the step
+    does must be recoverable by other means (the treasury worker resends what is unsent).
+    """
+    session.commit()
+    for work in session.info.pop(AFTER_COMMIT, []):
+        try:
+            work()
+        except Exception:
+            log.exception("after-commit work failed: %r", work)
+    for render in session.info.pop(_ANSWERS, []):
+        render()
+
+
+def abandon(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)
+    session.info.pop(_ANSWERS, None)
+    session.rollback()
+
+
+@contextlib.contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """A transaction outside a request (workers, relays, seeding): the same rule as a
+    request's, committed once when the block succeeds and rolled back when it raises."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        except BaseException:
+            abandon(session)
+            raise
+        finish(session)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work: one session, connected when first used.
+
+    Requests that may write (anything but GET/HEAD/OPTIONS) get a writing transaction, which
+    commits once after the handler succeeded (then runs the after-commit work) and rolls back
+    when it raised. Handlers and services never commit; services only flush.
     """
     state = request.app.state
-    bind = state.engine if request.method in _READ_METHODS else state.write_engine
+    writes = request.method not in _READ_METHODS
+    bind = state.write_engine if writes else state.engine
     with Session(bind, expire_on_commit=False) as session:
-        yield session
+        try:
+            yield session
+        except BaseException:
+            abandon(session)
+            raise
+        if writes:
+            await run_in_threadpool(finish, session)
 
 
-# "function" scope closes the session (returning its connection to the pool) as soon as the
-# route returns, before the response is serialised: a sync route's connection must never wait
-# for a free worker thread, or a burst of requests deadlocks the pool (bench/README.md).
+# "function" scope ends the unit of work (commit, close, the connection back to the pool) as
+# soon as the route returns, before the response is sent: a sync route's connection must never
+# wait for a free worker thread, or a burst of requests deadlocks the pool (bench/README.md).
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def answer_after_commit(
+    session: Session,
+    render: Callable[[], BaseModel],
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A JSON answer rendered after the commit and the after-commit work queued before it: for
+    a route whose answer says how far that work got (a payment the treasury already has)."""
+    response = Response(status_code=status_code, headers=headers, media_type="application/json")
+
+    def fill() -> None:
+        response.body = render().model_dump_json().encode()
+        response.headers["content-length"] = str(len(response.body))
+
+    session.info.setdefault(_ANSWERS, []).append(fill)
+    return response

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from sqlmodel import Session
 from shared.auth import require_roles
 from shared.context import Principal
 from shared.db import SessionDep
+from shared.deps import from_app_state
 from shared.problems import ProblemError
 from shared.types import utcnow
 
@@ -51,28 +52,30 @@ class Inbox:
         return register
 
     def accept(self, session: Session, event: EventEnvelope) -> bool:
-        """Apply ``event`` unless already applied; return False for a duplicate."""
+        """Apply ``event`` unless already applied; return False for a duplicate. The receipt
+        and the handler's effect share the caller's transaction (the unit of work commits)."""
         handler = self.handlers.get(event.type)
         if handler is None:
             raise ProblemError(
                 422, "UNKNOWN_EVENT_TYPE", f"this service does not subscribe to {event.type!r}"
             )
         try:
-            session.execute(
-                insert(self.table).values(
-                    event_id=event.id,
-                    source=event.source,
-                    event_type=event.type,
-                    received_at=utcnow(),
+            with session.begin_nested():
+                session.execute(
+                    insert(self.table).values(
+                        event_id=event.id,
+                        source=event.source,
+                        event_type=event.type,
+                        received_at=utcnow(),
+                    )
                 )
-            )
-            session.flush()
         except IntegrityError:
-            session.rollback()
             return False
         handler(session, event)
-        session.commit()
         return True
+
+
+InboxDep = Annotated[Inbox, Depends(from_app_state("inbox", Inbox))]
 
 
 def inbox_router() -> APIRouter:
@@ -81,7 +84,7 @@ def inbox_router() -> APIRouter:
 
     @router.post("/events")
     def receive_event(
-        request: Request,
+        inbox: InboxDep,
         session: SessionDep,
         event: EventEnvelope,
         caller: Annotated[Principal, Depends(require_roles("service"))],
@@ -93,7 +96,6 @@ def inbox_router() -> APIRouter:
                 "EVENT_SOURCE_MISMATCH",
                 f"{caller.sub} may not send events as {event.source!r}",
             )
-        inbox: Inbox = request.app.state.inbox
         return EventAck(id=event.id, duplicate=not inbox.accept(session, event))
 
     return router

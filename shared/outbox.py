@@ -19,12 +19,15 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlalchemy import Engine, Table, func, insert, select, update
 from sqlmodel import Session
 
 from shared.audit import jsonable
+from shared.db import for_writing, unit_of_work
+from shared.deps import from_app_state
 from shared.peers import PeerClient
 from shared.problems import ProblemError
 from shared.types import utcnow
@@ -102,6 +105,7 @@ class OutboxRelay:
         batch: int = 100,
     ) -> None:
         self.engine = engine
+        self.write_engine = for_writing(engine)
         self.outbox = outbox
         self.peers = peers
         self.poll_seconds = poll_seconds
@@ -141,9 +145,8 @@ class OutboxRelay:
             values["dead_at"] = now
         else:
             values["next_attempt_at"] = now + timedelta(seconds=backoff_seconds(attempts))
-        with Session(self.engine) as session:
+        with unit_of_work(self.write_engine) as session:
             session.execute(update(t).where(t.c.id == event_id).values(**values))
-            session.commit()
 
     async def _send(self, row: dict[str, Any]) -> Outcome:
         peer = self.peers.get(row["destination"])
@@ -204,3 +207,6 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             self._wake.clear()
+
+
+OutboxDep = Annotated[Outbox, Depends(from_app_state("outbox", Outbox))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -12,6 +13,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 MAX_LIMIT = 200
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,21 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 class Page(BaseModel, Generic[T]):
+    """One page of a list: every list the suite answers has this shape."""
+
     items: list[T]
     total: int
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, items: Sequence[T], total: int, params: PageParams) -> Page[T]:
+        return cls(items=list(items), total=total, limit=params.limit, offset=params.offset)
+
+    @classmethod
+    def whole(cls, items: Sequence[T]) -> Page[T]:
+        """A short, bounded list (reference data) answered as a single page."""
+        return cls(items=list(items), total=len(items), limit=max(len(items), 1), offset=0)
 
 
 def fetch_page(
@@ -47,3 +60,15 @@ def fetch_page(
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(*order_by).limit(params.limit).offset(params.offset))
     return list(rows.all()), int(total)
+
+
+def paginate(
+    session: Session,
+    query: SelectOfScalar[R],
+    params: PageParams,
+    *order_by: Any,
+    view: Callable[[R], T],
+) -> Page[T]:
+    """``fetch_page`` answered as a ``Page`` of each row as ``view`` shows it."""
+    rows, total = fetch_page(session, query, params, *order_by)
+    return Page.of([view(row) for row in rows], total, params)

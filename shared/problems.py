@@ -81,7 +81,23 @@ class NotFound(ProblemError):
         super().__init__(404, f"{resource.upper()}_NOT_FOUND", f"{resource} {ident} does not exist")
 
 
+class Invalid(ProblemError):
+    """422: the request is well-formed but breaks a rule (an unknown unit, a wrong year)."""
+
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(422, code, detail, **extra)
+
+
+class Forbidden(ProblemError):
+    """403: the caller's role or scope does not allow this (maker–checker, another unit)."""
+
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(403, code, detail, **extra)
+
+
 class Conflict(ProblemError):
+    """409: the resource's current state does not allow this (already approved, taken)."""
+
     def __init__(self, code: str, detail: str, **extra: Any) -> None:
         super().__init__(409, code, detail, **extra)
 

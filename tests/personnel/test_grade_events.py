@@ -18,10 +18,10 @@ from sqlmodel import Session
 from services.finance.main import SPEC as FINANCE
 from services.personnel.config import PersonnelSettings
 from services.personnel.main import create_app
-from shared.app import ServiceSpec, create_service_app
+from shared.app import Platform, ServiceSpec, create_service_app
 from shared.audit import AuditLog
 from shared.config import ServiceSettings
-from shared.inbox import EventEnvelope, Inbox
+from shared.inbox import EventEnvelope
 from shared.outbox import OutboxRelay
 from shared.peers import PeerClient
 from shared.tables import platform_tables
@@ -34,8 +34,9 @@ from tests.support.tokens import StaticToken, verifier
 FINANCE_AUDIT = AuditLog(platform_tables("finance").audit)
 
 
-def subscribe(inbox: Inbox) -> None:
+def subscribe(platform: Platform) -> None:
     """A stand-in for finance: it notes every grade event it applies in its audit log."""
+    inbox = platform.inbox
 
     def note(session: Session, event: EventEnvelope) -> None:
         FINANCE_AUDIT.record(

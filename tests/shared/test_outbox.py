@@ -14,10 +14,10 @@ from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
 from services.personnel.main import SPEC as PERSONNEL
-from shared.app import ServiceSpec, create_service_app
+from shared.app import Platform, ServiceSpec, create_service_app
 from shared.audit import AuditLog
 from shared.config import ServiceSettings
-from shared.inbox import EventEnvelope, Inbox
+from shared.inbox import EventEnvelope
 from shared.outbox import Outbox, OutboxRelay, backoff_seconds
 from shared.peers import PeerClient
 from shared.tables import platform_tables
@@ -28,7 +28,9 @@ from tests.support.tokens import StaticToken, bearer, verifier
 RECEIVER_AUDIT = AuditLog(platform_tables("personnel").audit)
 
 
-def subscribe(inbox: Inbox) -> None:
+def subscribe(platform: Platform) -> None:
+    inbox = platform.inbox
+
     @inbox.handler("grade.finalized")
     def apply_grade(session: Session, event: EventEnvelope) -> None:
         RECEIVER_AUDIT.record(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from services.finance.money import Amount, Money, SignedMoney
+from shared.money import Amount, Money, SignedMoney
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 Year = Annotated[int, Field(ge=2000, le=2100)]

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from services.finance.ledger.models import Category, EntrySource, PeriodStatus
-from services.finance.money import Money, SignedMoney
+from shared.money import Money, SignedMoney
 
 Memo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]

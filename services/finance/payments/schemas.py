@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from services.finance.money import Amount, Money
 from services.finance.payments.models import Method, PaymentStatus
+from shared.money import Amount, Money
 
 
 def _printable(text: str) -> str:

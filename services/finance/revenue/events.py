@@ -7,10 +7,10 @@ from __future__ import annotations
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from services.finance.audit_log import AUDIT
 from services.finance.revenue import service
 from services.finance.revenue.schemas import ReceiptCreate
-from shared.inbox import EventEnvelope, Inbox
+from shared.app import Platform
+from shared.inbox import EventEnvelope
 from shared.problems import ProblemError
 
 EVENT_TYPE = "revenue.received"
@@ -21,8 +21,8 @@ EVENT_TYPE = "revenue.received"
 SOURCES = frozenset({"assets", "facilities"})
 
 
-def subscribe(inbox: Inbox) -> None:
-    @inbox.handler(EVENT_TYPE)
+def subscribe(platform: Platform) -> None:
+    @platform.inbox.handler(EVENT_TYPE)
     def on_revenue(session: Session, event: EventEnvelope) -> None:
         if event.source not in SOURCES:
             raise ProblemError(
@@ -39,7 +39,7 @@ def subscribe(inbox: Inbox) -> None:
             ) from None
         service.record(
             session,
-            AUDIT,
+            platform.audit,
             data=data,
             recorded_by=f"service:{event.source}",
             principal=None,

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, StringConstraints
 
-from services.finance.money import Amount, Money
 from services.finance.revenue.models import ReceiptStatus, RevenueKind
+from shared.money import Amount, Money
 from shared.types import today
 
 

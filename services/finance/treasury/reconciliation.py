@@ -22,12 +22,12 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from services.finance.money import Money
 from services.finance.treasury import iso20022
 from services.finance.treasury.models import Instruction, InstructionStatus
 from services.finance.treasury.statement_models import ImportedLine, ImportedStatement, Match
 from shared.audit import AuditLog
 from shared.context import Principal
+from shared.money import Money
 from shared.problems import Conflict, NotFound, ProblemError
 
 

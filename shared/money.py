@@ -1,4 +1,5 @@
-"""Money in the API: yuan as exact decimals with two places, sent and returned as strings."""
+"""Money in the API: yuan as exact decimals with two places, sent and returned as strings
+(the database keeps whole fen: ``shared.types.Money``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,97 @@
+"""Versioned, audited changes: a change to a row is one call.
+
+A versioned row has ``version`` (bumped on every change, sent as its ``ETag``) and
+``updated_at``. ``record_change`` bumps both and appends the audit entry in the caller's
+transaction; ``apply_update`` does a partial update (an ``XUpdate`` body) on top of it, after
+checking the caller's ``If-Match``. Neither commits: the unit of work does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from sqlmodel import Field, Session, SQLModel
+
+from shared.audit import AuditLog
+from shared.concurrency import check_version
+from shared.context import Principal
+from shared.types import UTCDateTime, utcnow
+
+
+class Versioned(Protocol):
+    id: Any
+    version: int
+    updated_at: datetime
+
+
+class VersionedColumns(SQLModel):
+    """Mixin of a table whose rows change: ``version`` and the time of the last change."""
+
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+R = TypeVar("R", bound=Versioned)
+
+
+def touch(row: Versioned) -> None:
+    """Mark ``row`` changed: a new version and the time of the change."""
+    row.version += 1
+    row.updated_at = utcnow()
+
+
+def record_change(
+    session: Session,
+    audit: AuditLog,
+    row: R,
+    *,
+    action: str,
+    resource_type: str,
+    before: Any = None,
+    after: Any = None,
+    principal: Principal | None = None,
+) -> R:
+    """Bump ``row``'s version, stage it, and audit ``action`` with its before and after."""
+    touch(row)
+    session.add(row)
+    audit.record(
+        session,
+        action=action,
+        resource_type=resource_type,
+        resource_id=row.id,
+        before=before,
+        after=after,
+        principal=principal,
+    )
+    return row
+
+
+def apply_update(
+    session: Session,
+    audit: AuditLog,
+    row: R,
+    changes: Mapping[str, Any],
+    *,
+    resource_type: str,
+    view: Callable[[R], Any],
+    expected_version: int | None = None,
+    action: str | None = None,
+) -> R:
+    """Set ``changes`` on ``row`` (after ``If-Match``), bump its version and audit the change
+    as ``view`` shows the row before and after."""
+    check_version(resource_type, row.version, expected_version)
+    before = view(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return record_change(
+        session,
+        audit,
+        row,
+        action=action or f"{resource_type}.update",
+        resource_type=resource_type,
+        before=before,
+        after=view(row),
+    )

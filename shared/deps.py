@@ -1,0 +1,26 @@
+"""Typed dependencies on what an app holds for its whole life (settings, the audit log, the
+outbox, a service's own clients): one place reaches into ``app.state``, and routes and
+services ask for the type they need."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from fastapi import Request
+
+T = TypeVar("T")
+
+
+def from_app_state(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency returning ``app.state.<name>``, checked to be a ``kind`` (async: it never
+    costs a thread hop)."""
+
+    async def dependency(request: Request) -> T:
+        value = getattr(request.app.state, name)
+        if not isinstance(value, kind):
+            raise TypeError(f"app.state.{name} is {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    dependency.__name__ = f"app_{name}"
+    return dependency
