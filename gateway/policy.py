@@ -133,9 +133,12 @@ FINANCE_UNIT_READERS = (*FINANCE_READERS, A.UNIT_LIAISON)
 
 def _finance_rules() -> list[Rule]:
     f = "/api/finance"
+    return [*_ledger_rules(f), *_budget_rules(f), *_payment_rules(f), *_treasury_rules(f)]
+
+
+def _ledger_rules(f: str) -> list[Rule]:
+    """Budget units, the chart of accounts, journal entries, periods and ledger reports."""
     prep, read, unit_read = FINANCE_PREPARERS, FINANCE_READERS, FINANCE_UNIT_READERS
-    lines, payments = f"{f}/appropriations", f"{f}/payments"
-    statements = f"{f}/treasury/statements"
     return [
         rule("GET", f"{f}/budget-units", *unit_read),
         rule("GET", f"{f}/budget-units/{{unit_id}}", *unit_read),
@@ -156,6 +159,14 @@ def _finance_rules() -> list[Rule]:
         rule("GET", f"{f}/ledger/trial-balance", *unit_read),
         rule("GET", f"{f}/ledger/balances", *unit_read),
         rule("GET", f"{f}/ledger/export", *unit_read),
+    ]
+
+
+def _budget_rules(f: str) -> list[Rule]:
+    """Budget lines with their plans, quotas and the execution report."""
+    prep, unit_read = FINANCE_PREPARERS, FINANCE_UNIT_READERS
+    lines = f"{f}/appropriations"
+    return [
         rule("GET", lines, *unit_read),
         rule("POST", lines, *prep),
         rule("GET", f"{lines}/{{appropriation_id}}", *unit_read),
@@ -166,24 +177,36 @@ def _finance_rules() -> list[Rule]:
         rule("GET", f"{f}/quotas", *unit_read),
         rule("PUT", f"{f}/quotas/{{unit_id}}/{{fiscal_year}}/{{month}}", *prep),
         rule("GET", f"{f}/budget/execution", *unit_read),
+    ]
+
+
+def _payment_rules(f: str) -> list[Rule]:
+    """Payment requests with maker–checker, pain.001 batches, revenue receipts."""
+    prep, unit_read = FINANCE_PREPARERS, FINANCE_UNIT_READERS
+    payments, receipts = f"{f}/payments", f"{f}/revenue-receipts"
+    officers = (A.FINANCE_OFFICER, A.FINANCE_APPROVER)
+    return [
         rule("GET", payments, *unit_read),
         rule("POST", payments, A.FINANCE_OFFICER, A.UNIT_LIAISON),
         rule("GET", f"{payments}/{{payment_id}}", *unit_read),
         rule("POST", f"{payments}/{{payment_id}}/approve", A.FINANCE_APPROVER, A.DIRECTOR),
         rule("POST", f"{payments}/{{payment_id}}/reject", A.FINANCE_APPROVER, A.DIRECTOR),
         rule("POST", f"{payments}/{{payment_id}}/cancel", A.FINANCE_OFFICER, A.UNIT_LIAISON),
-        rule("POST", f"{payments}/{{payment_id}}/submit", A.FINANCE_OFFICER, A.FINANCE_APPROVER),
-        rule("POST", f"{f}/payment-batches/pain001", A.FINANCE_OFFICER, A.FINANCE_APPROVER),
-        rule("GET", f"{f}/revenue-receipts", *unit_read),
-        rule("POST", f"{f}/revenue-receipts", *prep),
-        rule("GET", f"{f}/revenue-receipts/{{receipt_id}}", *unit_read),
-        rule(
-            "POST",
-            f"{f}/revenue-receipts/{{receipt_id}}/remit",
-            A.FINANCE_OFFICER,
-            A.FINANCE_APPROVER,
-        ),
+        rule("POST", f"{payments}/{{payment_id}}/submit", *officers),
+        rule("POST", f"{f}/payment-batches/pain001", *officers),
+        rule("GET", receipts, *unit_read),
+        rule("POST", receipts, *prep),
+        rule("GET", f"{receipts}/{{receipt_id}}", *unit_read),
+        rule("POST", f"{receipts}/{{receipt_id}}/remit", *officers),
         rule("GET", f"{f}/revenue/unremitted", *unit_read),
+    ]
+
+
+def _treasury_rules(f: str) -> list[Rule]:
+    """The treasury's callbacks, the instructions sent and statement reconciliation."""
+    prep, read = FINANCE_PREPARERS, FINANCE_READERS
+    statements = f"{f}/treasury/statements"
+    return [
         # the treasury may call this one endpoint and nothing else
         rule("POST", f"{f}/treasury/callbacks", A.TREASURY),
         rule("GET", f"{f}/treasury/instructions", *read),

@@ -91,6 +91,50 @@ def create_service_app(
     )
     if spec.subscribe is not None:
         spec.subscribe(platform)
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version=spec.version,
+        lifespan=_lifespan(spec, settings, run_relay),
+    )
+    app.state.platform = platform
+    app.state.settings = settings
+    app.state.engine = platform.engine
+    app.state.write_engine = platform.write_engine
+    app.state.token_verifier = verifier or TokenVerifier.from_url(
+        settings.resolved_jwks_url,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+    )
+    app.state.audit = platform.audit
+    app.state.idempotency = IdempotencyStore(tables.idempotency)
+    app.state.outbox = platform.outbox
+    app.state.inbox = platform.inbox
+    app.state.metrics = Metrics(spec.name)
+
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
+    _include_routers(app, spec)
+    return app
+
+
+def _include_routers(app: FastAPI, spec: ServiceSpec) -> None:
+    """Health first, then the audit log, the inbox and the service's routers in its order;
+    every router but health needs a verified token and every operation its roles."""
+    app.include_router(health_router(spec.name, spec.migrations_dir))
+    undeclared = []
+    for router in (audit_router(app.state.audit), inbox_router(), *spec.routers):
+        undeclared += declare_roles(router.routes)
+        app.include_router(router, dependencies=[Depends(authenticate)])
+    if undeclared:
+        raise RuntimeError(f"{spec.name}: routes without require_roles: {undeclared}")
+
+
+def _lifespan(
+    spec: ServiceSpec, settings: ServiceSettings, run_relay: bool
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """Peer clients and the outbox relay (and the spec's background tasks) for the app's life."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -101,17 +145,15 @@ def create_service_app(
             client_id=spec.name,
             client_secret=settings.client_secret,
         )
+
+        timeout = settings.peer_timeout_seconds
         app.state.peers = {
-            name: spec.peer_clients.get(name, PeerClient)(
-                name, url, http, tokens, timeout=settings.peer_timeout_seconds
-            )
+            name: spec.peer_clients.get(name, PeerClient)(name, url, http, tokens, timeout=timeout)
             for name, url in settings.peer_urls.items()
         }
         # the relay tries each event once a pass (its own backoff does the retrying)
         relay_peers = {
-            name: PeerClient(
-                name, url, http, tokens, timeout=settings.peer_timeout_seconds, retries=0
-            )
+            name: PeerClient(name, url, http, tokens, timeout=timeout, retries=0)
             for name, url in settings.peer_urls.items()
         }
         relay = OutboxRelay(
@@ -136,35 +178,4 @@ def create_service_app(
             await http.aclose()
             app.state.engine.dispose()
 
-    app = FastAPI(
-        title=spec.title,
-        description=spec.description,
-        version=spec.version,
-        lifespan=lifespan,
-    )
-    app.state.platform = platform
-    app.state.settings = settings
-    app.state.engine = platform.engine
-    app.state.write_engine = platform.write_engine
-    app.state.token_verifier = verifier or TokenVerifier.from_url(
-        settings.resolved_jwks_url,
-        issuer=settings.token_issuer,
-        audience=settings.token_audience,
-    )
-    app.state.audit = platform.audit
-    app.state.idempotency = IdempotencyStore(tables.idempotency)
-    app.state.outbox = platform.outbox
-    app.state.inbox = platform.inbox
-    app.state.metrics = Metrics(spec.name)
-
-    install_problem_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
-    app.include_router(health_router(spec.name, spec.migrations_dir))
-    undeclared = []
-    for router in (audit_router(app.state.audit), inbox_router(), *spec.routers):
-        undeclared += declare_roles(router.routes)
-        app.include_router(router, dependencies=[Depends(authenticate)])
-    if undeclared:
-        raise RuntimeError(f"{spec.name}: routes without require_roles: {undeclared}")
-    return app
+    return lifespan

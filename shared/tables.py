@@ -37,10 +37,15 @@ class PlatformTables:
 
 @cache
 def platform_tables(prefix: str) -> PlatformTables:
-    md = SQLModel.metadata
-    audit = Table(
+    return PlatformTables(
+        prefix, _audit(prefix), _outbox(prefix), _inbox(prefix), _idempotency(prefix)
+    )
+
+
+def _audit(prefix: str) -> Table:
+    return Table(
         f"{prefix}_audit_log",
-        md,
+        SQLModel.metadata,
         Column(
             "seq",
             BigInteger().with_variant(Integer, "sqlite"),
@@ -61,9 +66,12 @@ def platform_tables(prefix: str) -> PlatformTables:
         Column("hash", String(64), nullable=False),
         sqlite_autoincrement=True,  # a deleted tail's numbers are never handed out again
     )
-    outbox = Table(
+
+
+def _outbox(prefix: str) -> Table:
+    return Table(
         f"{prefix}_outbox",
-        md,
+        SQLModel.metadata,
         Column("id", Uuid, primary_key=True),
         Column("event_type", String(100), nullable=False),
         Column("destination", String(50), nullable=False),
@@ -76,17 +84,23 @@ def platform_tables(prefix: str) -> PlatformTables:
         Column("dead_at", UTCDateTime(), nullable=True),
         Index(f"ix_{prefix}_outbox_due", "delivered_at", "next_attempt_at"),
     )
-    inbox = Table(
+
+
+def _inbox(prefix: str) -> Table:
+    return Table(
         f"{prefix}_inbox",
-        md,
+        SQLModel.metadata,
         Column("event_id", Uuid, primary_key=True),
         Column("source", String(50), nullable=False),
         Column("event_type", String(100), nullable=False),
         Column("received_at", UTCDateTime(), nullable=False),
     )
-    idempotency = Table(
+
+
+def _idempotency(prefix: str) -> Table:
+    return Table(
         f"{prefix}_idempotency",
-        md,
+        SQLModel.metadata,
         Column("caller", String(200), primary_key=True),
         Column("key", String(200), primary_key=True),
         Column("fingerprint", String(64), nullable=False),
@@ -96,4 +110,3 @@ def platform_tables(prefix: str) -> PlatformTables:
         Column("headers", JSON, nullable=True),
         Column("created_at", UTCDateTime(), nullable=False),
     )
-    return PlatformTables(prefix, audit, outbox, inbox, idempotency)
