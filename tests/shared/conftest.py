@@ -8,13 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from services.finance.main import SPEC as FINANCE
 from shared.app import ServiceSpec, create_service_app
+from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.config import ServiceSettings
 from shared.db import SessionDep
@@ -35,27 +36,25 @@ router = APIRouter(prefix="/test")
     "/transfers", status_code=201, dependencies=[Depends(require_roles("finance_officer"))]
 )
 def make_transfer(
-    request: Request, session: SessionDep, body: TransferIn, idem: IdempotencyRequired
+    session: SessionDep, audit: AuditDep, body: TransferIn, idem: IdempotencyRequired
 ) -> Response:
     """A money-moving write: audited, idempotent."""
     if (replay := idem.replayed(session)) is not None:
         return replay
     transfer = {"id": str(uuid.uuid4()), "amount": str(body.amount), "payee": body.payee}
-    request.app.state.audit.record(
+    audit.record(
         session,
         action="transfer.create",
         resource_type="transfer",
         resource_id=transfer["id"],
         after=transfer,
     )
-    response = idem.respond(
+    return idem.respond(
         session,
         transfer,
         status_code=201,
         headers={"Location": f"/test/transfers/{transfer['id']}"},
     )
-    session.commit()
-    return response
 
 
 TEST_SPEC = ServiceSpec(
