@@ -86,10 +86,13 @@ def http(
 
 @dataclass
 class Suite:
-    """The finance service and the gateway, running, with an auditor's token."""
+    """One service (finance unless told otherwise) and the gateway, running, with a token of
+    a user holding ``roles`` (an auditor's unless told otherwise)."""
 
     workdir: Path
     quiet_logs: bool
+    service: str = "finance"
+    roles: tuple[str, ...] = ("auditor",)
     finance_port: int = field(default_factory=free_port)
     gateway_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -98,6 +101,7 @@ class Suite:
 
     @property
     def finance_url(self) -> str:
+        """The service's URL (finance's unless ``service`` names another)."""
         return f"http://{HOST}:{self.finance_port}"
 
     @property
@@ -107,32 +111,31 @@ class Suite:
     def environment(self) -> dict[str, str]:
         d = self.workdir
         secret = "bench-client-secret-" + os.urandom(8).hex()
+        name, prefix = self.service, self.service.upper() + "_"
         env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("GATEWAY_", "FINANCE_", "BENCH_"))
+            k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", prefix, "BENCH_"))
         }
         env.update(
             {
                 "PYTHONPATH": str(ROOT),
                 "GATEWAY_DATABASE_URL": f"sqlite:///{d}/gateway.db",
                 "GATEWAY_SIGNING_KEY_FILE": f"{d}/key.pem",
-                "GATEWAY_SERVICE_URLS": json.dumps({"finance": self.finance_url}),
-                "GATEWAY_SERVICE_CLIENT_SECRETS": json.dumps({"finance": secret}),
+                "GATEWAY_SERVICE_URLS": json.dumps({name: self.finance_url}),
+                "GATEWAY_SERVICE_CLIENT_SECRETS": json.dumps({name: secret}),
                 "GATEWAY_ACCESS_TOKEN_SECONDS": "3600",
-                "FINANCE_DATABASE_URL": f"sqlite:///{d}/finance.db",
-                "FINANCE_GATEWAY_URL": self.gateway_url,
-                "FINANCE_CLIENT_SECRET": secret,
+                f"{prefix}DATABASE_URL": f"sqlite:///{d}/{name}.db",
+                f"{prefix}GATEWAY_URL": self.gateway_url,
+                f"{prefix}CLIENT_SECRET": secret,
             }
         )
         if self.quiet_logs:
             # the access log is written at INFO: WARNING turns it off
-            env["GATEWAY_LOG_LEVEL"] = env["FINANCE_LOG_LEVEL"] = "WARNING"
+            env["GATEWAY_LOG_LEVEL"] = env[f"{prefix}LOG_LEVEL"] = "WARNING"
         return env
 
     def start(self) -> None:
         env = self.environment()
-        for name in ("gateway", "finance"):
+        for name in ("gateway", self.service):
             subprocess.run(
                 [PY, "-m", "deploy.cli", "migrate", name],
                 cwd=ROOT,
@@ -142,7 +145,7 @@ class Suite:
                 capture_output=True,
             )
         self._create_user(env["GATEWAY_DATABASE_URL"])
-        for name, port in (("finance", self.finance_port), ("gateway", self.gateway_port)):
+        for name, port in ((self.service, self.finance_port), ("gateway", self.gateway_port)):
             out = (self.workdir / f"{name}.log").open("wb")
             self.processes[name] = subprocess.Popen(
                 [PY, "-m", "deploy.cli", "serve", name, "--host", HOST, "--port", str(port)],
@@ -161,10 +164,11 @@ class Suite:
         if status != 200:
             raise RuntimeError(f"sign-in failed: {status} {body[:300]!r}")
         self.token = json.loads(body)["access_token"]
-        for url in (self.finance_url + DIRECT_PATH, self.gateway_url + GATEWAY_PATH):
-            status, body = http(url, token=self.token)
-            if status != 200:
-                raise RuntimeError(f"GET {url} answered {status}: {body[:300]!r}")
+        if self.service == "finance" and "auditor" in self.roles:
+            for url in (self.finance_url + DIRECT_PATH, self.gateway_url + GATEWAY_PATH):
+                status, body = http(url, token=self.token)
+                if status != 200:
+                    raise RuntimeError(f"GET {url} answered {status}: {body[:300]!r}")
 
     def _create_user(self, database_url: str) -> None:
         self._password = os.urandom(12).hex()
@@ -176,10 +180,10 @@ class Suite:
             "import os\n"
             "with Session(make_engine(sys.argv[1])) as s:\n"
             "    ensure_user(s, username=sys.argv[2], password=os.environ['BENCH_PASSWORD'],\n"
-            "                roles=['auditor'], display_name='Benchmark auditor')\n"
+            "                roles=sys.argv[3].split(','), display_name='Benchmark user')\n"
         )
         subprocess.run(
-            [PY, "-c", code, database_url, USERNAME],
+            [PY, "-c", code, database_url, USERNAME, ",".join(self.roles)],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PASSWORD": self._password},
             check=True,
