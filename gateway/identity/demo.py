@@ -7,22 +7,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from gateway.identity.models import User
+from gateway.identity.models import Role, User
 from gateway.identity.service import ensure_user
 
-DEMO_ROLES = (
-    "director",
-    "finance_officer",
-    "finance_approver",
-    "asset_officer",
-    "facilities_officer",
-    "security_officer",
-    "guard",
-    "hr_officer",
-    "unit_liaison",
-    "staff",
-    "auditor",
-)
+# one demo user per role a person holds (the treasury and services are clients, not people)
+DEMO_ROLES = tuple(r.value for r in Role if r not in (Role.ADMIN, Role.TREASURY, Role.SERVICE))
 # the demo users that speak for one unit; the second is also one of its staff
 UNIT_USERS = ("unit.liaison", "staff")
 
