@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from deploy.components import ALL, BY_NAME, SERVED, Component
+from deploy.components import ALL, BY_NAME, GATEWAY, SERVED, Component
 
 
 def _components(name: str) -> list[Component]:
@@ -59,10 +59,23 @@ def serve(name: str, host: str, port: int) -> None:
     )
 
 
+def ensure_admin(password: str) -> bool:
+    """Create the gateway's ``admin`` user unless it exists; whether it was created."""
+    from deploy.components import unit_of_work
+    from gateway.identity.service import ensure_user
+
+    with unit_of_work(GATEWAY) as session:
+        return ensure_user(
+            session,
+            username="admin",
+            password=password,
+            roles=["admin"],
+            display_name="Administrator",
+        )
+
+
 def bootstrap() -> None:
     """Create the ``admin`` user from ``GATEWAY_ADMIN_PASSWORD`` unless it exists."""
-    from deploy.local import ensure_admin
-
     password = os.environ.get("GATEWAY_ADMIN_PASSWORD")
     if not password:
         sys.exit("GATEWAY_ADMIN_PASSWORD must be set to bootstrap the admin user")

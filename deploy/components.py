@@ -3,9 +3,16 @@ and the sandboxes that stand in for systems outside it."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +90,24 @@ TREASURY = Sandbox(
 SANDBOXES = (TREASURY,)
 # what ``python -m deploy.cli serve <name>`` can serve
 SERVED: dict[str, Component | Sandbox] = {**BY_NAME, **{s.name: s for s in SANDBOXES}}
+
+
+def port(component: Component | Sandbox) -> int:
+    """The port ``make run`` serves ``component`` on: ``<NAME>_PORT``, else its default."""
+    return int(os.environ.get(f"{component.env_prefix}PORT", component.default_port))
+
+
+@contextlib.contextmanager
+def unit_of_work(component: Component) -> Iterator[Session]:
+    """One transaction on ``component``'s database, for the deployment's own steps (bootstrap,
+    demo seeding): committed when the block succeeds, rolled back when it raises; the engine
+    is disposed afterwards."""
+    from shared.db import make_engine
+    from shared.db import unit_of_work as work
+
+    engine = make_engine(component.database_url())
+    try:
+        with work(engine) as session:
+            yield session
+    finally:
+        engine.dispose()

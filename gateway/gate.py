@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from gateway.identity.revocation import RevocationRegistry
 from gateway.paths import checked_raw_path
 from gateway.policy import PolicyTable
 from shared.auth import TokenVerifier, unauthenticated
 from shared.context import Principal, principal_var
+from shared.deps import from_app_state
 from shared.problems import ProblemError
 
 
@@ -54,7 +57,9 @@ class Gate:
         return principal
 
 
-async def gate_check(request: Request) -> Principal:
+GateDep = Annotated[Gate, Depends(from_app_state("gate", Gate))]
+
+
+async def gate_check(request: Request, gate: GateDep) -> Principal:
     """Dependency for the gateway's own ``/api`` routes."""
-    gate: Gate = request.app.state.gate
     return await gate.check(request)

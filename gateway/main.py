@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
@@ -65,15 +65,7 @@ def create_app(
     configure_logging("gateway", settings.log_level)
     key = signing_key or _signing_key(settings)
     policy = policy or PolicyTable(POLICY)
-
-    async def local_jwks() -> dict[str, Any]:
-        return key.jwks()
-
-    verifier = TokenVerifier(
-        issuer=settings.issuer, audience=settings.audience, fetch_jwks=local_jwks
-    )
-    revocations = RevocationRegistry()
-    gate = Gate(policy, verifier, revocations)
+    gate = Gate(policy, _verifier(settings, key), RevocationRegistry())
     proxy = Proxy(
         gate,
         settings.service_urls,
@@ -81,8 +73,47 @@ def create_app(
         read_timeout=settings.proxy_read_timeout,
         total_timeout=settings.proxy_total_timeout,
     )
-    merged_docs = MergedOpenAPI(settings.service_urls, policy)
+    app = FastAPI(
+        title=TITLE,
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=_lifespan(settings, gate.revocations, proxy),
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    _hold(app, settings, engine or make_engine(settings.resolved_database_url), key, gate)
+    install_problem_handlers(app)
+    _add_middleware(app, settings, access_log)
+    app.include_router(routes.router)
+    app.include_router(admin_routes.router)
+    app.include_router(
+        audit_router(app.state.audit), prefix="/api/admin", dependencies=[Depends(gate_check)]
+    )
+    app.include_router(health_router("gateway", MIGRATIONS_DIR, include_healthz=False))
+    _add_healthz(app, settings, proxy)
+    _add_docs(app, proxy, MergedOpenAPI(settings.service_urls, policy))
+    app.add_route(
+        "/api/{service}/{path:path}",
+        proxy.handle,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    return app
 
+
+def _verifier(settings: GatewaySettings, key: SigningKey) -> TokenVerifier:
+    """Verifies the gateway's own tokens against its own key (no JWKS fetch)."""
+
+    async def local_jwks() -> dict[str, Any]:
+        return key.jwks()
+
+    return TokenVerifier(issuer=settings.issuer, audience=settings.audience, fetch_jwks=local_jwks)
+
+
+def _lifespan(
+    settings: GatewaySettings, revocations: RevocationRegistry, proxy: Proxy
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with Session(app.state.engine) as session:
@@ -97,21 +128,20 @@ def create_app(
             await proxy.close()
             app.state.engine.dispose()
 
-    app = FastAPI(
-        title=TITLE,
-        description=DESCRIPTION,
-        version="0.1.0",
-        lifespan=lifespan,
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-    )
+    return lifespan
+
+
+def _hold(
+    app: FastAPI, settings: GatewaySettings, engine: Engine, key: SigningKey, gate: Gate
+) -> None:
+    """What the app holds for its whole life; routes reach it by typed dependencies
+    (``gateway.deps``, ``GateDep``, ``AuditDep``)."""
     state = app.state
     state.settings = settings
-    state.engine = engine or make_engine(settings.resolved_database_url)
-    state.write_engine = for_writing(state.engine)
+    state.engine = engine
+    state.write_engine = for_writing(engine)
     state.signing_key = key
-    state.token_verifier = verifier
+    state.token_verifier = gate.verifier
     state.token_issuer = TokenIssuer(
         key,
         settings.issuer,
@@ -119,9 +149,9 @@ def create_app(
         settings.access_token_seconds,
         settings.refresh_token_seconds,
     )
-    state.revocations = revocations
+    state.revocations = gate.revocations
     state.gate = gate
-    state.policy = policy
+    state.policy = gate.policy
     state.audit = AuditLog(TABLES.audit)
     state.metrics = Metrics("gateway")
     state.login_throttle = LoginThrottle(
@@ -129,7 +159,8 @@ def create_app(
         SlidingWindow(settings.login_attempts_per_address, settings.login_address_window_seconds),
     )
 
-    install_problem_handlers(app)
+
+def _add_middleware(app: FastAPI, settings: GatewaySettings, access_log: bool) -> None:
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -140,15 +171,10 @@ def create_app(
             expose_headers=["ETag", "X-Request-ID"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, metrics=state.metrics, access_log=access_log)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
 
-    app.include_router(routes.router)
-    app.include_router(admin_routes.router)
-    app.include_router(
-        audit_router(state.audit), prefix="/api/admin", dependencies=[Depends(gate_check)]
-    )
-    app.include_router(health_router("gateway", MIGRATIONS_DIR, include_healthz=False))
 
+def _add_healthz(app: FastAPI, settings: GatewaySettings, proxy: Proxy) -> None:
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, Any]:
         """The gateway is alive; each service is reported ``up`` or ``down``."""
@@ -167,6 +193,10 @@ def create_app(
         overall = "ok" if all(v == "up" for v in services.values()) else "degraded"
         return {"status": overall, "services": services}
 
+
+def _add_docs(app: FastAPI, proxy: Proxy, merged_docs: MergedOpenAPI) -> None:
+    """``/openapi.json``: the gateway's own operations and every service's behind it."""
+
     def gateway_openapi() -> dict[str, Any]:
         return get_openapi(
             title=TITLE, version=app.version, description=DESCRIPTION, routes=app.routes
@@ -179,14 +209,3 @@ def create_app(
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{TITLE} API")
-
-    async def proxied(request: Request) -> Any:
-        return await proxy.handle(request)
-
-    app.add_route(
-        "/api/{service}/{path:path}",
-        proxied,
-        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-        include_in_schema=False,
-    )
-    return app

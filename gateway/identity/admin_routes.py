@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from gateway.deps import RevocationsDep
 from gateway.gate import gate_check
 from gateway.identity import service
 from gateway.identity.models import PasswordReset, Role, User, UserCreate, UserPublic, UserUpdate
+from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
@@ -46,12 +48,10 @@ def list_users(
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 async def create_user(
-    request: Request, session: SessionDep, body: UserCreate, response: Response
+    session: SessionDep, audit: AuditDep, body: UserCreate, response: Response
 ) -> UserPublic:
     """Create a user with roles and unit scope."""
-    user = await run_in_threadpool(
-        service.create_user, session=session, audit=request.app.state.audit, data=body
-    )
+    user = await run_in_threadpool(service.create_user, session=session, audit=audit, data=body)
     response.headers["Location"] = f"/api/admin/users/{user.id}"
     return _public(user, response)
 
@@ -64,8 +64,9 @@ def get_user(session: SessionDep, user_id: uuid.UUID, response: Response) -> Use
 
 @router.patch("/users/{user_id}")
 def update_user(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    revocations: RevocationsDep,
     user_id: uuid.UUID,
     body: UserUpdate,
     response: Response,
@@ -74,8 +75,8 @@ def update_user(
     """Change display name, roles or unit scope; the user's current tokens are revoked."""
     user = service.update_user(
         session=session,
-        audit=request.app.state.audit,
-        revocations=request.app.state.revocations,
+        audit=audit,
+        revocations=revocations,
         user_id=user_id,
         data=body,
         expected_version=expected,
@@ -85,8 +86,9 @@ def update_user(
 
 @router.post("/users/{user_id}/disable")
 def disable_user(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    revocations: RevocationsDep,
     user_id: uuid.UUID,
     response: Response,
     expected: ExpectedVersion,
@@ -94,8 +96,8 @@ def disable_user(
     """Disable the user: sign-in and refresh refused, current tokens revoked."""
     user = service.set_disabled(
         session=session,
-        audit=request.app.state.audit,
-        revocations=request.app.state.revocations,
+        audit=audit,
+        revocations=revocations,
         user_id=user_id,
         disabled=True,
         expected_version=expected,
@@ -105,8 +107,9 @@ def disable_user(
 
 @router.post("/users/{user_id}/enable")
 def enable_user(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    revocations: RevocationsDep,
     user_id: uuid.UUID,
     response: Response,
     expected: ExpectedVersion,
@@ -114,8 +117,8 @@ def enable_user(
     """Enable a disabled user again."""
     user = service.set_disabled(
         session=session,
-        audit=request.app.state.audit,
-        revocations=request.app.state.revocations,
+        audit=audit,
+        revocations=revocations,
         user_id=user_id,
         disabled=False,
         expected_version=expected,
@@ -125,8 +128,9 @@ def enable_user(
 
 @router.post("/users/{user_id}/password")
 def reset_password(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    revocations: RevocationsDep,
     user_id: uuid.UUID,
     body: PasswordReset,
     response: Response,
@@ -135,8 +139,8 @@ def reset_password(
     """Set a new password; the user's sign-ins are ended."""
     user = service.reset_password(
         session=session,
-        audit=request.app.state.audit,
-        revocations=request.app.state.revocations,
+        audit=audit,
+        revocations=revocations,
         user_id=user_id,
         password=body.password,
         expected_version=expected,

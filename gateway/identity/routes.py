@@ -8,11 +8,17 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from gateway.deps import IssuerDep, RevocationsDep, SigningKeyDep, ThrottleDep
+from gateway.gate import GateDep
 from gateway.identity import service
 from gateway.identity.models import Me, TokenResponse, User
+from gateway.identity.revocation import RevocationRegistry
+from gateway.identity.service import TokenIssuer
 from gateway.ratelimit import LoginThrottle
+from shared.audit import AuditDep
 from shared.context import Principal
 from shared.db import SessionDep
 from shared.problems import ProblemError
@@ -20,9 +26,8 @@ from shared.problems import ProblemError
 router = APIRouter(tags=["auth"])
 
 
-async def _caller(request: Request) -> Principal:
-    principal: Principal = await request.app.state.gate.principal(request)
-    return principal
+async def _caller(request: Request, gate: GateDep) -> Principal:
+    return await gate.principal(request)
 
 
 CallerDep = Annotated[Principal, Depends(_caller)]
@@ -39,12 +44,78 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     return client_id, secret
 
 
-def _throttled(wait: int) -> ProblemError:
-    return ProblemError(
-        429,
-        "TOO_MANY_ATTEMPTS",
-        "too many sign-in attempts; wait and try again",
-        headers={"Retry-After": str(wait)},
+def _admit(throttle: LoginThrottle, username: str | None, address: str) -> None:
+    """429 while ``username`` (None: only the address) has failed too often."""
+    wait = throttle.check(username, address)
+    if wait:
+        raise ProblemError(
+            429,
+            "TOO_MANY_ATTEMPTS",
+            "too many sign-in attempts; wait and try again",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+async def _password_grant(
+    session: Session,
+    issuer: TokenIssuer,
+    throttle: LoginThrottle,
+    address: str,
+    username: str | None,
+    password: str | None,
+) -> TokenResponse:
+    if not username or password is None:
+        raise service.invalid_grant("username and password are required")
+    _admit(throttle, username, address)
+    tokens = await run_in_threadpool(
+        service.password_grant,
+        session=session,
+        issuer=issuer,
+        username=username,
+        password=password,
+    )
+    throttle.succeeded(username)
+    return tokens
+
+
+async def _client_credentials_grant(
+    session: Session,
+    issuer: TokenIssuer,
+    throttle: LoginThrottle,
+    address: str,
+    client_id: str | None,
+    client_secret: str | None,
+) -> TokenResponse:
+    if not client_id or client_secret is None:
+        raise service.invalid_client()
+    # per address only: a guesser must not lock a real service out of its tokens
+    _admit(throttle, None, address)
+    return await run_in_threadpool(
+        service.client_credentials_grant,
+        session=session,
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+
+
+async def _refresh_grant(
+    session: Session,
+    issuer: TokenIssuer,
+    throttle: LoginThrottle,
+    address: str,
+    revocations: RevocationRegistry,
+    refresh_token: str | None,
+) -> TokenResponse:
+    if not refresh_token:
+        raise service.invalid_grant("refresh_token is required")
+    _admit(throttle, None, address)
+    return await run_in_threadpool(
+        service.refresh_grant,
+        session=session,
+        issuer=issuer,
+        revocations=revocations,
+        token=refresh_token,
     )
 
 
@@ -52,6 +123,9 @@ def _throttled(wait: int) -> ProblemError:
 async def issue_token(
     request: Request,
     session: SessionDep,
+    issuer: IssuerDep,
+    throttle: ThrottleDep,
+    revocations: RevocationsDep,
     grant_type: Annotated[str, Form(max_length=40)],
     username: Annotated[str | None, Form(max_length=64)] = None,
     password: Annotated[str | None, Form(max_length=200)] = None,
@@ -60,55 +134,18 @@ async def issue_token(
     refresh_token: Annotated[str | None, Form(max_length=200)] = None,
 ) -> TokenResponse:
     """Issue tokens (OAuth2): ``password``, ``client_credentials`` or ``refresh_token`` grant."""
-    state = request.app.state
-    throttle: LoginThrottle = state.login_throttle
     address = request.client.host if request.client else "unknown"
-    issuer = state.token_issuer
     if grant_type == "password":
-        if not username or password is None:
-            raise service.invalid_grant("username and password are required")
-        wait = throttle.check(username, address)
-        if wait:
-            raise _throttled(wait)
-        tokens = await run_in_threadpool(
-            service.password_grant,
-            session=session,
-            issuer=issuer,
-            username=username,
-            password=password,
-        )
-        throttle.succeeded(username)
-        return tokens
+        return await _password_grant(session, issuer, throttle, address, username, password)
     if grant_type == "client_credentials":
         basic = _basic_credentials(request)
         if basic is not None:
             client_id, client_secret = basic
-        if not client_id or client_secret is None:
-            raise service.invalid_client()
-        # per address only: a guesser must not lock a real service out of its tokens
-        wait = throttle.check(None, address)
-        if wait:
-            raise _throttled(wait)
-        return await run_in_threadpool(
-            service.client_credentials_grant,
-            session=session,
-            issuer=issuer,
-            client_id=client_id,
-            client_secret=client_secret,
+        return await _client_credentials_grant(
+            session, issuer, throttle, address, client_id, client_secret
         )
     if grant_type == "refresh_token":
-        if not refresh_token:
-            raise service.invalid_grant("refresh_token is required")
-        wait = throttle.check(None, address)
-        if wait:
-            raise _throttled(wait)
-        return await run_in_threadpool(
-            service.refresh_grant,
-            session=session,
-            issuer=issuer,
-            revocations=state.revocations,
-            token=refresh_token,
-        )
+        return await _refresh_grant(session, issuer, throttle, address, revocations, refresh_token)
     raise ProblemError(
         400,
         "UNSUPPORTED_GRANT_TYPE",
@@ -118,16 +155,21 @@ async def issue_token(
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(request: Request, session: SessionDep, caller: CallerDep) -> Response:
+def logout(
+    session: SessionDep,
+    caller: CallerDep,
+    issuer: IssuerDep,
+    revocations: RevocationsDep,
+    audit: AuditDep,
+) -> Response:
     """End the caller's sign-in: its access and refresh tokens stop working."""
-    state = request.app.state
     service.logout(
         session=session,
-        issuer=state.token_issuer,
-        revocations=state.revocations,
+        issuer=issuer,
+        revocations=revocations,
         principal=caller,
         sid=caller.session_id,
-        audit=state.audit,
+        audit=audit,
     )
     return Response(status_code=204)
 
@@ -156,7 +198,6 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 
 
 @router.get("/.well-known/jwks.json", tags=["auth"])
-async def jwks(request: Request) -> dict[str, Any]:
+async def jwks(signing_key: SigningKeyDep) -> dict[str, Any]:
     """The public keys that verify access tokens."""
-    keys: dict[str, Any] = request.app.state.signing_key.jwks()
-    return keys
+    return signing_key.jwks()

@@ -4,10 +4,11 @@ and 41 positions, 1,000+ serving staff and 220+ retirees; generated deterministi
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.personnel import demo_appraisal
 from services.personnel.organisation.models import LeadingBody, Unit, UnitKind
@@ -270,3 +271,38 @@ def _cumulative() -> list[tuple[str, int]]:
         total += count
         out.append((code, total))
     return out
+
+
+# ---- what the other components' demo data refers to (plain values, read by personnel) ----
+
+
+def seed_with_secret(
+    session: Session, id_secret: str, grade_subscribers: Sequence[str] = ()
+) -> bool:
+    """``seed`` with national ids sealed under ``id_secret`` (the ``id_secret`` setting)."""
+    return seed(session, ids.IdVault(id_secret), grade_subscribers)
+
+
+def budget_units(session: Session) -> list[tuple[uuid.UUID, str, str]]:
+    """The budget units as (id, code, Chinese name), by code: finance opens books for them
+    under the same ids."""
+    rows = session.exec(
+        select(Unit).where(Unit.kind == UnitKind.BUDGET_UNIT).order_by(col(Unit.code))
+    )
+    return [(u.id, u.code, u.name_zh) for u in rows]
+
+
+def bureau_member(session: Session) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The bureau's own unit (code ``AAB``) and one serving member of it, as (unit id, staff
+    id); None before the demo data exists."""
+    unit = session.exec(select(Unit).where(Unit.code == "AAB")).first()
+    if unit is None:
+        return None
+    member = session.exec(
+        select(StaffPeriod).where(
+            col(StaffPeriod.valid_to).is_(None),
+            StaffPeriod.status == StaffStatus.SERVING,
+            StaffPeriod.unit_id == unit.id,
+        )
+    ).first()
+    return None if member is None else (unit.id, member.staff_id)

@@ -1,4 +1,5 @@
-"""``make run``'s wiring (deploy/local.py): secrets and environment of the treasury sandbox."""
+"""``make run``'s wiring (deploy/local.py and its parts): secrets and environment of the
+treasury sandbox."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from pathlib import Path
 import pytest
 
 import deploy.local as local
+from deploy import var as var_dir
 from deploy.components import SERVED, TREASURY
+from deploy.environment import suite_environment
+from deploy.suite_secrets import load_or_create_secrets
+from deploy.supervisor import PROCESSES
 from shared.webhooks import secret_key
 
 TREASURY_KEYS = (
@@ -21,19 +26,19 @@ TREASURY_KEYS = (
 
 @pytest.fixture
 def var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(local, "VAR", tmp_path)
-    monkeypatch.setattr(local, "SECRETS_FILE", tmp_path / "secrets.json")
+    monkeypatch.setattr(var_dir, "VAR", tmp_path)
+    monkeypatch.setattr(var_dir, "SECRETS_FILE", tmp_path / "secrets.json")
     return tmp_path
 
 
 def test_a_first_start_generates_the_treasury_secrets(var: Path) -> None:
-    data = local.load_or_create_secrets()
+    data = load_or_create_secrets()
     for key in TREASURY_KEYS:
         assert data[key]
     for key in TREASURY_KEYS[:2]:
         assert data[key].startswith("whsec_") and len(secret_key(data[key])) == 32
     assert (var / "secrets.json").stat().st_mode & 0o077 == 0
-    assert local.load_or_create_secrets() == data, "reused, not regenerated"
+    assert load_or_create_secrets() == data, "reused, not regenerated"
 
 
 def test_an_older_secrets_file_gets_them_added_and_keeps_the_rest(var: Path) -> None:
@@ -45,7 +50,7 @@ def test_an_older_secrets_file_gets_them_added_and_keeps_the_rest(var: Path) -> 
     path = var / "secrets.json"
     path.write_text(json.dumps(older))
     os.chmod(path, 0o600)
-    data = local.load_or_create_secrets()
+    data = load_or_create_secrets()
     assert {k: data[k] for k in older} == older
     assert set(data) == set(older) | set(TREASURY_KEYS), "personnel_id_secret is not invented"
     assert json.loads(path.read_text()) == data
@@ -60,8 +65,8 @@ def test_the_environment_wires_finance_gateway_and_sandbox_together(
         monkeypatch.delenv(f"{name.env_prefix}PORT", raising=False)
     monkeypatch.setenv("TREASURY_PORT", "18009")
     monkeypatch.setenv("GATEWAY_PORT", "18000")
-    secret = local.load_or_create_secrets()
-    env = local.suite_environment("127.0.0.1", secret)
+    secret = load_or_create_secrets()
+    env = suite_environment("127.0.0.1", secret)
     assert env["FINANCE_TREASURY_URL"] == "http://127.0.0.1:18009"
     assert env["FINANCE_TREASURY_INSTRUCTION_SECRET"] == env["TREASURY_INSTRUCTION_SECRET"]
     assert env["FINANCE_TREASURY_CALLBACK_SECRET"] == env["TREASURY_CALLBACK_SECRET"]
@@ -71,7 +76,7 @@ def test_the_environment_wires_finance_gateway_and_sandbox_together(
         env["TREASURY_CLIENT_ID"]: env["TREASURY_CLIENT_SECRET"]
     }
     assert env["TREASURY_DATABASE_URL"] == f"sqlite:///{var}/treasury.db"
-    assert TREASURY in local.PROCESSES
+    assert TREASURY in PROCESSES
 
 
 def test_the_banner_shows_the_sandbox() -> None:

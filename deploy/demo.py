@@ -1,0 +1,94 @@
+"""``make run``'s demo data: each component seeds its own database through its own code.
+
+The steps run in the order of ``SEED_STEPS``. A step opens one unit of work on its own
+component's database, calls that component's demo code, and may leave plain values (ids,
+codes) in ``DemoFacts`` for the steps after it; no step reads or writes another component's
+tables. A new service's demo data is one more step in ``SEED_STEPS``.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from deploy.components import BY_NAME, GATEWAY, unit_of_work
+
+
+@dataclass
+class DemoFacts:
+    """What the seeding steps hand each other: plain values, never rows."""
+
+    demo_password: str
+    # personnel's budget units as (id, code, Chinese name), by code
+    budget_units: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
+    # the bureau's own unit (AAB) and one serving member: (unit id, staff id)
+    bureau_member: tuple[uuid.UUID, uuid.UUID] | None = None
+
+
+# a seeding step: what it created, to tell the developer, or None when there was nothing to do
+SeedStep = Callable[[DemoFacts], str | None]
+
+
+def gateway_demo_users(facts: DemoFacts) -> str | None:
+    """One demo user per role (password ``demo_password``)."""
+    from gateway.identity.demo import ensure_demo_users
+
+    with unit_of_work(GATEWAY) as session:
+        ensure_demo_users(session, facts.demo_password)
+    return None
+
+
+def personnel_demo(facts: DemoFacts) -> str | None:
+    """Units, positions and staff; tells the later steps the budget units and the bureau."""
+    from services.personnel import demo
+    from services.personnel.config import PersonnelSettings
+
+    settings = PersonnelSettings()
+    with unit_of_work(BY_NAME["personnel"]) as session:
+        seeded = demo.seed_with_secret(session, settings.id_secret, settings.grade_subscribers)
+        facts.budget_units = demo.budget_units(session)
+        facts.bureau_member = demo.bureau_member(session)
+    return "personnel: demo units, positions and staff created" if seeded else None
+
+
+def finance_demo(facts: DemoFacts) -> str | None:
+    """Books for personnel's budget units (same ids; made-up units when there are none)."""
+    from services.finance import demo
+
+    with unit_of_work(BY_NAME["finance"]) as session:
+        seeded = demo.seed(session, facts.budget_units or None)
+    return "finance: demo budget lines, plans, quotas and requests created" if seeded else None
+
+
+def gateway_unit_links(facts: DemoFacts) -> str | None:
+    """The demo liaison speaks for the bureau's unit, and the demo staff user is its member,
+    so that unit scope and self-service can be tried at once."""
+    from gateway.identity.demo import link_unit_users
+
+    if facts.bureau_member is None:
+        return None
+    unit_id, staff_id = facts.bureau_member
+    with unit_of_work(GATEWAY) as session:
+        link_unit_users(session, unit_id=str(unit_id), staff_id=str(staff_id))
+    return None
+
+
+# The demo seeding, in order. Add a service's seeding here, after the steps whose facts it
+# needs; it seeds through the service's own demo code.
+SEED_STEPS: tuple[SeedStep, ...] = (
+    gateway_demo_users,
+    personnel_demo,
+    finance_demo,
+    gateway_unit_links,
+)
+
+
+def seed_demo(demo_password: str) -> None:
+    """Run every seeding step; each one changes nothing when its data is already there."""
+    facts = DemoFacts(demo_password)
+    for step in SEED_STEPS:
+        created = step(facts)
+        if created:
+            print(created, file=sys.stderr)

@@ -1,0 +1,44 @@
+"""The gateway's demo accounts for ``make run``: one user per role, and the bureau's liaison
+and staff user linked to the unit and staff record that personnel's demo holds.
+
+The gateway knows those only as plain ids handed to it; it never reads personnel's data."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from gateway.identity.models import Role, User
+from gateway.identity.service import ensure_user
+
+# one demo user per role a person holds (the treasury and services are clients, not people)
+DEMO_ROLES = tuple(r.value for r in Role if r not in (Role.ADMIN, Role.TREASURY, Role.SERVICE))
+# the demo users that speak for one unit; the second is also one of its staff
+UNIT_USERS = ("unit.liaison", "staff")
+
+
+def demo_username(role: str) -> str:
+    return role.replace("_", ".")
+
+
+def ensure_demo_users(session: Session, password: str) -> None:
+    """Create the demo user of every role in ``DEMO_ROLES`` that does not exist yet."""
+    for role in DEMO_ROLES:
+        ensure_user(
+            session,
+            username=demo_username(role),
+            password=password,
+            roles=[role],
+            display_name=f"Demo {role.replace('_', ' ')}",
+        )
+
+
+def link_unit_users(session: Session, *, unit_id: str, staff_id: str) -> None:
+    """Give the demo liaison and staff user ``unit_id`` (and the staff user ``staff_id``),
+    unless they already have a unit; the caller commits."""
+    for user in session.exec(select(User).where(col(User.username).in_(UNIT_USERS))):
+        if user.unit_id is None:
+            user.unit_id = unit_id
+            if user.username == "staff":
+                user.staff_id = staff_id
+            session.add(user)
+    session.flush()

@@ -1,0 +1,44 @@
+"""``make run``'s demo seeding (deploy/demo.py): every component seeds itself through its own
+code, and the ids one hands the next agree across the databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from deploy.cli import migrate
+from deploy.components import ALL, BY_NAME, GATEWAY, unit_of_work
+from deploy.demo import seed_demo
+from gateway.identity.models import User
+from services.finance.units.models import BudgetUnit
+from services.personnel import demo as personnel_demo
+
+
+def test_the_demo_books_and_users_refer_to_personnel_s_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for component in ALL:
+        url = f"sqlite:///{tmp_path}/{component.name}.db"
+        monkeypatch.setenv(f"{component.env_prefix}DATABASE_URL", url)
+    migrate("all")
+    seed_demo("demo-password")
+    assert "personnel: demo units" in capsys.readouterr().err
+
+    with unit_of_work(BY_NAME["personnel"]) as session:
+        units = personnel_demo.budget_units(session)
+        bureau = personnel_demo.bureau_member(session)
+    assert len(units) == 31 and bureau is not None
+    assert bureau[0] == next(unit_id for unit_id, code, _ in units if code == "AAB")
+    with unit_of_work(BY_NAME["finance"]) as session:
+        books = {(u.id, u.code) for u in session.exec(select(BudgetUnit))}
+    assert books == {(unit_id, code) for unit_id, code, _ in units}, "same ids and codes"
+    with unit_of_work(GATEWAY) as session:
+        users = {u.username: (u.unit_id, u.staff_id) for u in session.exec(select(User))}
+    assert users["unit.liaison"] == (str(bureau[0]), None)
+    assert users["staff"] == (str(bureau[0]), str(bureau[1]))
+    assert users["auditor"] == (None, None)
+
+    seed_demo("demo-password")
+    assert "created" not in capsys.readouterr().err, "a second run changes nothing"
