@@ -239,6 +239,24 @@ def seed_finance_demo() -> bool:
     return seeded
 
 
+def seed_assets_demo() -> bool:
+    """Lay out the six compounds' buildings and rooms; office floors go to personnel's budget
+    units, whose ids are read here and handed over (assets never reads personnel's tables)."""
+    from sqlmodel import Session, col, select
+
+    from services.assets import demo
+    from services.personnel.config import PersonnelSettings
+    from services.personnel.organisation.models import Unit, UnitKind
+    from shared.db import make_engine
+
+    people = make_engine(PersonnelSettings().resolved_database_url)
+    with Session(people) as session:
+        budget_units = select(Unit.id).where(Unit.kind == UnitKind.BUDGET_UNIT)
+        units = list(session.exec(budget_units.order_by(col(Unit.code))))
+    people.dispose()
+    return demo.seed_configured(units)
+
+
 def link_demo_users() -> None:
     """Give the demo liaison the bureau's unit and the demo staff user a staff record there,
     so that unit scope and self-service can be tried at once."""
@@ -317,6 +335,8 @@ def run_suite(host: str) -> int:
         print("personnel: demo units, positions and staff created", file=sys.stderr)
     if seed_finance_demo():
         print("finance: demo budget lines, plans, quotas and requests created", file=sys.stderr)
+    if seed_assets_demo():
+        print("assets: demo compounds, buildings, floors and rooms created", file=sys.stderr)
     link_demo_users()
 
     children: dict[str, subprocess.Popen[bytes]] = {}
