@@ -62,6 +62,16 @@ def finance_demo(facts: DemoFacts) -> str | None:
     return "finance: demo budget lines, plans, quotas and requests created" if seeded else None
 
 
+def assets_demo(facts: DemoFacts) -> str | None:
+    """The six compounds' buildings, floors and rooms; office floors go to personnel's budget
+    units in turn (by id)."""
+    from services.assets import demo
+
+    with unit_of_work(BY_NAME["assets"]) as session:
+        seeded = demo.seed(session, [unit_id for unit_id, _, _ in facts.budget_units])
+    return "assets: demo compounds, buildings, floors and rooms created" if seeded else None
+
+
 def gateway_unit_links(facts: DemoFacts) -> str | None:
     """The demo liaison speaks for the bureau's unit, and the demo staff user is its member,
     so that unit scope and self-service can be tried at once."""
@@ -81,6 +91,7 @@ SEED_STEPS: tuple[SeedStep, ...] = (
     gateway_demo_users,
     personnel_demo,
     finance_demo,
+    assets_demo,
     gateway_unit_links,
 )
 

@@ -218,6 +218,26 @@ def _treasury_rules(f: str) -> list[Rule]:
     ]
 
 
+def _assets_rules() -> list[Rule]:
+    """The real-estate register is the suite's location master: everyone but the treasury
+    reads it (peers through ``service``), the asset officer keeps it."""
+    a = "/api/assets"
+    rules = [rule("GET", f"{a}/area-summary", *EVERYONE), rule("GET", f"{a}/rooms/bulk", *EVERYONE)]
+    for kind, ident in (
+        ("compounds", "compound_id"),
+        ("buildings", "building_id"),
+        ("floors", "floor_id"),
+        ("rooms", "room_id"),
+    ):
+        rules += [
+            rule("GET", f"{a}/{kind}", *EVERYONE),
+            rule("GET", f"{a}/{kind}/{{{ident}}}", *EVERYONE),
+            rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
+            rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
+        ]
+    return rules
+
+
 POLICY: tuple[Rule, ...] = (
     # gateway: user administration and its own audit log
     rule("GET", "/api/admin/roles", A.ADMIN),
@@ -233,6 +253,7 @@ POLICY: tuple[Rule, ...] = (
     *(r for service in SERVICES for r in _platform_rules(service)),
     *_personnel_rules(),
     *_finance_rules(),
+    *_assets_rules(),
 )
 
 

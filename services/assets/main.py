@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 import services.assets
 from services.assets.config import AssetsSettings
+from services.assets.realestate import routes as realestate_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -16,6 +17,7 @@ SPEC = ServiceSpec(
     title="Assets service",
     description=(services.assets.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
+    routers=(realestate_routes.router,),  # /rooms/bulk is declared before /rooms/{room_id}
 )
 
 

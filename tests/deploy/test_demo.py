@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from deploy.cli import migrate
 from deploy.components import ALL, BY_NAME, GATEWAY, unit_of_work
 from deploy.demo import seed_demo
 from gateway.identity.models import User
+from services.assets.realestate.models import Room
 from services.finance.units.models import BudgetUnit
 from services.personnel import demo as personnel_demo
 
@@ -34,6 +35,9 @@ def test_the_demo_books_and_users_refer_to_personnel_s_units(
     with unit_of_work(BY_NAME["finance"]) as session:
         books = {(u.id, u.code) for u in session.exec(select(BudgetUnit))}
     assert books == {(unit_id, code) for unit_id, code, _ in units}, "same ids and codes"
+    with unit_of_work(BY_NAME["assets"]) as session:
+        room_units = set(session.exec(select(Room.unit_id).where(col(Room.unit_id).is_not(None))))
+    assert room_units == {unit_id for unit_id, _, _ in units}, "offices for every unit, by id"
     with unit_of_work(GATEWAY) as session:
         users = {u.username: (u.unit_id, u.staff_id) for u in session.exec(select(User))}
     assert users["unit.liaison"] == (str(bureau[0]), None)

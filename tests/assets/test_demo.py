@@ -1,0 +1,53 @@
+"""The demo register at the seed's size, written through the register's own service, and a
+second seeding that changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from services.assets import demo
+from shared.db import for_writing, unit_of_work
+from tests.support.tokens import bearer
+
+UNITS = [uuid.uuid4() for _ in range(31)]  # personnel's 31 budget units, as handed over
+
+
+def test_demo_seed_has_the_seed_size_and_a_second_run_changes_nothing(
+    engine: Engine, client: TestClient
+) -> None:
+    with unit_of_work(for_writing(engine)) as session:
+        assert demo.seed(session, UNITS) is True
+    reader = bearer("director")
+    whole = client.get("/area-summary", headers=reader).json()
+    assert len(whole["parts"]) == 6
+    assert Decimal(whole["gross_floor_area_m2"]) >= 400_000
+    office_blocks = client.get("/buildings", params={"kind": "office"}, headers=reader).json()
+    assert office_blocks["total"] >= 60
+    homes = client.get("/buildings", params={"kind": "residential"}, headers=reader).json()
+    assert homes["total"] >= 10
+    assert Decimal(whole["by_use"]["commercial_frontage"]) > 0
+    assert whole["seats"] >= 1023  # the demo's serving staff
+    every_unit = {r["unit_id"] for r in _all_rooms(client)} - {None}
+    assert every_unit == {str(u) for u in UNITS}
+    audit = client.get("/audit", params={"limit": 1}, headers=bearer("auditor")).json()
+    assert audit["items"][0]["actor"] == "demo:asset.officer"
+
+    with unit_of_work(for_writing(engine)) as session:
+        assert demo.seed(session, UNITS) is False
+    assert client.get("/area-summary", headers=reader).json() == whole
+    again = client.get("/audit", params={"limit": 1}, headers=bearer("auditor")).json()
+    assert again["total"] == audit["total"]
+
+
+def _all_rooms(client: TestClient) -> list[dict]:
+    rooms, after = [], None
+    while True:
+        params = {"limit": 2000, **({"after": after} if after else {})}
+        body = client.get("/rooms/bulk", params=params, headers=bearer("service")).json()
+        rooms += body["items"]
+        if (after := body["next_after"]) is None:
+            return rooms
