@@ -53,8 +53,10 @@ def record_change(
     before: Any = None,
     after: Any = None,
     principal: Principal | None = None,
+    after_view: Callable[[R], Any] | None = None,
 ) -> R:
-    """Bump ``row``'s version, stage it, and audit ``action`` with its before and after."""
+    """Bump ``row``'s version, stage it, and audit ``action`` with its before and after
+    (``after_view``: the after as it shows the row once bumped, its new version included)."""
     touch(row)
     session.add(row)
     audit.record(
@@ -63,7 +65,7 @@ def record_change(
         resource_type=resource_type,
         resource_id=row.id,
         before=before,
-        after=after,
+        after=after_view(row) if after_view is not None else after,
         principal=principal,
     )
     return row
@@ -93,5 +95,5 @@ def apply_update(
         action=action or f"{resource_type}.update",
         resource_type=resource_type,
         before=before,
-        after=view(row),
+        after_view=view,
     )

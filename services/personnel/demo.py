@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 from services.personnel import demo_appraisal
 from services.personnel.organisation.models import LeadingBody, Unit, UnitKind
 from services.personnel.positions.models import Position
+from services.personnel.retirees.models import RetireeEntitlement
 from services.personnel.staff import identity_numbers as ids
-from services.personnel.staff.models import RetireeEntitlement, Staff, StaffPeriod, StaffStatus
+from services.personnel.staff.models import Staff, StaffPeriod, StaffStatus
 
 UNITS = {
     "PC": [
@@ -188,7 +189,8 @@ def _bureau_positions(session: Session, bureau: Unit) -> list[Position]:
 def seed(session: Session, vault: ids.IdVault, grade_subscribers: Sequence[str] = ()) -> bool:
     """Fill an empty personnel database; return False (and change nothing) if it has units.
 
-    The appraisal demo's finalized grades are published to ``grade_subscribers``.
+    The appraisal demo's finalized grades are published to ``grade_subscribers``. Seeding is
+    the caller of the services here, not one of them: it commits, once, at the end.
     """
     if session.exec(select(Unit.id)).first() is not None:
         return False
@@ -259,8 +261,9 @@ def seed(session: Session, vault: ids.IdVault, grade_subscribers: Sequence[str] 
     session.add_all(people)
     session.flush()  # periods and entitlements refer to the staff rows
     session.add_all(rows)
-    session.commit()
+    session.flush()
     demo_appraisal.seed(session, grade_subscribers)
+    session.commit()
     return True
 
 

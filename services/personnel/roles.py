@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import Depends
 
 from shared.auth import require_roles
+from shared.scope import RowScope, row_scope
 
 MANAGERS = ("hr_officer",)
 # bureau-level readers see every unit; liaisons and staff are narrowed by the service
@@ -31,3 +34,7 @@ ORGANISATION_READERS = (
 
 manage = [Depends(require_roles(*MANAGERS))]
 read_organisation = [Depends(require_roles(*ORGANISATION_READERS))]
+
+# the rows a reader reaches: everything for a bureau-level reader, a liaison its own unit,
+# a member of staff their own records (403 when the claim that would say which is missing)
+ReadScope = Annotated[RowScope, Depends(row_scope(*WIDE_READERS))]

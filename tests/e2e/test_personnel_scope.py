@@ -24,7 +24,9 @@ def test_a_liaison_reads_and_scores_only_its_own_unit_through_the_gateway(suite:
     create_user(suite, "hannah", "hr_officer")
     hr = bearer_of(suite, "hannah")
     gov = next(
-        b["id"] for b in _ok(httpx.get(f"{api}/bodies", headers=hr), 200) if b["code"] == "GOV"
+        b["id"]
+        for b in _ok(httpx.get(f"{api}/bodies", headers=hr), 200)["items"]
+        if b["code"] == "GOV"
     )
     fin = _ok(
         httpx.post(

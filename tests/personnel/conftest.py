@@ -28,7 +28,7 @@ def client(databases: Databases) -> Iterator[TestClient]:
 
 
 def body_id(client: TestClient, code: str = "GOV") -> str:
-    bodies = client.get("/bodies", headers=HR).json()
+    bodies = client.get("/bodies", headers=HR).json()["items"]
     return str(next(b["id"] for b in bodies if b["code"] == code))
 
 

@@ -56,7 +56,7 @@ def test_revision_regrades_with_a_reason_and_keeps_the_history(client: TestClien
     assert (revised.json()["revision"], revised.headers["etag"]) == (1, '"2"')
     assert revised.json()["rank_in_unit"] == 2, "Carol (70) is now third"
 
-    history = client.get(url, headers=HR).json()
+    history = client.get(url, headers=HR).json()["items"]
     assert [(h["revision"], h["grade"], h["weighted_score"]) for h in history] == [
         (0, "competent", "80.00"),
         (1, "basically_competent", "71.00"),

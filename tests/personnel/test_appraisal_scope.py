@@ -85,7 +85,7 @@ def test_staff_read_their_own_scores_and_grades_and_nobody_elses(client: TestCli
     assert [r["staff_id"] for r in results_of(client, cid, headers=me)] == [alice]
     assert client.get(f"/appraisal-results/{results[alice]['id']}", headers=me).status_code == 200
     revisions = client.get(f"/appraisal-results/{results[alice]['id']}/revisions", headers=me)
-    assert revisions.status_code == 200 and len(revisions.json()) == 1
+    assert revisions.status_code == 200 and len(revisions.json()["items"]) == 1
     assert client.get(f"/appraisal-results/{results[bob]['id']}", headers=me).status_code == 403
     grades = client.get("/grades", headers=me).json()["items"]
     assert [(g["staff_id"], g["grade"]) for g in grades] == [(alice, "competent")]

@@ -12,9 +12,9 @@ from tests.support.tokens import bearer
 
 
 def test_reference_data_has_the_four_bodies_and_ranks_highest_first(client: TestClient) -> None:
-    bodies = client.get("/bodies", headers=bearer("staff")).json()
+    bodies = client.get("/bodies", headers=bearer("staff")).json()["items"]
     assert sorted(b["code"] for b in bodies) == ["CPPCC", "GOV", "NPC", "PC"]
-    ranks = client.get("/ranks", headers=bearer("finance_officer")).json()
+    ranks = client.get("/ranks", headers=bearer("finance_officer")).json()["items"]
     assert [r["level"] for r in ranks] == sorted(r["level"] for r in ranks)
     assert ranks[0]["code"] == "city_head"
     assert {"bureau_chief", "deputy_bureau_chief", "section_chief", "clerk"} <= {

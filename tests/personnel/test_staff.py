@@ -80,7 +80,7 @@ def test_rank_and_unit_are_answerable_as_of_any_day_across_a_transfer(client: Te
         "/staff", params={"unit_id": fin["id"], "as_of": "2026-04-01"}, headers=HR
     )
     assert in_fin_later.json()["total"] == 0
-    history = client.get(f"{url}/history", headers=HR).json()
+    history = client.get(f"{url}/history", headers=HR).json()["items"]
     assert [(p["valid_from"], p["valid_to"]) for p in history] == [
         ("2025-01-01", "2026-03-01"),
         ("2026-03-01", None),

@@ -62,6 +62,6 @@ def test_racing_posting_changes_leave_one_open_posting(client: TestClient) -> No
         with ThreadPoolExecutor(4) as pool:
             codes = list(pool.map(post, ["2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"]))
     assert sorted(codes) == [201, 412, 412, 412]
-    history = client.get(f"/staff/{staff['id']}/history", headers=HR).json()
+    history = client.get(f"/staff/{staff['id']}/history", headers=HR).json()["items"]
     assert [p["valid_to"] for p in history].count(None) == 1
     assert len(history) == 2

@@ -1,10 +1,12 @@
-"""Accountability use cases; the only place here that commits. Records are append-only."""
+"""Accountability use cases (flushes only; the request's unit of work commits). Records are
+append-only."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -12,18 +14,16 @@ from sqlmodel import Session, col, select
 from services.personnel.accountability.models import (
     AccountabilityRecord,
     AccountabilityVoid,
-    RecordCreate,
     RecordKind,
-    RecordPublic,
-    VoidPublic,
 )
-from services.personnel.appraisal.access import Scope
-from services.personnel.appraisal.postings import budget_unit_on
+from services.personnel.accountability.schemas import RecordCreate, RecordPublic, VoidPublic
 from services.personnel.staff.models import Staff
+from services.personnel.staff.postings import budget_unit_on
 from shared.audit import AuditLog
 from shared.context import Principal
-from shared.pagination import PageParams
-from shared.problems import Conflict, NotFound, ProblemError
+from shared.pagination import Page, PageParams, fetch_page
+from shared.problems import Conflict, Invalid, NotFound
+from shared.scope import RowScope
 
 
 def public(record: AccountabilityRecord, void: AccountabilityVoid | None) -> RecordPublic:
@@ -71,7 +71,7 @@ def penalised_staff(
     return set(session.exec(query))
 
 
-def get_record(
+def _get(
     session: Session, record_id: uuid.UUID
 ) -> tuple[AccountabilityRecord, AccountabilityVoid | None]:
     record = session.get(AccountabilityRecord, record_id)
@@ -80,20 +80,27 @@ def get_record(
     return record, session.get(AccountabilityVoid, record_id)
 
 
+def get_record(session: Session, record_id: uuid.UUID, scope: RowScope) -> RecordPublic:
+    """One record, with its void if it was voided, if the caller may read it."""
+    record, void = _get(session, record_id)
+    scope.check(unit_id=record.unit_id, staff_id=record.staff_id)
+    return public(record, void)
+
+
 def list_records(
     session: Session,
     params: PageParams,
     *,
-    scope: Scope,
+    scope: RowScope,
     staff_id: uuid.UUID | None = None,
     unit_id: uuid.UUID | None = None,
     kind: RecordKind | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     include_void: bool = True,
-) -> tuple[list[tuple[AccountabilityRecord, AccountabilityVoid | None]], int]:
+) -> Page[RecordPublic]:
     scope.check_filters(unit_id, staff_id)
-    query = select(AccountabilityRecord, AccountabilityVoid).outerjoin(
+    query: Any = select(AccountabilityRecord, AccountabilityVoid).outerjoin(
         AccountabilityVoid, col(AccountabilityVoid.record_id) == AccountabilityRecord.id
     )
     limit = scope.condition(AccountabilityRecord.unit_id, AccountabilityRecord.staff_id)
@@ -106,20 +113,18 @@ def list_records(
     if kind is not None:
         query = query.where(AccountabilityRecord.kind == kind)
     for condition in _overlaps(date_from, date_to):
-        query = query.where(condition)  # type: ignore[arg-type]
+        query = query.where(condition)
     if not include_void:
         query = query.where(col(AccountabilityVoid.record_id).is_(None))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = session.exec(
-        query.order_by(
-            col(AccountabilityRecord.effective_on).desc(),
-            col(AccountabilityRecord.recorded_at).desc(),
-            col(AccountabilityRecord.id),
-        )
-        .offset(params.offset)
-        .limit(params.limit)
+    rows, total = fetch_page(
+        session,
+        query,
+        params,
+        col(AccountabilityRecord.effective_on).desc(),
+        col(AccountabilityRecord.recorded_at).desc(),
+        col(AccountabilityRecord.id),
     )
-    return [(r, v) for r, v in page], total
+    return Page.of([public(r, v) for r, v in rows], total, params)
 
 
 def _void(
@@ -136,24 +141,20 @@ def _void(
 
 def create_record(
     *, session: Session, audit: AuditLog, principal: Principal, data: RecordCreate
-) -> tuple[AccountabilityRecord, AccountabilityVoid | None]:
+) -> RecordPublic:
     if session.get(Staff, data.staff_id) is None:
-        raise ProblemError(422, "UNKNOWN_STAFF", f"staff {data.staff_id} does not exist")
+        raise Invalid("UNKNOWN_STAFF", f"staff {data.staff_id} does not exist")
     unit_id = budget_unit_on(session, data.staff_id, data.effective_on)
     if unit_id is None:
-        raise ProblemError(
-            422,
-            "STAFF_NOT_POSTED",
-            f"staff {data.staff_id} had no posting on {data.effective_on}",
+        raise Invalid(
+            "STAFF_NOT_POSTED", f"staff {data.staff_id} had no posting on {data.effective_on}"
         )
     earlier = None
     if data.corrects is not None:
         earlier = session.get(AccountabilityRecord, data.corrects.record_id)
         if earlier is None:
-            raise ProblemError(
-                422,
-                "UNKNOWN_RECORD",
-                f"accountability record {data.corrects.record_id} does not exist",
+            raise Invalid(
+                "UNKNOWN_RECORD", f"accountability record {data.corrects.record_id} does not exist"
             )
     record = AccountabilityRecord(
         **data.model_dump(exclude={"corrects"}), unit_id=unit_id, recorded_by=principal.sub
@@ -177,14 +178,13 @@ def create_record(
         resource_id=record.id,
         after=public(record, None).model_dump(),
     )
-    session.commit()
-    return record, None
+    return public(record, None)
 
 
 def void_record(
     *, session: Session, audit: AuditLog, principal: Principal, record_id: uuid.UUID, reason: str
-) -> tuple[AccountabilityRecord, AccountabilityVoid]:
-    record, _ = get_record(session, record_id)
+) -> RecordPublic:
+    record, _ = _get(session, record_id)
     void = _void(session, record_id, reason, principal.sub, None)
     session.flush()
     audit.record(
@@ -194,5 +194,4 @@ def void_record(
         resource_id=record.id,
         after={"reason": reason},
     )
-    session.commit()
-    return record, void
+    return public(record, void)

@@ -1,5 +1,5 @@
-"""Finalizing a cycle: grades, ranks, the 优秀 share and ``grade.finalized``, in one commit
-with its outbox rows."""
+"""Finalizing a cycle: grades, ranks, the 优秀 share and ``grade.finalized``, written with
+its outbox rows in the caller's transaction (flushes only, so it combines with other work)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
@@ -29,9 +30,9 @@ from services.personnel.appraisal.models import (
     CycleStatus,
     ResultSource,
 )
-from services.personnel.appraisal.postings import appraisal_units
 from services.personnel.appraisal.rules import (
     DIMENSIONS,
+    Assessment,
     Grade,
     GradeRules,
     assess,
@@ -41,7 +42,9 @@ from services.personnel.appraisal.rules import (
 )
 from services.personnel.appraisal.schemas import CyclePublic
 from services.personnel.appraisal.service import cycle_out, cycle_units, get_cycle, require_status
+from services.personnel.staff.postings import appraisal_units
 from shared.audit import AuditLog
+from shared.changes import touch
 from shared.concurrency import check_version
 from shared.context import Principal
 from shared.outbox import Outbox
@@ -125,33 +128,29 @@ def _rolled_up(
     return found
 
 
-def finalize(
-    *,
-    session: Session,
-    audit: AuditLog,
-    outbox: Outbox,
-    subscribers: Sequence[str],
-    principal: Principal,
-    cycle_id: uuid.UUID,
-    expected_version: int | None,
-) -> CyclePublic:
-    """Grade everyone of a reviewed cycle, rank them per unit and lock the cycle.
+@dataclass(frozen=True)
+class _Graded:
+    """Everyone of a cycle assessed, grouped per unit for the share and the ranks."""
 
-    Refused with nothing changed when a unit has more excellent than its share allows.
-    """
-    cycle = get_cycle(session, cycle_id, lock="update")
-    check_version("appraisal_cycle", cycle.version, expected_version)
-    require_status(cycle, CycleStatus.REVIEWED)
-    # held until commit: the rules cannot change between grading and locking the scheme
-    scheme = session.get(AppraisalScheme, cycle.scheme_id, with_for_update=True)
-    assert scheme is not None
-    rules = scheme.rules()
+    candidates: list[Candidate]
+    assessed: dict[uuid.UUID, Assessment]
+    members: dict[uuid.UUID, list[tuple[uuid.UUID, Decimal, Grade]]]
+
+
+def _candidates(session: Session, cycle: AppraisalCycle, rules: GradeRules) -> list[Candidate]:
     candidates = _scored(session, cycle, rules)
     if cycle.kind == CycleKind.ANNUAL:
         unit_ids = cycle_units(session, [cycle.id]).get(cycle.id, [])
         candidates += _rolled_up(session, cycle, unit_ids, {c.staff_id for c in candidates})
     if not candidates:
         raise Conflict("NOTHING_TO_FINALIZE", "no staff has scores (or results to roll up)")
+    return candidates
+
+
+def _grade(session: Session, cycle: AppraisalCycle, rules: GradeRules) -> _Graded:
+    """Assess every candidate (penalties in the period veto) and refuse, with nothing
+    changed, when a unit has more excellent than its share allows."""
+    candidates = _candidates(session, cycle, rules)
     penalised = penalised_staff(
         session, cycle.period_start, cycle.period_end, [c.staff_id for c in candidates]
     )
@@ -165,13 +164,23 @@ def finalize(
     violations = cap_violations(session, rules, members)
     if violations:
         raise cap_conflict(violations, rules.excellent_cap_percent)
+    return _Graded(candidates, assessed, members)
+
+
+def _write_results(
+    session: Session,
+    cycle: AppraisalCycle,
+    graded: _Graded,
+    principal: Principal,
+    now: datetime,
+) -> list[AppraisalResult]:
+    """Each result with its revision 0, ranked within its unit."""
     ranks = {}
-    for people in members.values():
+    for people in graded.members.values():
         ranks.update(rank({sid: score for sid, score, _ in people}))
-    now = utcnow()
     results = []
-    for c in candidates:
-        state = graded_state(assessed[c.staff_id], c.scores)
+    for c in graded.candidates:
+        state = graded_state(graded.assessed[c.staff_id], c.scores)
         result = AppraisalResult(
             **state,
             cycle_id=cycle.id,
@@ -193,16 +202,31 @@ def finalize(
             )
         )
         results.append(result)
+    return results
+
+
+def _lock(session: Session, cycle: AppraisalCycle, scheme: AppraisalScheme, now: datetime) -> None:
+    """The cycle finalized, and the scheme edition it used locked against changes."""
     cycle.status = CycleStatus.FINALIZED
     cycle.finalized_at = now
-    cycle.version += 1
+    touch(cycle)
     cycle.updated_at = now
     session.add(cycle)
     if not scheme.locked:
         scheme.locked = True
-        scheme.version += 1
+        scheme.version += 1  # updated_at stays: the rules did not change
         session.add(scheme)
     session.flush()
+
+
+def _announce(
+    session: Session,
+    audit: AuditLog,
+    outbox: Outbox,
+    subscribers: Sequence[str],
+    cycle: AppraisalCycle,
+    results: list[AppraisalResult],
+) -> None:
     grades = Counter(r.grade for r in results)
     audit.record(
         session,
@@ -214,10 +238,35 @@ def finalize(
     )
     payload = {
         **period_of(cycle),
-        "finalized_at": now,
+        "finalized_at": cycle.finalized_at,
         "grades": [grade_item(cycle, r) for r in sorted(results, key=lambda r: str(r.staff_id))],
     }
     outbox.publish(session, "grade.finalized", payload, subscribers)
-    public = cycle_out(session, cycle)
-    session.commit()
-    return public
+
+
+def finalize(
+    *,
+    session: Session,
+    audit: AuditLog,
+    outbox: Outbox,
+    subscribers: Sequence[str],
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    expected_version: int | None,
+) -> CyclePublic:
+    """Grade everyone of a reviewed cycle, rank them per unit and lock the cycle.
+
+    Refused with nothing changed when a unit has more excellent than its share allows.
+    """
+    cycle = get_cycle(session, cycle_id, lock="update")
+    check_version("appraisal_cycle", cycle.version, expected_version)
+    require_status(cycle, CycleStatus.REVIEWED)
+    # held until commit: the rules cannot change between grading and locking the scheme
+    scheme = session.get(AppraisalScheme, cycle.scheme_id, with_for_update=True)
+    assert scheme is not None
+    graded = _grade(session, cycle, scheme.rules())
+    now = utcnow()
+    results = _write_results(session, cycle, graded, principal, now)
+    _lock(session, cycle, scheme, now)
+    _announce(session, audit, outbox, subscribers, cycle, results)
+    return cycle_out(session, cycle)

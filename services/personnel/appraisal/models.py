@@ -16,6 +16,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from services.personnel.appraisal.rules import DIMENSIONS, Grade, GradeRules, Veto
+from shared.changes import VersionedColumns
 from shared.types import UTCDateTime, utcnow
 
 
@@ -42,7 +43,7 @@ def _score() -> Any:
     return SQLField(default=None, max_digits=6, decimal_places=2, nullable=True)
 
 
-class AppraisalScheme(SQLModel, table=True):
+class AppraisalScheme(VersionedColumns, table=True):
     """Weights, scale, thresholds, vetoes and the excellent share: one edition of a scheme.
 
     An edition used by a finalized cycle is locked; a change then makes the next edition.
@@ -72,9 +73,6 @@ class AppraisalScheme(SQLModel, table=True):
     penalty_grade_cap: str | None = SQLField(default=None, sa_type=String(30), nullable=True)
     excellent_cap_percent: Decimal = SQLField(max_digits=5, decimal_places=2)
     locked: bool = False
-    version: int = 1
-    created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
-    updated_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
 
     def weights(self) -> dict[str, Decimal]:
         return {d: getattr(self, f"weight_{d}") for d in DIMENSIONS}
@@ -93,7 +91,7 @@ class AppraisalScheme(SQLModel, table=True):
         )
 
 
-class AppraisalCycle(SQLModel, table=True):
+class AppraisalCycle(VersionedColumns, table=True):
     """One appraisal round of some units over a period, under one scheme edition."""
 
     __tablename__ = "personnel_appraisal_cycle"
@@ -107,9 +105,6 @@ class AppraisalCycle(SQLModel, table=True):
     scheme_id: uuid.UUID = SQLField(foreign_key="personnel_appraisal_scheme.id", index=True)
     status: CycleStatus = SQLField(sa_type=String(20), default=CycleStatus.OPEN)
     finalized_at: datetime | None = SQLField(default=None, sa_type=UTCDateTime(), nullable=True)
-    version: int = 1
-    created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
-    updated_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
 
 
 class AppraisalCycleUnit(SQLModel, table=True):

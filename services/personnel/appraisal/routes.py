@@ -1,16 +1,15 @@
-"""Routes of appraisal schemes and cycles (their lifecycle up to finalization)."""
+"""Routes of appraisal schemes, cycles (their lifecycle up to finalization) and the scores
+entered in them (own-unit / own-record scope)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from services.personnel.appraisal import finalization, schemes, service
-from services.personnel.appraisal.access import (
-    read_appraisal,
-)
+from services.personnel.appraisal import finalization, schemes, scoring, service
+from services.personnel.appraisal.access import SCORE_WRITERS, read_appraisal, read_scores
 from services.personnel.appraisal.models import AppraisalScheme, CycleKind, CycleStatus
 from services.personnel.appraisal.schemas import (
     CycleCreate,
@@ -19,17 +18,25 @@ from services.personnel.appraisal.schemas import (
     SchemeCreate,
     SchemeFields,
     SchemePublic,
+    ScoreBatch,
+    ScoreEntry,
+    ScorePublic,
+    ScoreValues,
 )
-from services.personnel.organisation.models import CODE_PATTERN
-from services.personnel.roles import MANAGERS, manage
+from services.personnel.deps import PersonnelSettingsDep, RelayDep
+from services.personnel.organisation.schemas import CODE_PATTERN
+from services.personnel.roles import MANAGERS, ReadScope, manage
+from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal
-from shared.db import SessionDep
+from shared.db import SessionDep, after_commit
+from shared.outbox import OutboxDep
 from shared.pagination import Page, PageDep
 
 router = APIRouter(tags=["appraisal"])
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
+ScoreWriter = Annotated[Principal, Depends(require_roles(*SCORE_WRITERS))]
 Year = Annotated[int | None, Query(ge=1900, le=2200)]
 
 
@@ -44,37 +51,35 @@ def _cycle(cycle: CyclePublic, response: Response) -> CyclePublic:
 
 
 @router.get("/appraisal-schemes", dependencies=read_appraisal)
-async def list_schemes(
+def list_schemes(
     session: SessionDep,
     params: PageDep,
     code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
 ) -> Page[SchemePublic]:
     """Appraisal schemes by code, newest edition first."""
-    found, total = schemes.list_schemes(session, params, code=code)
-    items = [schemes.scheme_public(s) for s in found]
-    return Page(items=items, total=total, limit=params.limit, offset=params.offset)
+    return schemes.list_schemes(session, params, code=code)
 
 
 @router.get("/appraisal-schemes/{scheme_id}", dependencies=read_appraisal)
-async def get_scheme(session: SessionDep, scheme_id: uuid.UUID, response: Response) -> SchemePublic:
+def get_scheme(session: SessionDep, scheme_id: uuid.UUID, response: Response) -> SchemePublic:
     """One scheme edition: weights of 德能勤绩廉创, scale, thresholds, vetoes, 优秀 share."""
     return _scheme(schemes.get_scheme(session, scheme_id), response)
 
 
 @router.post("/appraisal-schemes", status_code=status.HTTP_201_CREATED, dependencies=manage)
 def create_scheme(
-    request: Request, session: SessionDep, body: SchemeCreate, response: Response
+    session: SessionDep, audit: AuditDep, body: SchemeCreate, response: Response
 ) -> SchemePublic:
     """Create edition 1 of a new scheme (weights must sum to 100)."""
-    scheme = schemes.create_scheme(session=session, audit=request.app.state.audit, data=body)
+    scheme = schemes.create_scheme(session=session, audit=audit, data=body)
     response.headers["Location"] = f"/appraisal-schemes/{scheme.id}"
     return _scheme(scheme, response)
 
 
 @router.patch("/appraisal-schemes/{scheme_id}", dependencies=manage)
 def update_scheme(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
     scheme_id: uuid.UUID,
     body: SchemeFields,
     response: Response,
@@ -83,7 +88,7 @@ def update_scheme(
     """Change a scheme edition no finalized cycle has used yet (``If-Match``)."""
     scheme = schemes.update_scheme(
         session=session,
-        audit=request.app.state.audit,
+        audit=audit,
         scheme_id=scheme_id,
         data=body,
         expected_version=expected,
@@ -97,22 +102,20 @@ def update_scheme(
     dependencies=manage,
 )
 def create_edition(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
     scheme_id: uuid.UUID,
     body: SchemeFields,
     response: Response,
 ) -> SchemePublic:
     """The next edition of this scheme's code: a copy of it with the given changes."""
-    scheme = schemes.create_edition(
-        session=session, audit=request.app.state.audit, scheme_id=scheme_id, data=body
-    )
+    scheme = schemes.create_edition(session=session, audit=audit, scheme_id=scheme_id, data=body)
     response.headers["Location"] = f"/appraisal-schemes/{scheme.id}"
     return _scheme(scheme, response)
 
 
 @router.get("/appraisal-cycles", dependencies=read_appraisal)
-async def list_cycles(
+def list_cycles(
     session: SessionDep,
     params: PageDep,
     year: Year = None,
@@ -121,34 +124,31 @@ async def list_cycles(
     unit_id: uuid.UUID | None = None,
 ) -> Page[CyclePublic]:
     """Appraisal cycles, latest period first, by year, kind, status or unit."""
-    cycles, total = service.list_cycles(
+    return service.list_cycles(
         session, params, year=year, kind=kind, status=status, unit_id=unit_id
     )
-    units = service.cycle_units(session, [c.id for c in cycles])
-    items = [service.cycle_public(c, units.get(c.id, [])) for c in cycles]
-    return Page(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
 @router.get("/appraisal-cycles/{cycle_id}", dependencies=read_appraisal)
-async def get_cycle(session: SessionDep, cycle_id: uuid.UUID, response: Response) -> CyclePublic:
+def get_cycle(session: SessionDep, cycle_id: uuid.UUID, response: Response) -> CyclePublic:
     """One cycle with its units and status (``ETag`` carries its version)."""
     return _cycle(service.cycle_out(session, service.get_cycle(session, cycle_id)), response)
 
 
 @router.post("/appraisal-cycles", status_code=status.HTTP_201_CREATED, dependencies=manage)
 def create_cycle(
-    request: Request, session: SessionDep, body: CycleCreate, response: Response
+    session: SessionDep, audit: AuditDep, body: CycleCreate, response: Response
 ) -> CyclePublic:
     """Open a monthly, quarterly, half-year or annual cycle for some budget units."""
-    cycle = service.create_cycle(session=session, audit=request.app.state.audit, data=body)
+    cycle = service.create_cycle(session=session, audit=audit, data=body)
     response.headers["Location"] = f"/appraisal-cycles/{cycle.id}"
     return _cycle(cycle, response)
 
 
 @router.patch("/appraisal-cycles/{cycle_id}", dependencies=manage)
 def update_cycle(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
     cycle_id: uuid.UUID,
     body: CycleUpdate,
     response: Response,
@@ -157,7 +157,7 @@ def update_cycle(
     """Rename an open cycle or change its units (``If-Match``)."""
     cycle = service.update_cycle(
         session=session,
-        audit=request.app.state.audit,
+        audit=audit,
         cycle_id=cycle_id,
         data=body,
         expected_version=expected,
@@ -166,11 +166,11 @@ def update_cycle(
 
 
 def _transition(
-    request: Request, session: SessionDep, cycle_id: uuid.UUID, action: str, expected: int | None
+    session: SessionDep, audit: AuditDep, cycle_id: uuid.UUID, action: str, expected: int | None
 ) -> CyclePublic:
     return service.transition(
         session=session,
-        audit=request.app.state.audit,
+        audit=audit,
         cycle_id=cycle_id,
         action=action,
         expected_version=expected,
@@ -179,44 +179,47 @@ def _transition(
 
 @router.post("/appraisal-cycles/{cycle_id}/submit", dependencies=manage)
 def submit_cycle(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
     cycle_id: uuid.UUID,
     response: Response,
     expected: ExpectedVersion,
 ) -> CyclePublic:
     """Close score entry (open → submitted); everyone scored needs all six scores."""
-    return _cycle(_transition(request, session, cycle_id, "submit", expected), response)
+    return _cycle(_transition(session, audit, cycle_id, "submit", expected), response)
 
 
 @router.post("/appraisal-cycles/{cycle_id}/review", dependencies=manage)
 def review_cycle(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
     cycle_id: uuid.UUID,
     response: Response,
     expected: ExpectedVersion,
 ) -> CyclePublic:
     """Mark the submitted scores reviewed (submitted → reviewed)."""
-    return _cycle(_transition(request, session, cycle_id, "review", expected), response)
+    return _cycle(_transition(session, audit, cycle_id, "review", expected), response)
 
 
 @router.post("/appraisal-cycles/{cycle_id}/reopen", dependencies=manage)
 def reopen_cycle(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
     cycle_id: uuid.UUID,
     response: Response,
     expected: ExpectedVersion,
 ) -> CyclePublic:
     """Reopen score entry before finalization (submitted or reviewed → open)."""
-    return _cycle(_transition(request, session, cycle_id, "reopen", expected), response)
+    return _cycle(_transition(session, audit, cycle_id, "reopen", expected), response)
 
 
 @router.post("/appraisal-cycles/{cycle_id}/finalize")
 def finalize_cycle(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    outbox: OutboxDep,
+    settings: PersonnelSettingsDep,
+    relay: RelayDep,
     cycle_id: uuid.UUID,
     response: Response,
     expected: ExpectedVersion,
@@ -224,15 +227,83 @@ def finalize_cycle(
 ) -> CyclePublic:
     """Compute grades and ranks, enforce the 优秀 share per unit, lock the cycle and
     announce ``grade.finalized`` (reviewed → finalized)."""
-    state = request.app.state
     cycle = finalization.finalize(
         session=session,
-        audit=state.audit,
-        outbox=state.outbox,
-        subscribers=state.settings.grade_subscribers,
+        audit=audit,
+        outbox=outbox,
+        subscribers=settings.grade_subscribers,
         principal=principal,
         cycle_id=cycle_id,
         expected_version=expected,
     )
-    state.relay.wake()
+    after_commit(session, relay.wake)
     return _cycle(cycle, response)
+
+
+@router.get("/appraisal-cycles/{cycle_id}/scores", dependencies=read_scores)
+def list_scores(
+    session: SessionDep,
+    params: PageDep,
+    scope: ReadScope,
+    cycle_id: uuid.UUID,
+    unit_id: uuid.UUID | None = None,
+    staff_id: uuid.UUID | None = None,
+) -> Page[ScorePublic]:
+    """Scores entered in a cycle, by unit then staff number (a liaison sees its own unit,
+    staff their own)."""
+    return scoring.list_scores(
+        session, params, cycle_id=cycle_id, scope=scope, unit_id=unit_id, staff_id=staff_id
+    )
+
+
+@router.get("/appraisal-cycles/{cycle_id}/scores/{staff_id}", dependencies=read_scores)
+def get_score(
+    session: SessionDep,
+    scope: ReadScope,
+    cycle_id: uuid.UUID,
+    staff_id: uuid.UUID,
+    response: Response,
+) -> ScorePublic:
+    """One person's scores in a cycle (``ETag`` carries their version)."""
+    score, name = scoring.get_score(session, cycle_id=cycle_id, staff_id=staff_id, scope=scope)
+    response.headers["ETag"] = etag(score.version)
+    return scoring.score_public(score, name)
+
+
+@router.post("/appraisal-cycles/{cycle_id}/scores")
+def enter_scores(
+    session: SessionDep,
+    audit: AuditDep,
+    cycle_id: uuid.UUID,
+    body: ScoreBatch,
+    principal: ScoreWriter,
+) -> list[ScorePublic]:
+    """Enter scores for up to 200 people at once, all or nothing (every problem is listed)."""
+    saved = scoring.enter_scores(
+        session=session, audit=audit, principal=principal, cycle_id=cycle_id, entries=body.scores
+    )
+    return [scoring.score_public(s, n) for s, n in saved]
+
+
+@router.put("/appraisal-cycles/{cycle_id}/scores/{staff_id}")
+def put_score(
+    session: SessionDep,
+    audit: AuditDep,
+    cycle_id: uuid.UUID,
+    staff_id: uuid.UUID,
+    body: ScoreValues,
+    principal: ScoreWriter,
+    response: Response,
+    expected: ExpectedVersion,
+) -> ScorePublic:
+    """Enter or correct one person's dimension scores while the cycle is open (``If-Match``)."""
+    [(score, name)] = scoring.enter_scores(
+        session=session,
+        audit=audit,
+        principal=principal,
+        cycle_id=cycle_id,
+        entries=[ScoreEntry(staff_id=staff_id, **body.model_dump())],
+        expected_version=expected,
+    )
+    response.headers["ETag"] = etag(score.version)
+    return scoring.score_public(score, name)

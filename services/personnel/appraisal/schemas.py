@@ -1,4 +1,5 @@
-"""API shapes of the appraisal: schemes, cycles, scores, results, revisions and grades."""
+"""API shapes of the appraisal: schemes, cycles and scores (results, revisions and grades are
+in ``appraisal_results.schemas``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field
 
-from services.personnel.appraisal.models import CycleKind, CycleStatus, ResultSource
-from services.personnel.appraisal.rules import CENT, DIMENSIONS, Grade, Veto
-from services.personnel.organisation.models import CODE_PATTERN
+from services.personnel.appraisal.models import CycleKind, CycleStatus
+from services.personnel.appraisal.rules import CENT, DIMENSIONS, Grade
+from services.personnel.free_text import Name
+from services.personnel.organisation.schemas import CODE_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -20,24 +22,6 @@ def from_row(model: type[M], row: object, **extra: Any) -> M:
     """``model`` from a table row's attributes (plain strings in enum columns are fine)."""
     data = {n: getattr(row, n) for n in model.model_fields if n not in extra and hasattr(row, n)}
     return model.model_validate({**data, **extra})
-
-
-def no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text cannot contain NUL characters")
-    return value
-
-
-Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(no_nul),
-]
-Reason = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-    AfterValidator(no_nul),
-]
 
 
 def cents(value: Decimal) -> Decimal:
@@ -193,60 +177,3 @@ class ScorePublic(ScoreValues):
     entered_by: str
     version: int
     updated_at: datetime
-
-
-class ResultPublic(ScoreValues):
-    id: uuid.UUID
-    cycle_id: uuid.UUID
-    staff_id: uuid.UUID
-    staff_no: str
-    staff_name: str
-    unit_id: uuid.UUID
-    source: ResultSource
-    weighted_score: Decimal
-    base_grade: Grade
-    grade: Grade
-    vetoes: list[Veto]
-    rank_in_unit: int
-    revision: int
-    version: int
-    finalized_at: datetime
-    revised_at: datetime | None
-
-
-class RevisionCreate(BaseModel):
-    reason: Reason
-    scores: ScoreValues = Field(
-        default_factory=ScoreValues,
-        description="Corrected dimension scores; the grade is recomputed by the scheme's rules",
-    )
-
-
-class RevisionPublic(ScoreValues):
-    revision: int
-    weighted_score: Decimal
-    base_grade: Grade
-    grade: Grade
-    vetoes: list[Veto]
-    reason: str
-    recorded_by: str
-    recorded_at: datetime
-
-
-class GradePublic(BaseModel):
-    """The current finalized grade of one staff member in one cycle (after revisions)."""
-
-    staff_id: uuid.UUID
-    staff_no: str
-    staff_name: str
-    unit_id: uuid.UUID
-    cycle_id: uuid.UUID
-    cycle_kind: CycleKind
-    year: int
-    period_start: date
-    period_end: date
-    grade: Grade
-    weighted_score: Decimal
-    rank_in_unit: int
-    revision: int
-    result_id: uuid.UUID

@@ -1,5 +1,5 @@
-"""Appraisal schemes: editions of weights, scale, thresholds, vetoes and the 优秀 share;
-the only place that commits them."""
+"""Appraisal schemes: editions of weights, scale, thresholds, vetoes and the 优秀 share
+(flushes only; the request's unit of work commits)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from services.personnel.appraisal.schemas import (
     Weights,
 )
 from shared.audit import AuditLog
+from shared.changes import record_change
 from shared.concurrency import check_version
-from shared.pagination import PageParams
-from shared.problems import Conflict, NotFound, ProblemError
+from shared.pagination import Page, PageParams, paginate
+from shared.problems import Conflict, Invalid, NotFound
 from shared.types import utcnow
 
 
@@ -76,7 +77,7 @@ def _apply(scheme: AppraisalScheme, fields: dict[str, Any]) -> None:
 def _check_rules(scheme: AppraisalScheme) -> None:
     problems = scheme.rules().problems()
     if problems:
-        raise ProblemError(422, "INVALID_SCHEME", "; ".join(problems), errors=problems)
+        raise Invalid("INVALID_SCHEME", "; ".join(problems), errors=problems)
 
 
 def get_scheme(session: Session, scheme_id: uuid.UUID) -> AppraisalScheme:
@@ -88,17 +89,18 @@ def get_scheme(session: Session, scheme_id: uuid.UUID) -> AppraisalScheme:
 
 def list_schemes(
     session: Session, params: PageParams, *, code: str | None = None
-) -> tuple[list[AppraisalScheme], int]:
+) -> Page[SchemePublic]:
     query = select(AppraisalScheme)
     if code is not None:
         query = query.where(AppraisalScheme.code == code)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = session.exec(
-        query.order_by(col(AppraisalScheme.code), col(AppraisalScheme.edition).desc())
-        .offset(params.offset)
-        .limit(params.limit)
+    return paginate(
+        session,
+        query,
+        params,
+        col(AppraisalScheme.code),
+        col(AppraisalScheme.edition).desc(),
+        view=scheme_public,
     )
-    return list(page), total
 
 
 def _save_new_scheme(
@@ -114,7 +116,6 @@ def _save_new_scheme(
         resource_id=scheme.id,
         after=scheme_public(scheme).model_dump(),
     )
-    session.commit()
 
 
 def create_scheme(*, session: Session, audit: AuditLog, data: SchemeCreate) -> AppraisalScheme:
@@ -178,16 +179,12 @@ def update_scheme(
     before = scheme_public(scheme).model_dump()
     _apply(scheme, data.model_dump(exclude_unset=True))
     _check_rules(scheme)
-    scheme.version += 1
-    scheme.updated_at = utcnow()
-    session.add(scheme)
-    audit.record(
+    return record_change(
         session,
+        audit,
+        scheme,
         action="appraisal_scheme.update",
         resource_type="appraisal_scheme",
-        resource_id=scheme.id,
         before=before,
-        after=scheme_public(scheme).model_dump(),
+        after_view=lambda s: scheme_public(s).model_dump(),
     )
-    session.commit()
-    return scheme

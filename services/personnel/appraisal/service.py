@@ -1,6 +1,6 @@
-"""Appraisal cycles up to review: create, change, submit, review, reopen; the only place
-here that commits them. Schemes are in ``schemes.py``, scores in ``scoring.py``,
-finalization in ``finalization.py``, revisions in ``revisions.py``."""
+"""Appraisal cycles up to review: create, change, submit, review, reopen (flushes only; the
+request's unit of work commits). Schemes are in ``schemes.py``, scores in ``scoring.py``,
+finalization in ``finalization.py``; revisions of results in ``appraisal_results``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.personnel.appraisal.models import (
@@ -24,10 +23,10 @@ from services.personnel.appraisal.rules import DIMENSIONS
 from services.personnel.appraisal.schemas import CycleCreate, CyclePublic, CycleUpdate, from_row
 from services.personnel.organisation.models import Unit, UnitKind
 from shared.audit import AuditLog
+from shared.changes import touch
 from shared.concurrency import check_version
-from shared.pagination import PageParams
-from shared.problems import Conflict, NotFound, ProblemError
-from shared.types import utcnow
+from shared.pagination import Page, PageParams, fetch_page
+from shared.problems import Conflict, Invalid, NotFound
 
 MAX_DAYS = {
     CycleKind.MONTHLY: 31,
@@ -73,7 +72,7 @@ def list_cycles(
     kind: CycleKind | None = None,
     status: CycleStatus | None = None,
     unit_id: uuid.UUID | None = None,
-) -> tuple[list[AppraisalCycle], int]:
+) -> Page[CyclePublic]:
     query = select(AppraisalCycle)
     if year is not None:
         query = query.where(AppraisalCycle.year == year)
@@ -87,13 +86,11 @@ def list_cycles(
                 select(AppraisalCycleUnit.cycle_id).where(AppraisalCycleUnit.unit_id == unit_id)
             )
         )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = session.exec(
-        query.order_by(col(AppraisalCycle.period_start).desc(), col(AppraisalCycle.id))
-        .offset(params.offset)
-        .limit(params.limit)
+    cycles, total = fetch_page(
+        session, query, params, col(AppraisalCycle.period_start).desc(), col(AppraisalCycle.id)
     )
-    return list(page), total
+    units = cycle_units(session, [c.id for c in cycles])
+    return Page.of([cycle_public(c, units.get(c.id, [])) for c in cycles], total, params)
 
 
 def _check_units(session: Session, unit_ids: list[uuid.UUID]) -> None:
@@ -101,16 +98,14 @@ def _check_units(session: Session, unit_ids: list[uuid.UUID]) -> None:
     units = session.exec(select(Unit).where(col(Unit.id).in_(wanted))).all()
     unknown = wanted - {u.id for u in units}
     if unknown:
-        raise ProblemError(
-            422,
+        raise Invalid(
             "UNKNOWN_UNIT",
             f"units do not exist: {', '.join(sorted(map(str, unknown)))}",
             unit_ids=sorted(map(str, unknown)),
         )
     sections = [u.code for u in units if u.kind != UnitKind.BUDGET_UNIT]
     if sections:
-        raise ProblemError(
-            422,
+        raise Invalid(
             "NOT_A_BUDGET_UNIT",
             f"a cycle covers budget units, and their sections with them: {', '.join(sections)}",
         )
@@ -119,12 +114,11 @@ def _check_units(session: Session, unit_ids: list[uuid.UUID]) -> None:
 def _check_period(data: CycleCreate) -> None:
     start, end = data.period_start, data.period_end
     if end < start:
-        raise ProblemError(422, "INVALID_PERIOD", "period_end is before period_start")
+        raise Invalid("INVALID_PERIOD", "period_end is before period_start")
     if start.year != end.year:
-        raise ProblemError(422, "INVALID_PERIOD", "a cycle's period lies within one year")
+        raise Invalid("INVALID_PERIOD", "a cycle's period lies within one year")
     if (end - start).days + 1 > MAX_DAYS[data.kind]:
-        raise ProblemError(
-            422,
+        raise Invalid(
             "INVALID_PERIOD",
             f"a {data.kind} cycle lasts at most {MAX_DAYS[data.kind]} days",
         )
@@ -147,6 +141,16 @@ def _audit_cycle(
         after=after.model_dump(),
     )
     return after
+
+
+def _audit_change(
+    session: Session, audit: AuditLog, action: str, cycle: AppraisalCycle, before: Any
+) -> CyclePublic:
+    """A change of a cycle: a new version, audited as the cycle shows with it."""
+    touch(cycle)
+    session.add(cycle)
+    session.flush()
+    return _audit_cycle(session, audit, action, cycle, before)
 
 
 def _check_no_overlap(
@@ -183,9 +187,7 @@ def _check_no_overlap(
 def create_cycle(*, session: Session, audit: AuditLog, data: CycleCreate) -> CyclePublic:
     _check_period(data)
     if session.get(AppraisalScheme, data.scheme_id) is None:
-        raise ProblemError(
-            422, "UNKNOWN_SCHEME", f"appraisal scheme {data.scheme_id} does not exist"
-        )
+        raise Invalid("UNKNOWN_SCHEME", f"appraisal scheme {data.scheme_id} does not exist")
     _check_units(session, data.unit_ids)
     _check_no_overlap(session, data.kind, data.period_start, data.period_end, data.unit_ids)
     cycle = AppraisalCycle(**data.model_dump(exclude={"unit_ids"}), year=data.period_start.year)
@@ -194,9 +196,7 @@ def create_cycle(*, session: Session, audit: AuditLog, data: CycleCreate) -> Cyc
     for unit_id in set(data.unit_ids):
         session.add(AppraisalCycleUnit(cycle_id=cycle.id, unit_id=unit_id))
     session.flush()
-    public = _audit_cycle(session, audit, "create", cycle)
-    session.commit()
-    return public
+    return _audit_cycle(session, audit, "create", cycle)
 
 
 def require_status(cycle: AppraisalCycle, *allowed: CycleStatus) -> None:
@@ -255,13 +255,7 @@ def update_cycle(
             session.delete(row)
         for unit_id in set(data.unit_ids) - set(current):
             session.add(AppraisalCycleUnit(cycle_id=cycle.id, unit_id=unit_id))
-    cycle.version += 1
-    cycle.updated_at = utcnow()
-    session.add(cycle)
-    session.flush()
-    public = _audit_cycle(session, audit, "update", cycle, before)
-    session.commit()
-    return public
+    return _audit_change(session, audit, "update", cycle, before)
 
 
 def _incomplete(session: Session, cycle_id: uuid.UUID) -> list[str]:
@@ -300,10 +294,4 @@ def transition(
             )
     before = {"status": cycle.status}
     cycle.status = target
-    cycle.version += 1
-    cycle.updated_at = utcnow()
-    session.add(cycle)
-    session.flush()
-    public = _audit_cycle(session, audit, action, cycle, before)
-    session.commit()
-    return public
+    return _audit_change(session, audit, action, cycle, before)

@@ -1,34 +1,43 @@
-"""Organisation use cases; the only place here that commits."""
+"""Organisation use cases: reference data, budget units and sections (flushes only; the
+request's unit of work commits)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from services.personnel.organisation.models import (
-    LeadingBody,
-    Rank,
-    Unit,
+from services.personnel.organisation.models import LeadingBody, Rank, Unit, UnitKind
+from services.personnel.organisation.schemas import (
+    BodyPublic,
+    RankPublic,
     UnitCreate,
-    UnitKind,
     UnitPublic,
     UnitUpdate,
 )
 from shared.audit import AuditLog
-from shared.concurrency import check_version
-from shared.pagination import PageParams
-from shared.problems import Conflict, NotFound, ProblemError
-from shared.types import utcnow
+from shared.changes import apply_update
+from shared.pagination import Page, PageParams, paginate
+from shared.problems import Conflict, Invalid, NotFound
 
 
-def list_ranks(session: Session) -> list[Rank]:
-    return list(session.exec(select(Rank).order_by(col(Rank.level))))
+def unit_public(unit: Unit) -> UnitPublic:
+    return UnitPublic.model_validate(unit, from_attributes=True)
 
 
-def list_bodies(session: Session) -> list[LeadingBody]:
-    return list(session.exec(select(LeadingBody).order_by(col(LeadingBody.code))))
+def _view(unit: Unit) -> dict[str, Any]:
+    return unit_public(unit).model_dump()
+
+
+def list_ranks(session: Session) -> Page[RankPublic]:
+    ranks = session.exec(select(Rank).order_by(col(Rank.level)))
+    return Page.whole([RankPublic.model_validate(r, from_attributes=True) for r in ranks])
+
+
+def list_bodies(session: Session) -> Page[BodyPublic]:
+    bodies = session.exec(select(LeadingBody).order_by(col(LeadingBody.code)))
+    return Page.whole([BodyPublic.model_validate(b, from_attributes=True) for b in bodies])
 
 
 def get_unit(session: Session, unit_id: uuid.UUID, *, lock: bool = False) -> Unit:
@@ -46,7 +55,7 @@ def list_units(
     kind: UnitKind | None = None,
     parent_id: uuid.UUID | None = None,
     active: bool | None = None,
-) -> tuple[list[Unit], int]:
+) -> Page[UnitPublic]:
     query = select(Unit)
     if body_id is not None:
         query = query.where(Unit.body_id == body_id)
@@ -56,9 +65,7 @@ def list_units(
         query = query.where(Unit.parent_id == parent_id)
     if active is not None:
         query = query.where(Unit.active == active)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = session.exec(query.order_by(col(Unit.code)).offset(params.offset).limit(params.limit))
-    return list(page), total
+    return paginate(session, query, params, col(Unit.code), view=unit_public)
 
 
 def _check_placement(
@@ -67,27 +74,22 @@ def _check_placement(
     """A budget unit sits directly under a leading body; a section inside a budget unit of
     the same body."""
     if session.get(LeadingBody, body_id) is None:
-        raise ProblemError(422, "UNKNOWN_BODY", f"leading body {body_id} does not exist")
+        raise Invalid("UNKNOWN_BODY", f"leading body {body_id} does not exist")
     if kind == UnitKind.BUDGET_UNIT:
         if parent_id is not None:
-            raise ProblemError(
-                422,
+            raise Invalid(
                 "BUDGET_UNIT_HAS_NO_PARENT",
                 "a budget unit belongs to a leading body, not to another unit",
             )
         return
     parent = session.get(Unit, parent_id) if parent_id is not None else None
     if parent is None or parent.kind != UnitKind.BUDGET_UNIT:
-        raise ProblemError(
-            422,
-            "SECTION_NEEDS_BUDGET_UNIT",
-            "a section needs parent_id naming an existing budget unit",
+        raise Invalid(
+            "SECTION_NEEDS_BUDGET_UNIT", "a section needs parent_id naming an existing budget unit"
         )
     if parent.body_id != body_id:
-        raise ProblemError(
-            422,
-            "SECTION_BODY_MISMATCH",
-            "a section belongs to the same leading body as its budget unit",
+        raise Invalid(
+            "SECTION_BODY_MISMATCH", "a section belongs to the same leading body as its budget unit"
         )
 
 
@@ -103,9 +105,8 @@ def create_unit(*, session: Session, audit: AuditLog, data: UnitCreate) -> Unit:
         action="unit.create",
         resource_type="unit",
         resource_id=unit.id,
-        after=UnitPublic.model_validate(unit, from_attributes=True).model_dump(),
+        after=_view(unit),
     )
-    session.commit()
     return unit
 
 
@@ -118,20 +119,13 @@ def update_unit(
     expected_version: int | None,
 ) -> Unit:
     unit = get_unit(session, unit_id, lock=True)
-    check_version("unit", unit.version, expected_version)
-    before = UnitPublic.model_validate(unit, from_attributes=True).model_dump()
-    for name, value in data.model_dump(exclude_unset=True).items():
-        setattr(unit, name, value)
-    unit.version += 1
-    unit.updated_at = utcnow()
-    session.add(unit)
-    audit.record(
+    changes = data.model_dump(exclude_unset=True)
+    return apply_update(
         session,
-        action="unit.update",
+        audit,
+        unit,
+        changes,
         resource_type="unit",
-        resource_id=unit.id,
-        before=before,
-        after=UnitPublic.model_validate(unit, from_attributes=True).model_dump(),
+        view=_view,
+        expected_version=expected_version,
     )
-    session.commit()
-    return unit

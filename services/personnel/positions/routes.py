@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from services.personnel.positions import service
-from services.personnel.positions.models import (
-    Position,
-    PositionCreate,
-    PositionPublic,
-    PositionUpdate,
-)
+from services.personnel.positions.models import Position
+from services.personnel.positions.schemas import PositionCreate, PositionPublic, PositionUpdate
 from services.personnel.roles import manage, read_organisation
+from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
@@ -23,11 +20,11 @@ router = APIRouter(tags=["positions"])
 
 def _public(position: Position, response: Response) -> PositionPublic:
     response.headers["ETag"] = etag(position.version)
-    return PositionPublic.model_validate(position, from_attributes=True)
+    return service.position_public(position)
 
 
 @router.get("/positions", dependencies=read_organisation)
-async def list_positions(
+def list_positions(
     session: SessionDep,
     params: PageDep,
     unit_id: uuid.UUID | None = None,
@@ -35,35 +32,31 @@ async def list_positions(
     active: bool | None = None,
 ) -> Page[PositionPublic]:
     """Positions by code, filtered by unit, rank or active state."""
-    positions, total = service.list_positions(
+    return service.list_positions(
         session, params, unit_id=unit_id, rank_code=rank_code, active=active
     )
-    items = [PositionPublic.model_validate(p, from_attributes=True) for p in positions]
-    return Page(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
 @router.get("/positions/{position_id}", dependencies=read_organisation)
-async def get_position(
-    session: SessionDep, position_id: uuid.UUID, response: Response
-) -> PositionPublic:
+def get_position(session: SessionDep, position_id: uuid.UUID, response: Response) -> PositionPublic:
     """One position with its responsibilities (``ETag`` carries its version)."""
     return _public(service.get_position(session, position_id), response)
 
 
 @router.post("/positions", status_code=status.HTTP_201_CREATED, dependencies=manage)
 def create_position(
-    request: Request, session: SessionDep, body: PositionCreate, response: Response
+    session: SessionDep, audit: AuditDep, body: PositionCreate, response: Response
 ) -> PositionPublic:
     """Create a position in a unit, at a rank, with its written responsibilities."""
-    position = service.create_position(session=session, audit=request.app.state.audit, data=body)
+    position = service.create_position(session=session, audit=audit, data=body)
     response.headers["Location"] = f"/positions/{position.id}"
     return _public(position, response)
 
 
 @router.patch("/positions/{position_id}", dependencies=manage)
 def update_position(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
     position_id: uuid.UUID,
     body: PositionUpdate,
     response: Response,
@@ -71,10 +64,6 @@ def update_position(
 ) -> PositionPublic:
     """Change title, rank, responsibilities, headcount or active state (``If-Match``)."""
     position = service.update_position(
-        session=session,
-        audit=request.app.state.audit,
-        position_id=position_id,
-        data=body,
-        expected_version=expected,
+        session=session, audit=audit, position_id=position_id, data=body, expected_version=expected
     )
     return _public(position, response)

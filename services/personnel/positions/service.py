@@ -1,28 +1,28 @@
-"""Position use cases; the only place here that commits."""
+"""Position use cases (flushes only; the request's unit of work commits)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.personnel.organisation.models import Rank, Unit
-from services.personnel.positions.models import (
-    Position,
-    PositionCreate,
-    PositionPublic,
-    PositionUpdate,
-)
+from services.personnel.positions.models import Position
+from services.personnel.positions.schemas import PositionCreate, PositionPublic, PositionUpdate
 from shared.audit import AuditLog
+from shared.changes import apply_update
 from shared.concurrency import check_version
-from shared.pagination import PageParams
-from shared.problems import Conflict, NotFound, ProblemError
-from shared.types import utcnow
+from shared.pagination import Page, PageParams, paginate
+from shared.problems import Conflict, Invalid, NotFound
 
 
-def _snapshot(position: Position) -> dict[str, object]:
-    return PositionPublic.model_validate(position, from_attributes=True).model_dump()
+def position_public(position: Position) -> PositionPublic:
+    return PositionPublic.model_validate(position, from_attributes=True)
+
+
+def _view(position: Position) -> dict[str, Any]:
+    return position_public(position).model_dump()
 
 
 def get_position(session: Session, position_id: uuid.UUID, *, lock: bool = False) -> Position:
@@ -39,7 +39,7 @@ def list_positions(
     unit_id: uuid.UUID | None = None,
     rank_code: str | None = None,
     active: bool | None = None,
-) -> tuple[list[Position], int]:
+) -> Page[PositionPublic]:
     query = select(Position)
     if unit_id is not None:
         query = query.where(Position.unit_id == unit_id)
@@ -47,18 +47,14 @@ def list_positions(
         query = query.where(Position.rank_code == rank_code)
     if active is not None:
         query = query.where(Position.active == active)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = session.exec(
-        query.order_by(col(Position.code)).offset(params.offset).limit(params.limit)
-    )
-    return list(page), total
+    return paginate(session, query, params, col(Position.code), view=position_public)
 
 
 def _check_references(session: Session, unit_id: uuid.UUID | None, rank_code: str | None) -> None:
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise ProblemError(422, "UNKNOWN_UNIT", f"unit {unit_id} does not exist")
+        raise Invalid("UNKNOWN_UNIT", f"unit {unit_id} does not exist")
     if rank_code is not None and session.get(Rank, rank_code) is None:
-        raise ProblemError(422, "UNKNOWN_RANK", f"rank {rank_code!r} does not exist")
+        raise Invalid("UNKNOWN_RANK", f"rank {rank_code!r} does not exist")
 
 
 def create_position(*, session: Session, audit: AuditLog, data: PositionCreate) -> Position:
@@ -73,9 +69,8 @@ def create_position(*, session: Session, audit: AuditLog, data: PositionCreate) 
         action="position.create",
         resource_type="position",
         resource_id=position.id,
-        after=_snapshot(position),
+        after=_view(position),
     )
-    session.commit()
     return position
 
 
@@ -88,22 +83,7 @@ def update_position(
     expected_version: int | None,
 ) -> Position:
     position = get_position(session, position_id, lock=True)
-    check_version("position", position.version, expected_version)
+    check_version("position", position.version, expected_version)  # before the rank's 422
     changes = data.model_dump(exclude_unset=True)
     _check_references(session, None, changes.get("rank_code"))
-    before = _snapshot(position)
-    for name, value in changes.items():
-        setattr(position, name, value)
-    position.version += 1
-    position.updated_at = utcnow()
-    session.add(position)
-    audit.record(
-        session,
-        action="position.update",
-        resource_type="position",
-        resource_id=position.id,
-        before=before,
-        after=_snapshot(position),
-    )
-    session.commit()
-    return position
+    return apply_update(session, audit, position, changes, resource_type="position", view=_view)

@@ -10,10 +10,13 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Annotated
 
 from cryptography.fernet import Fernet, InvalidToken
+from fastapi import Depends
 
-from shared.problems import ProblemError
+from shared.deps import from_app_state
+from shared.problems import Invalid, ProblemError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -28,14 +31,13 @@ def normalise(number: str) -> str:
         or not value[:17].isdigit()
         or not (value[17].isdigit() or value[17] == "X")
     ):
-        raise ProblemError(
-            422,
+        raise Invalid(
             "INVALID_NATIONAL_ID",
             "a national ID number has 17 digits and a check character (digit or X)",
         )
     total = sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS, strict=True))
     if _CHECK[total % 11] != value[17]:
-        raise ProblemError(422, "INVALID_NATIONAL_ID", "the check character does not match")
+        raise Invalid("INVALID_NATIONAL_ID", "the check character does not match")
     return value
 
 
@@ -70,3 +72,6 @@ class IdVault:
     def digest(self, value: str) -> str:
         key = hashlib.sha256(b"personnel-id-digest:" + self.secret.encode()).digest()
         return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+VaultDep = Annotated[IdVault, Depends(from_app_state("id_vault", IdVault))]

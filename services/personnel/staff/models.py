@@ -1,4 +1,4 @@
-"""Staff tables: the person, the effective-dated periods of their posting, retiree entitlements.
+"""Staff tables: the person and the effective-dated periods of their posting.
 
 A posting change (transfer, promotion, retirement, leaving) closes the open period the day it
 takes effect and opens a new one, so "rank on 2026-03-01" is the period whose
@@ -15,6 +15,7 @@ from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from shared.changes import VersionedColumns
 from shared.types import UTCDateTime, utcnow
 
 
@@ -24,7 +25,7 @@ class StaffStatus(StrEnum):
     LEFT = "left"  # 调离/离职
 
 
-class Staff(SQLModel, table=True):
+class Staff(VersionedColumns, table=True):
     __tablename__ = "personnel_staff"
 
     id: uuid.UUID = SQLField(default_factory=uuid.uuid4, primary_key=True)
@@ -37,9 +38,6 @@ class Staff(SQLModel, table=True):
     national_id_masked: str = SQLField(max_length=18)
     phone: str | None = SQLField(default=None, max_length=30)
     email: str | None = SQLField(default=None, max_length=200)
-    version: int = 1
-    created_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
-    updated_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
 
 
 class StaffPeriod(SQLModel, table=True):
@@ -69,19 +67,3 @@ class StaffPeriod(SQLModel, table=True):
     rank_code: str = SQLField(foreign_key="personnel_rank.code", max_length=40)
     reason: str = SQLField(max_length=500)
     recorded_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())
-
-
-class RetireeEntitlement(SQLModel, table=True):
-    """What a retiree (离退休干部) is entitled to: vehicle, medical, allowance, welfare levels."""
-
-    __tablename__ = "personnel_retiree_entitlement"
-
-    staff_id: uuid.UUID = SQLField(foreign_key="personnel_staff.id", primary_key=True)
-    former_rank_code: str = SQLField(foreign_key="personnel_rank.code", max_length=40)
-    category: str = SQLField(max_length=40)
-    vehicle_level: int
-    medical_level: int
-    allowance_level: int
-    welfare_level: int
-    version: int = 1
-    updated_at: datetime = SQLField(default_factory=utcnow, sa_type=UTCDateTime())

@@ -68,20 +68,6 @@ class StaffPublic(BaseModel):
     posting: PeriodPublic | None = Field(description="The posting on ``as_of`` (None: not yet)")
 
 
-class EntitlementIn(BaseModel):
-    former_rank_code: str = Field(min_length=1, max_length=40)
-    category: str = Field(min_length=1, max_length=40)
-    vehicle_level: int = Field(ge=0, le=10)
-    medical_level: int = Field(ge=0, le=10)
-    allowance_level: int = Field(ge=0, le=10)
-    welfare_level: int = Field(ge=0, le=10)
-
-
-class EntitlementPublic(EntitlementIn):
-    staff_id: uuid.UUID
-    version: int
-
-
 class StaffBulkPage(BaseModel):
     """A slice of the staff list in ``staff_no`` order; pass ``next_after`` to continue."""
 

@@ -1,5 +1,5 @@
-"""Staff use cases: hire, change a posting from a day on, read as of a day; the only place
-here that commits."""
+"""Staff use cases: hire, change a posting from a day on, read as of a day (flushes only; the
+request's unit of work commits)."""
 
 from __future__ import annotations
 
@@ -8,26 +8,29 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from services.personnel.organisation.models import Rank, Unit
 from services.personnel.positions.models import Position
 from services.personnel.staff import identity_numbers as ids
+from services.personnel.staff.access import FULL_ACCESS, StaffScope, with_sections
 from services.personnel.staff.models import Staff, StaffPeriod
 from services.personnel.staff.schemas import (
     ContactUpdate,
     PeriodPublic,
     PostingChange,
+    StaffBulkPage,
     StaffCreate,
     StaffPublic,
 )
-from services.personnel.staff.scope import StaffScope, with_sections
 from shared.audit import AuditLog
+from shared.changes import apply_update, record_change
 from shared.concurrency import check_version
-from shared.pagination import PageParams
-from shared.problems import Conflict, NotFound, ProblemError
-from shared.types import utcnow
+from shared.pagination import Page, PageParams, fetch_page
+from shared.problems import Conflict, Invalid, NotFound, ProblemError
+from shared.scope import RowScope, claim_uuid
+from shared.types import today
 
 
 def period_on(day: date) -> Any:
@@ -42,7 +45,7 @@ def public(
     staff: Staff, period: StaffPeriod | None, day: date, scope: StaffScope, vault: ids.IdVault
 ) -> StaffPublic:
     national_id = (
-        vault.decrypt(staff.national_id_cipher) if scope.full_ids else (staff.national_id_masked)
+        vault.decrypt(staff.national_id_cipher) if scope.full_ids else staff.national_id_masked
     )
     return StaffPublic(
         id=staff.id,
@@ -75,17 +78,15 @@ def _check_posting(
     session: Session, unit_id: uuid.UUID, position_id: uuid.UUID | None, rank_code: str
 ) -> None:
     if session.get(Unit, unit_id) is None:
-        raise ProblemError(422, "UNKNOWN_UNIT", f"unit {unit_id} does not exist")
+        raise Invalid("UNKNOWN_UNIT", f"unit {unit_id} does not exist")
     if session.get(Rank, rank_code) is None:
-        raise ProblemError(422, "UNKNOWN_RANK", f"rank {rank_code!r} does not exist")
+        raise Invalid("UNKNOWN_RANK", f"rank {rank_code!r} does not exist")
     if position_id is not None:
         position = session.get(Position, position_id)
         if position is None:
-            raise ProblemError(422, "UNKNOWN_POSITION", f"position {position_id} does not exist")
+            raise Invalid("UNKNOWN_POSITION", f"position {position_id} does not exist")
         if position.unit_id != unit_id:
-            raise ProblemError(
-                422, "POSITION_IN_ANOTHER_UNIT", "the position belongs to another unit"
-            )
+            raise Invalid("POSITION_IN_ANOTHER_UNIT", "the position belongs to another unit")
 
 
 def get_staff(session: Session, staff_id: uuid.UUID, *, lock: bool = False) -> Staff:
@@ -103,14 +104,55 @@ def posting_on(session: Session, staff_id: uuid.UUID, day: date) -> StaffPeriod 
     ).first()
 
 
-def history(session: Session, staff_id: uuid.UUID) -> list[StaffPeriod]:
-    return list(
-        session.exec(
-            select(StaffPeriod)
-            .where(StaffPeriod.staff_id == staff_id)
-            .order_by(col(StaffPeriod.valid_from))
-        )
+def visible(
+    session: Session, scope: StaffScope, staff_id: uuid.UUID, day: date
+) -> tuple[Staff, StaffPeriod | None]:
+    """The staff record if the caller may see it; 404 (not 403) so ids cannot be probed."""
+    staff = session.get(Staff, staff_id)
+    period = posting_on(session, staff_id, day) if staff else None
+    if staff is None or not scope.allows(staff_id, period.unit_id if period else None):
+        raise NotFound("staff", staff_id)
+    if scope.units is not None and day != today():
+        # a unit sees its people's past only while they are still its people: the record
+        # carries today's contact details, which belong to the unit they are in now
+        now = posting_on(session, staff_id, today())
+        if not scope.allows(staff_id, now.unit_id if now else None):
+            raise NotFound("staff", staff_id)
+    return staff, period
+
+
+def read(
+    session: Session, vault: ids.IdVault, scope: StaffScope, staff_id: uuid.UUID, day: date
+) -> StaffPublic:
+    """One staff record with the posting on ``day``, as the caller may see it."""
+    staff, period = visible(session, scope, staff_id, day)
+    return public(staff, period, day, scope, vault)
+
+
+def read_own(
+    session: Session,
+    vault: ids.IdVault,
+    scope: StaffScope,
+    staff_claim: str | None,
+    day: date,
+) -> StaffPublic:
+    """The caller's own record (404 when the account is linked to none)."""
+    own = scope.rows.staff_id or claim_uuid(staff_claim)
+    if own is None:
+        raise ProblemError(404, "NO_STAFF_RECORD", "this account is not linked to a staff record")
+    mine = StaffScope(rows=RowScope(staff_id=own), full_ids=scope.full_ids)
+    return read(session, vault, mine, own, day)
+
+
+def history(session: Session, scope: StaffScope, staff_id: uuid.UUID) -> Page[PeriodPublic]:
+    """Every posting of a person the caller may see, oldest first."""
+    visible(session, scope, staff_id, today())
+    periods = session.exec(
+        select(StaffPeriod)
+        .where(StaffPeriod.staff_id == staff_id)
+        .order_by(col(StaffPeriod.valid_from))
     )
+    return Page.whole([PeriodPublic.model_validate(p, from_attributes=True) for p in periods])
 
 
 def new_staff(data: StaffCreate, digest: str, vault: ids.IdVault) -> tuple[Staff, StaffPeriod]:
@@ -138,8 +180,10 @@ def new_staff(data: StaffCreate, digest: str, vault: ids.IdVault) -> tuple[Staff
     return staff, period
 
 
-def hire(*, session: Session, audit: AuditLog, vault: ids.IdVault, data: StaffCreate) -> Staff:
-    """Create a staff record with its first posting."""
+def hire(
+    *, session: Session, audit: AuditLog, vault: ids.IdVault, data: StaffCreate
+) -> StaffPublic:
+    """Create a staff record with its first posting; answered as hr_officer sees it."""
     _check_posting(session, data.unit_id, data.position_id, data.rank_code)
     number = ids.normalise(data.national_id)
     digest = vault.digest(number)
@@ -158,8 +202,32 @@ def hire(*, session: Session, audit: AuditLog, vault: ids.IdVault, data: StaffCr
         resource_id=staff.id,
         after=_audit_view(staff, period),
     )
-    session.commit()
-    return staff
+    day = data.effective_from
+    return public(staff, posting_on(session, staff.id, day), day, FULL_ACCESS, vault)
+
+
+def _next_period(session: Session, current: StaffPeriod, data: PostingChange) -> StaffPeriod:
+    """The posting that follows ``current`` from ``data.effective_from`` (checked)."""
+    if data.effective_from <= current.valid_from:
+        raise Invalid(
+            "CHANGE_NOT_AFTER_CURRENT_POSTING",
+            f"the current posting started {current.valid_from}; a change must "
+            "take effect after that",
+        )
+    unit_id = data.unit_id or current.unit_id
+    moved = data.unit_id is not None and data.unit_id != current.unit_id
+    position_id = data.position_id or (None if moved else current.position_id)
+    rank_code = data.rank_code or current.rank_code
+    _check_posting(session, unit_id, position_id, rank_code)
+    return StaffPeriod(
+        staff_id=current.staff_id,
+        valid_from=data.effective_from,
+        status=data.status or current.status,
+        unit_id=unit_id,
+        position_id=position_id,
+        rank_code=rank_code,
+        reason=data.reason,
+    )
 
 
 def change_posting(
@@ -169,7 +237,7 @@ def change_posting(
     staff_id: uuid.UUID,
     data: PostingChange,
     expected_version: int | None,
-) -> StaffPeriod:
+) -> PeriodPublic:
     """End the open period on ``effective_from`` and open the next one from that day
     (periods are half-open: ``valid_from <= day < valid_to``).
 
@@ -183,73 +251,46 @@ def change_posting(
             StaffPeriod.staff_id == staff_id, col(StaffPeriod.valid_to).is_(None)
         )
     ).one()
-    if data.effective_from <= current.valid_from:
-        raise ProblemError(
-            422,
-            "CHANGE_NOT_AFTER_CURRENT_POSTING",
-            f"the current posting started {current.valid_from}; a change must "
-            "take effect after that",
-        )
-    unit_id = data.unit_id or current.unit_id
-    moved = data.unit_id is not None and data.unit_id != current.unit_id
-    position_id = data.position_id or (None if moved else current.position_id)
-    rank_code = data.rank_code or current.rank_code
-    _check_posting(session, unit_id, position_id, rank_code)
+    period = _next_period(session, current, data)
     before = _audit_view(staff, current)
     current.valid_to = data.effective_from
     session.add(current)
     session.flush()
-    period = StaffPeriod(
-        staff_id=staff_id,
-        valid_from=data.effective_from,
-        status=data.status or current.status,
-        unit_id=unit_id,
-        position_id=position_id,
-        rank_code=rank_code,
-        reason=data.reason,
-    )
     session.add(period)
-    staff.version += 1
-    staff.updated_at = utcnow()
-    session.add(staff)
-    audit.record(
+    record_change(
         session,
+        audit,
+        staff,
         action="staff.posting_change",
         resource_type="staff",
-        resource_id=staff.id,
         before=before,
         after=_audit_view(staff, period),
     )
-    session.commit()
-    return period
+    return PeriodPublic.model_validate(period, from_attributes=True)
 
 
 def update_contact(
     *,
     session: Session,
     audit: AuditLog,
+    vault: ids.IdVault,
     staff_id: uuid.UUID,
     data: ContactUpdate,
     expected_version: int | None,
-) -> Staff:
+) -> StaffPublic:
+    """Correct name or contact details; answered as hr_officer sees the record today."""
     staff = get_staff(session, staff_id, lock=True)
-    check_version("staff", staff.version, expected_version)
-    before = _audit_view(staff, None)
-    for name, value in data.model_dump(exclude_unset=True).items():
-        setattr(staff, name, value)
-    staff.version += 1
-    staff.updated_at = utcnow()
-    session.add(staff)
-    audit.record(
+    apply_update(
         session,
-        action="staff.update",
+        audit,
+        staff,
+        data.model_dump(exclude_unset=True),
         resource_type="staff",
-        resource_id=staff.id,
-        before=before,
-        after=_audit_view(staff, None),
+        view=lambda s: _audit_view(s, None),
+        expected_version=expected_version,
     )
-    session.commit()
-    return staff
+    day = today()
+    return public(staff, posting_on(session, staff_id, day), day, FULL_ACCESS, vault)
 
 
 def _listing(
@@ -264,10 +305,9 @@ def _listing(
     query = select(Staff, StaffPeriod).join(
         StaffPeriod, and_(col(StaffPeriod.staff_id) == col(Staff.id), period_on(day))
     )
-    if scope.staff_id is not None:
-        query = query.where(Staff.id == scope.staff_id)
-    if scope.units is not None:
-        query = query.where(col(StaffPeriod.unit_id).in_(scope.units))
+    limit = scope.condition(StaffPeriod.unit_id, Staff.id)
+    if limit is not None:
+        query = query.where(limit)
     if unit_ids:
         units = with_sections(session, list(unit_ids))
         query = query.where(col(StaffPeriod.unit_id).in_(units))
@@ -284,20 +324,18 @@ def list_staff(
     session: Session,
     params: PageParams,
     scope: StaffScope,
+    vault: ids.IdVault,
     *,
     day: date,
     unit_ids: Sequence[uuid.UUID] | None = None,
     status: str | None = None,
     rank_code: str | None = None,
     position_id: uuid.UUID | None = None,
-) -> tuple[list[tuple[Staff, StaffPeriod]], int]:
+) -> Page[StaffPublic]:
     """Staff as posted on ``day``, in staff-number order, within the caller's scope."""
     query = _listing(session, scope, day, unit_ids, status, rank_code, position_id)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(Staff.staff_no)).offset(params.offset).limit(params.limit)
-    ).all()
-    return [(s, p) for s, p in rows], total
+    rows, total = fetch_page(session, query, params, col(Staff.staff_no))
+    return Page.of([public(s, p, day, scope, vault) for s, p in rows], total, params)
 
 
 def bulk(
@@ -316,3 +354,23 @@ def bulk(
         query = query.where(col(Staff.staff_no) > after)
     rows = session.exec(query.order_by(col(Staff.staff_no)).limit(limit)).all()
     return [(s, p) for s, p in rows]
+
+
+def bulk_page(
+    session: Session,
+    scope: StaffScope,
+    vault: ids.IdVault,
+    *,
+    day: date,
+    after: str | None,
+    limit: int,
+    unit_ids: Sequence[uuid.UUID] | None = None,
+    status: str | None = None,
+) -> StaffBulkPage:
+    """Up to ``limit`` staff after ``after``, and where the next slice starts."""
+    # one row more than asked tells whether another slice follows
+    rows = bulk(
+        session, scope, day=day, after=after, limit=limit + 1, unit_ids=unit_ids, status=status
+    )
+    items = [public(s, p, day, scope, vault) for s, p in rows[:limit]]
+    return StaffBulkPage(items=items, next_after=items[-1].staff_no if len(rows) > limit else None)

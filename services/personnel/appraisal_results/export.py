@@ -1,4 +1,5 @@
-"""Appraisal results of a cycle as a CSV or XLSX file: unit, rank, grade, the six scores."""
+"""Appraisal results of a cycle as a CSV or XLSX file: unit, rank, grade, the six scores
+(service layer of ``appraisal_results``)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,17 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, col, select
 
-from services.personnel.appraisal import results
-from services.personnel.appraisal.access import ScopeDep, read_appraisal
 from services.personnel.appraisal.rules import DIMENSIONS, Grade
-from services.personnel.appraisal.schemas import ResultPublic
+from services.personnel.appraisal_results.schemas import ResultPublic
+from services.personnel.appraisal_results.service import list_results, result_public
 from services.personnel.organisation.models import Unit
 from shared import tabular
-from shared.db import SessionDep
 from shared.pagination import PageParams
-from shared.problems import ProblemError
+from shared.problems import Invalid
+from shared.scope import RowScope
 
-router = APIRouter(tags=["appraisal results"])
 MAX_ROWS = 50_000
 GRADE_ZH = {
     Grade.EXCELLENT: "优秀",
@@ -63,17 +61,16 @@ def rows_of(session: Session, items: Sequence[ResultPublic]) -> list[list[Any]]:
     ]
 
 
-@router.get("/appraisal-cycles/{cycle_id}/results/export", dependencies=read_appraisal)
 def export_results(
-    session: SessionDep,
-    scope: ScopeDep,
+    session: Session,
+    fmt: tabular.TabularFormat,
+    *,
     cycle_id: uuid.UUID,
-    fmt: tabular.TabularFormat = Query(tabular.TabularFormat.CSV, alias="format"),
-    unit_id: uuid.UUID | None = None,
-) -> Response:
-    """The cycle's current results (after revisions) per unit by rank, as CSV or XLSX; a
-    liaison gets its own unit, a member of staff their own line."""
-    rows, total = results.list_results(
+    scope: RowScope,
+    unit_id: uuid.UUID | None,
+) -> bytes:
+    """The cycle's current results the caller may read, as a file of ``fmt``."""
+    rows, total = list_results(
         session,
         PageParams(limit=MAX_ROWS, offset=0),
         cycle_id=cycle_id,
@@ -81,14 +78,6 @@ def export_results(
         unit_id=unit_id,
     )
     if total > MAX_ROWS:
-        raise ProblemError(422, "EXPORT_TOO_LARGE", f"{total} results; filter by unit_id")
-    items = [results.result_public(r) for r in rows]
-    content = tabular.write_table(fmt, HEADERS, rows_of(session, items), title="results")
-    return Response(
-        content,
-        media_type=fmt.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="appraisal-{cycle_id}.{fmt.value}"',
-            "Cache-Control": "no-store",
-        },
-    )
+        raise Invalid("EXPORT_TOO_LARGE", f"{total} results; filter by unit_id")
+    items = [result_public(r) for r in rows]
+    return tabular.write_table(fmt, HEADERS, rows_of(session, items), title="results")

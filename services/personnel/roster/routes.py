@@ -7,15 +7,17 @@ from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from services.personnel.roles import WIDE_READERS, manage
-from services.personnel.staff import roster
-from services.personnel.staff.identity_numbers import IdVault
+from services.personnel.roster import service
+from services.personnel.roster.schemas import ImportResult
+from services.personnel.staff.access import StaffScopeDep
+from services.personnel.staff.identity_numbers import VaultDep
 from services.personnel.staff.models import StaffStatus
-from services.personnel.staff.scope import scope_for
 from shared import tabular
-from shared.auth import CurrentPrincipal, require_roles
+from shared.audit import AuditDep
+from shared.auth import require_roles
 from shared.db import SessionDep
 from shared.types import today
 
@@ -31,46 +33,37 @@ _ROW_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _vault(request: Request) -> IdVault:
-    vault: IdVault = request.app.state.id_vault
-    return vault
-
-
 @router.post(
     "/staff/import",
     status_code=HTTPStatus.CREATED,
     dependencies=manage,
     responses={
-        200: {"model": roster.ImportResult, "description": "Dry run: all rows valid, none written"},
+        200: {"model": ImportResult, "description": "Dry run: all rows valid, none written"},
         **_ROW_ERRORS,
     },
 )
 def import_roster(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    vault: VaultDep,
     response: Response,
     file: Annotated[
         UploadFile,
         File(description="CSV (UTF-8) or XLSX roster, one staff member a row, header first"),
     ],
     dry_run: Annotated[bool, Query(description="Check every row, write nothing")] = False,
-) -> roster.ImportResult:
+) -> ImportResult:
     """Hire everyone on a roster file, all or nothing; every bad row is reported at once.
 
     Columns (English or Chinese headings): staff_no 工号, name 姓名, national_id 身份证号,
     unit_code 单位代码, position_code 岗位代码 (optional), rank_code 职级, status 状态
     (default serving), effective_from 生效日期 (YYYY-MM-DD), phone 电话, email 邮箱.
     """
-    content = file.file.read(tabular.MAX_FILE_BYTES + 1)
-    if len(content) > tabular.MAX_FILE_BYTES:
-        raise tabular.too_large(
-            f"the file is larger than {tabular.MAX_FILE_BYTES // (1024 * 1024)} MiB"
-        )
-    result = roster.import_roster(
+    result = service.import_roster(
         session=session,
-        audit=request.app.state.audit,
-        vault=_vault(request),
-        content=content,
+        audit=audit,
+        vault=vault,
+        content=file.file.read(tabular.MAX_FILE_BYTES + 1),
         filename=file.filename,
         content_type=file.content_type,
         dry_run=dry_run,
@@ -95,9 +88,9 @@ def import_roster(
     },
 )
 def export_roster(
-    request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    vault: VaultDep,
+    scope: StaffScopeDep,
     fmt: Annotated[tabular.TabularFormat, Query(alias="format")] = tabular.TabularFormat.CSV,
     as_of: Annotated[date | None, Query(description="Posting on this day (default: today)")] = None,
     unit_id: Annotated[list[uuid.UUID] | None, Query(max_length=100)] = None,
@@ -105,12 +98,9 @@ def export_roster(
 ) -> Response:
     """Staff as posted on ``as_of`` as a CSV or XLSX roster (the import's columns); ID numbers
     in full for hr_officer only; a unit liaison gets its own unit."""
-    scope = scope_for(session, principal)
-    day = as_of or today()
-    rows = roster.export_rows(
-        session, scope, _vault(request), day=day, unit_ids=unit_id, status=status
+    name, content = service.export_file(
+        session, scope, vault, fmt, day=as_of or today(), unit_ids=unit_id, status=status
     )
-    name, content = roster.export_file(fmt, rows, day=day)
     return Response(
         content,
         media_type=fmt.media_type,

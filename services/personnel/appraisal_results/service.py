@@ -5,10 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from services.personnel.appraisal.access import Scope
 from services.personnel.appraisal.models import (
     AppraisalCycle,
     AppraisalResult,
@@ -17,11 +15,13 @@ from services.personnel.appraisal.models import (
     CycleStatus,
 )
 from services.personnel.appraisal.rules import Grade
-from services.personnel.appraisal.schemas import GradePublic, ResultPublic, RevisionPublic, from_row
+from services.personnel.appraisal.schemas import from_row
 from services.personnel.appraisal.service import get_cycle
+from services.personnel.appraisal_results.schemas import GradePublic, ResultPublic, RevisionPublic
 from services.personnel.staff.models import Staff
-from shared.pagination import PageParams
+from shared.pagination import Page, PageParams, fetch_page
 from shared.problems import NotFound
+from shared.scope import RowScope
 
 Row = tuple[AppraisalResult, AppraisalCycle, str, str]  # result, cycle, staff_no, name
 
@@ -57,7 +57,16 @@ def revision_public(revision: AppraisalResultRevision) -> RevisionPublic:
     return from_row(RevisionPublic, revision, vetoes=revision.veto_list())
 
 
-def _query(scope: Scope) -> Any:
+def _query(
+    scope: RowScope,
+    *,
+    unit_id: uuid.UUID | None = None,
+    staff_id: uuid.UUID | None = None,
+    grade: Grade | None = None,
+) -> Any:
+    """Finalized results within the caller's scope, filtered (403 when a filter asks for
+    another unit's or person's)."""
+    scope.check_filters(unit_id, staff_id)
     query = (
         select(AppraisalResult, AppraisalCycle, Staff.staff_no, Staff.name)
         .join(AppraisalCycle, col(AppraisalCycle.id) == AppraisalResult.cycle_id)
@@ -65,13 +74,17 @@ def _query(scope: Scope) -> Any:
         .where(AppraisalCycle.status == CycleStatus.FINALIZED)
     )
     limit = scope.condition(AppraisalResult.unit_id, AppraisalResult.staff_id)
-    return query if limit is None else query.where(limit)
-
-
-def _page(session: Session, query: Any, params: PageParams, *order: Any) -> tuple[list[Row], int]:
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(*order).offset(params.offset).limit(params.limit))
-    return [tuple(r) for r in rows], total
+    if limit is not None:
+        query = query.where(limit)
+    filters = (
+        (AppraisalResult.unit_id, unit_id),
+        (AppraisalResult.staff_id, staff_id),
+        (AppraisalResult.grade, grade),
+    )
+    for column, value in filters:
+        if value is not None:
+            query = query.where(column == value)
+    return query
 
 
 def list_results(
@@ -79,21 +92,16 @@ def list_results(
     params: PageParams,
     *,
     cycle_id: uuid.UUID,
-    scope: Scope,
+    scope: RowScope,
     unit_id: uuid.UUID | None = None,
     staff_id: uuid.UUID | None = None,
     grade: Grade | None = None,
 ) -> tuple[list[Row], int]:
+    """Current results of a finalized cycle (rows), per unit by rank, and how many match."""
     get_cycle(session, cycle_id)
-    scope.check_filters(unit_id, staff_id)
-    query = _query(scope).where(AppraisalResult.cycle_id == cycle_id)
-    if unit_id is not None:
-        query = query.where(AppraisalResult.unit_id == unit_id)
-    if staff_id is not None:
-        query = query.where(AppraisalResult.staff_id == staff_id)
-    if grade is not None:
-        query = query.where(AppraisalResult.grade == grade)
-    return _page(
+    query = _query(scope, unit_id=unit_id, staff_id=staff_id, grade=grade)
+    query = query.where(AppraisalResult.cycle_id == cycle_id)
+    rows, total = fetch_page(
         session,
         query,
         params,
@@ -101,59 +109,73 @@ def list_results(
         col(AppraisalResult.rank_in_unit),
         col(Staff.staff_no),
     )
+    return [tuple(r) for r in rows], total
 
 
-def get_result(session: Session, result_id: uuid.UUID, scope: Scope) -> Row:
+def results_page(
+    session: Session,
+    params: PageParams,
+    *,
+    cycle_id: uuid.UUID,
+    scope: RowScope,
+    unit_id: uuid.UUID | None = None,
+    staff_id: uuid.UUID | None = None,
+    grade: Grade | None = None,
+) -> Page[ResultPublic]:
+    rows, total = list_results(
+        session,
+        params,
+        cycle_id=cycle_id,
+        scope=scope,
+        unit_id=unit_id,
+        staff_id=staff_id,
+        grade=grade,
+    )
+    return Page.of([result_public(r) for r in rows], total, params)
+
+
+def get_result(session: Session, result_id: uuid.UUID, scope: RowScope) -> Row:
     row = session.exec(
-        _query(Scope(everything=True)).where(AppraisalResult.id == result_id)
+        _query(RowScope(everything=True)).where(AppraisalResult.id == result_id)
     ).first()
     if row is None:
         raise NotFound("appraisal_result", result_id)
-    scope.check(row[0].unit_id, row[0].staff_id)
+    scope.check(unit_id=row[0].unit_id, staff_id=row[0].staff_id)
     return tuple(row)
 
 
-def list_revisions(
-    session: Session, result_id: uuid.UUID, scope: Scope
-) -> list[AppraisalResultRevision]:
+def list_revisions(session: Session, result_id: uuid.UUID, scope: RowScope) -> Page[RevisionPublic]:
+    """Every state of a result the caller may read, revision 0 first."""
     get_result(session, result_id, scope)
-    return list(
-        session.exec(
-            select(AppraisalResultRevision)
-            .where(AppraisalResultRevision.result_id == result_id)
-            .order_by(col(AppraisalResultRevision.revision))
-        )
+    revisions = session.exec(
+        select(AppraisalResultRevision)
+        .where(AppraisalResultRevision.result_id == result_id)
+        .order_by(col(AppraisalResultRevision.revision))
     )
+    return Page.whole([revision_public(r) for r in revisions])
 
 
 def list_grades(
     session: Session,
     params: PageParams,
     *,
-    scope: Scope,
+    scope: RowScope,
     year: int | None = None,
     unit_id: uuid.UUID | None = None,
     staff_id: uuid.UUID | None = None,
     cycle_kind: CycleKind | None = None,
     cycle_id: uuid.UUID | None = None,
     grade: Grade | None = None,
-) -> tuple[list[Row], int]:
+) -> Page[GradePublic]:
     """Current finalized grades (latest revision), one per staff member and cycle."""
-    scope.check_filters(unit_id, staff_id)
-    query = _query(scope)
+    query = _query(scope, unit_id=unit_id, staff_id=staff_id, grade=grade)
     if year is not None:
         query = query.where(AppraisalCycle.year == year)
     if cycle_kind is not None:
         query = query.where(AppraisalCycle.kind == cycle_kind)
     if cycle_id is not None:
         query = query.where(AppraisalResult.cycle_id == cycle_id)
-    if unit_id is not None:
-        query = query.where(AppraisalResult.unit_id == unit_id)
-    if staff_id is not None:
-        query = query.where(AppraisalResult.staff_id == staff_id)
-    if grade is not None:
-        query = query.where(AppraisalResult.grade == grade)
-    return _page(
+    rows, total = fetch_page(
         session,
         query,
         params,
@@ -162,3 +184,4 @@ def list_grades(
         col(AppraisalResult.unit_id),
         col(AppraisalResult.staff_id),
     )
+    return Page.of([grade_public(tuple(r)) for r in rows], total, params)

@@ -1,0 +1,55 @@
+"""API shapes of the organisation (the tables are in ``models``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, Field
+
+from services.personnel.organisation.models import UnitKind
+from shared.patching import Patch
+
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,19}$"
+
+
+class BodyPublic(BaseModel):
+    id: uuid.UUID
+    code: str
+    name: str
+    name_zh: str
+
+
+class RankPublic(BaseModel):
+    code: str
+    name: str
+    name_zh: str
+    level: int
+
+
+class UnitCreate(BaseModel):
+    code: str = Field(pattern=CODE_PATTERN, description="Upper-case code, e.g. FIN or FIN-01")
+    name: str = Field(min_length=1, max_length=200)
+    name_zh: str = Field(min_length=1, max_length=100)
+    kind: UnitKind = UnitKind.BUDGET_UNIT
+    body_id: uuid.UUID
+    parent_id: uuid.UUID | None = Field(
+        default=None, description="For a section: the budget unit it belongs to"
+    )
+
+
+class UnitUpdate(Patch):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+    active: bool | None = None
+
+
+class UnitPublic(BaseModel):
+    id: uuid.UUID
+    code: str
+    name: str
+    name_zh: str
+    kind: UnitKind
+    body_id: uuid.UUID
+    parent_id: uuid.UUID | None
+    active: bool
+    version: int
