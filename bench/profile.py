@@ -70,9 +70,9 @@ _SEEDS = {
         "from services.personnel import demo\n"
         "from services.personnel.config import PersonnelSettings\n"
         "from services.personnel.staff.identity_numbers import IdVault\n"
-        "from shared.db import make_engine\n"
+        "from shared.db import make_engine, unit_of_work\n"
         "settings = PersonnelSettings()\n"
-        "with Session(make_engine(settings.resolved_database_url)) as s:\n"
+        "with unit_of_work(make_engine(settings.resolved_database_url)) as s:\n"
         "    demo.seed(s, IdVault(settings.id_secret))\n"
     ),
 }

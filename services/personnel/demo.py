@@ -189,8 +189,8 @@ def _bureau_positions(session: Session, bureau: Unit) -> list[Position]:
 def seed(session: Session, vault: ids.IdVault, grade_subscribers: Sequence[str] = ()) -> bool:
     """Fill an empty personnel database; return False (and change nothing) if it has units.
 
-    The appraisal demo's finalized grades are published to ``grade_subscribers``. Seeding is
-    the caller of the services here, not one of them: it commits, once, at the end.
+    The appraisal demo's finalized grades are published to ``grade_subscribers``. The caller
+    commits (``shared.db.unit_of_work``), as for any service code.
     """
     if session.exec(select(Unit.id)).first() is not None:
         return False
@@ -263,7 +263,6 @@ def seed(session: Session, vault: ids.IdVault, grade_subscribers: Sequence[str] 
     session.add_all(rows)
     session.flush()
     demo_appraisal.seed(session, grade_subscribers)
-    session.commit()
     return True
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from services.personnel import demo
 from services.personnel.staff.identity_numbers import IdVault
+from shared.db import unit_of_work
 from tests.personnel.conftest import HR
 from tests.support.databases import Databases
 
@@ -18,9 +18,9 @@ def test_demo_data_has_the_domain_sizes_and_is_seeded_once(databases: Databases)
 
     engine = databases.fresh_engine("personnel")
     vault = IdVault("demo-secret")
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         assert demo.seed(session, vault) is True
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         assert demo.seed(session, vault) is False, "a second run changes nothing"
     app = create_app(
         PersonnelSettings(id_secret="demo-secret"),

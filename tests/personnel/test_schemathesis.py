@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 import schemathesis
-from sqlmodel import Session
 
 from services.personnel import demo
 from services.personnel.config import PersonnelSettings
 from services.personnel.main import create_app
 from services.personnel.staff.identity_numbers import IdVault
+from shared.db import unit_of_work
 from tests.personnel.conftest import HR
 from tests.support.databases import Databases
 from tests.support.fuzz import assert_no_server_errors
@@ -27,7 +27,7 @@ EXAMPLES_PER_OPERATION = 25
 @pytest.fixture
 def personnel_api(databases: Databases) -> Iterator[Any]:
     engine = databases.fresh_engine("personnel")
-    with Session(engine) as session:  # real data, so ids and codes in requests can hit rows
+    with unit_of_work(engine) as session:  # real data, so ids and codes in requests can hit rows
         demo.seed(session, IdVault("fuzz-secret"))
     app = create_app(
         PersonnelSettings(id_secret="fuzz-secret"),
