@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -40,7 +39,6 @@ from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
 from shared.changes import record_change, touch
 from shared.context import Principal
-from shared.db import after_commit
 from shared.problems import Conflict
 from shared.types import today
 
@@ -135,7 +133,7 @@ def submit_now(
     instruction = submit(
         session, audit, principal, payment, tsa_name=tsa_name, tsa_account=tsa_account
     )
-    after_commit(session, partial(sender.send, instruction.instruction_id, retries=0))
+    sender.send_after_commit(session, instruction.instruction_id)
     return payment
 
 

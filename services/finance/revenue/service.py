@@ -15,7 +15,6 @@ import uuid
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from functools import partial
 
 from sqlmodel import Session, col, func, select
 
@@ -33,7 +32,6 @@ from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
 from shared.changes import record_change, touch
 from shared.context import Principal
-from shared.db import after_commit
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
 from shared.scope import RowScope
@@ -208,7 +206,7 @@ def remit_now(
     instruction = remit(
         session, audit, principal, receipt, tsa_name=tsa_name, tsa_account=tsa_account
     )
-    after_commit(session, partial(sender.send, instruction.instruction_id, retries=0))
+    sender.send_after_commit(session, instruction.instruction_id)
     return receipt
 
 

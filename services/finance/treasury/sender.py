@@ -22,11 +22,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends
 from sqlalchemy import Engine, and_, or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from services.finance.treasury.client import (
     StatusReport,
@@ -36,7 +37,7 @@ from services.finance.treasury.client import (
 )
 from services.finance.treasury.models import Channel, Instruction, InstructionStatus
 from services.finance.treasury.status import StatusHandlers, locked
-from shared.db import unit_of_work
+from shared.db import after_commit, unit_of_work
 from shared.deps import from_app_state
 from shared.outbox import backoff_seconds
 from shared.types import utcnow
@@ -113,6 +114,11 @@ class Sender:
                 instruction.attempts += 1
         self._apply(instruction_id, report, SUBMITTER)
         return True
+
+    def send_after_commit(self, session: Session, instruction_id: str) -> None:
+        """Send the instruction ``session`` wrote once its unit of work has committed: one
+        quick attempt (if the treasury does not answer, the worker keeps trying)."""
+        after_commit(session, partial(self.send, instruction_id, retries=0))
 
     def send_due(self) -> int:
         """Send unsent instructions whose time has come; return how many were tried."""
