@@ -125,9 +125,11 @@ async def run_load(
         as_approver = {"Authorization": f"Bearer {approver}"}
         lines = (
             await http_client.get(
-                "/appropriations", params={"economic_class": "30201"}, headers=as_officer
+                "/appropriations",
+                params={"economic_class": "30201", "limit": 200},
+                headers=as_officer,
             )
-        ).json()
+        ).json()["items"]
         gate = asyncio.Semaphore(concurrency)
 
         async def create(n: int) -> str:

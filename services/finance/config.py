@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
+from fastapi import Depends
 from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import DEV_SECRET, ServiceSettings
+from shared.deps import from_app_state
 
 
 class FinanceSettings(ServiceSettings):
@@ -39,3 +42,8 @@ class FinanceSettings(ServiceSettings):
         ):
             raise ValueError("finance: a treasury secret is the development default")
         return self
+
+
+FinanceSettingsDep = Annotated[
+    FinanceSettings, Depends(from_app_state("settings", FinanceSettings))
+]

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from services.finance.budget import quotas
 from services.finance.budget import service as budget
 from services.finance.budget.models import PaymentPlan
 from services.finance.budget.schemas import AppropriationCreate
@@ -24,10 +25,10 @@ from services.finance.payments import service as payments
 from services.finance.payments.schemas import PaymentCreate
 from services.finance.revenue import service as revenue
 from services.finance.revenue.schemas import ReceiptCreate
-from services.finance.scope import UnitScope
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
 from shared.context import Principal
+from shared.scope import RowScope
 from shared.tables import platform_tables
 from shared.types import today
 
@@ -115,7 +116,7 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
                 PaymentPlan(appropriation_id=line.id, month=month, amount=monthly)
                 for month in range(1, 13)
             )
-        budget.set_quota(
+        quotas.set_quota(
             session,
             audit,
             OFFICER,
@@ -125,7 +126,7 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
             amount=Decimal("50000.00"),
             reason="monthly quota for authorized payments",
         )
-    scope = UnitScope(OFFICER)
+    scope = RowScope(everything=True)
     for n, unit in enumerate(rows[:12]):
         name, account, bank, code, purpose = PAYEES[n % len(PAYEES)]
         payment = payments.create(

@@ -1,7 +1,14 @@
-"""The finance service's app: the shared platform plus its own business routers."""
+"""The finance service's app: the shared platform plus its own business routers.
+
+Everything is wired here, explicitly: the routers in the order they are matched, the inbox
+handlers, the treasury status handlers of payments and remittances, the sender and its
+background worker, and what keeps a budget unit from being closed.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,22 +17,23 @@ from fastapi import FastAPI
 import services.finance
 from services.finance.budget import routes as budget_routes
 from services.finance.config import FinanceSettings
-from services.finance.ledger import report_routes as ledger_report_routes
 from services.finance.ledger import routes as ledger_routes
-from services.finance.payments import batch_routes, settlement
 from services.finance.payments import routes as payment_routes
+from services.finance.payments import service as payment_service
+from services.finance.payments import settlement
+from services.finance.periods import routes as period_routes
 from services.finance.revenue import events as revenue_events
 from services.finance.revenue import routes as revenue_routes
 from services.finance.revenue import service as revenue_service
-from services.finance.treasury import callbacks, worker
 from services.finance.treasury import routes as treasury_routes
+from services.finance.treasury import worker
 from services.finance.treasury.client import TreasuryClient
+from services.finance.treasury.models import InstructionKind
 from services.finance.treasury.sender import Sender
+from services.finance.treasury.status import StatusHandlers
 from services.finance.units import routes as unit_routes
-from shared.app import ServiceSpec, create_service_app
-
-# the treasury status handlers of payments and remittances register on import
-_HANDLERS = (settlement.follow, revenue_service.follow)
+from services.finance.units.service import WorkInFlight
+from shared.app import Platform, ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
     name="finance",
@@ -35,32 +43,70 @@ SPEC = ServiceSpec(
     routers=(
         unit_routes.router,
         ledger_routes.router,
-        ledger_report_routes.router,
+        period_routes.router,
         budget_routes.router,
-        batch_routes.router,
         payment_routes.router,
         revenue_routes.router,
-        callbacks.router,
         treasury_routes.router,
     ),
     subscribe=revenue_events.subscribe,
-    background=(worker.run,),
 )
+
+# a unit is closed only once none of its payments is under way and all its revenue is remitted
+WORK_IN_FLIGHT = WorkInFlight(
+    (
+        ("payments are under way", payment_service.in_flight),
+        ("receipts are not remitted", revenue_service.unremitted),
+    )
+)
+
+
+def status_handlers(platform: Platform) -> StatusHandlers:
+    """What each kind of treasury instruction does to the books when its state changes."""
+    handlers = StatusHandlers(platform.audit)
+    handlers.register(InstructionKind.PAYMENT, settlement.follow)
+    handlers.register(InstructionKind.REMITTANCE, revenue_service.follow)
+    return handlers
+
+
+@dataclass
+class _Treasury:
+    """The treasury side of one app, made once the platform exists (``subscribe``)."""
+
+    settings: FinanceSettings
+    client: TreasuryClient
+    sender: Sender | None = None
+
+    def subscribe(self, platform: Platform) -> None:
+        revenue_events.subscribe(platform)
+        self.sender = Sender(
+            platform.write_engine,
+            platform.engine,
+            self.client,
+            status_handlers(platform),
+            poll_after_seconds=self.settings.treasury_poll_after_seconds,
+        )
+
+    async def work(self, _app: FastAPI) -> None:
+        assert self.sender is not None
+        await worker.run(self.sender, self.settings.treasury_poll_seconds)
 
 
 def create_app(settings: FinanceSettings | None = None, **overrides: Any) -> FastAPI:
     settings = settings or FinanceSettings()
-    app = create_service_app(SPEC, settings, **overrides)
-    client = TreasuryClient(
-        settings.treasury_url,
-        settings.treasury_instruction_secret,
-        timeout=settings.treasury_timeout_seconds,
+    treasury = _Treasury(
+        settings,
+        TreasuryClient(
+            settings.treasury_url,
+            settings.treasury_instruction_secret,
+            timeout=settings.treasury_timeout_seconds,
+        ),
     )
-    app.state.treasury_client = client
-    app.state.treasury_sender = Sender(
-        app.state.write_engine,
-        app.state.engine,
-        client,
-        poll_after_seconds=settings.treasury_poll_after_seconds,
-    )
+    spec = dataclasses.replace(SPEC, subscribe=treasury.subscribe, background=(treasury.work,))
+    app = create_service_app(spec, settings, **overrides)
+    assert treasury.sender is not None
+    app.state.treasury_client = treasury.client
+    app.state.treasury_sender = treasury.sender
+    app.state.treasury_statuses = treasury.sender.statuses
+    app.state.unit_work_in_flight = WORK_IN_FLIGHT
     return app

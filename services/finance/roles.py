@@ -3,13 +3,20 @@
 ``finance_officer`` prepares, ``finance_approver`` approves and closes periods, ``director``
 approves above the threshold, ``unit_liaison`` raises requests and reads its own unit,
 ``treasury`` may only call the callback endpoint, ``auditor`` reads everything.
+
+Rows: the bureau's readers (and the director) reach every unit's rows; a liaison acts for its
+own budget unit only (``ScopeDep``, a ``shared.scope.RowScope``).
 """
 
 from __future__ import annotations
 
+import uuid
+from typing import Annotated
+
 from fastapi import Depends
 
 from shared.auth import require_roles
+from shared.scope import RowScope, row_scope
 
 OFFICER = "finance_officer"
 APPROVER = "finance_approver"
@@ -29,3 +36,10 @@ SUBMITTERS = (OFFICER, APPROVER)
 prepare = [Depends(require_roles(*PREPARERS))]
 read_books = [Depends(require_roles(*READERS))]
 read_unit = [Depends(require_roles(*UNIT_READERS))]
+
+ScopeDep = Annotated[RowScope, Depends(row_scope(*READERS))]
+
+
+def own_unit(scope: RowScope) -> uuid.UUID | None:
+    """The one unit whose lines a caller sees (None: every unit's)."""
+    return None if scope.everything else scope.unit_id

@@ -54,8 +54,9 @@ def ok(response: Any, status: int = 200) -> dict[str, Any]:
 
 
 def ok_list(response: Any, status: int = 200) -> list[dict[str, Any]]:
+    """The items of a list's page."""
     assert response.status_code == status, response.text
-    data: list[dict[str, Any]] = response.json()
+    data: list[dict[str, Any]] = response.json()["items"]
     return data
 
 

@@ -105,7 +105,7 @@ def test_quota_is_posted_to_the_zero_balance_account(client: TestClient) -> None
     grant_quota(client, unit["id"], "2000.00")  # lowered: the difference is posted back
     rows = client.get(
         "/ledger/balances", params={"account": "1011", "unit_id": unit["id"]}, headers=AUDITOR
-    ).json()
+    ).json()["items"]
     assert rows[0]["balance"] == "2000.00"
 
 

@@ -39,7 +39,7 @@ def test_concurrent_approvals_never_exceed_availability(app: FastAPI, client: Te
     assert codes.count(200) == 7
     row = ok(client.get("/budget/execution", headers=AUDITOR))["rows"][0]
     assert Decimal(row["committed"]) == Decimal("700.00")
-    quota = client.get("/quotas", headers=AUDITOR).json()[0]
+    quota = client.get("/quotas", headers=AUDITOR).json()["items"][0]
     assert (quota["committed"], quota["available"]) == ("700.00", "0.00")
     approved = ok(client.get("/payments", params={"status": "approved"}, headers=AUDITOR))
     assert approved["total"] == 7

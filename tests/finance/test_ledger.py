@@ -160,7 +160,9 @@ def test_balances_as_of_a_day_and_per_unit(client: TestClient) -> None:
         )
     )
     assert before["rows"] == []
-    rows = client.get("/ledger/balances", params={"account": "5001"}, headers=AUDITOR).json()
+    rows = client.get("/ledger/balances", params={"account": "5001"}, headers=AUDITOR).json()[
+        "items"
+    ]
     assert {(r["unit_id"], r["balance"]) for r in rows} == {
         (a["id"], "100.00"),
         (b["id"], "250.00"),

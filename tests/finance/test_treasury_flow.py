@@ -239,20 +239,19 @@ def test_the_worker_sends_again_by_itself_once_the_treasury_is_back(
 def test_one_failing_instruction_does_not_hold_up_the_others(
     databases: Databases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from services.finance.treasury import status as treasury_status
-
     with linked_servers(databases, tmp_path, callback_mode="drop") as pair:
         first, second = approved_payment(pair, "10.00"), approved_payment(pair, "20.00")
         for payment in (first, second):
             ok(pair.http.post(f"/payments/{payment['id']}/submit", headers=OFFICER), 202)
-        follow = treasury_status._HANDLERS["payment"]
+        handlers = pair.finance.state.treasury_statuses.handlers
+        follow = handlers["payment"]
 
         def broken(session: Any, change: Any) -> None:
             if str(change.instruction.subject_id) == first["id"]:
                 raise RuntimeError("a bug in one payment's bookkeeping")
             follow(session, change)
 
-        monkeypatch.setitem(treasury_status._HANDLERS, "payment", broken)
+        monkeypatch.setitem(handlers, "payment", broken)
         pair.wait_for(
             lambda: all(
                 _treasury_status(pair, payment_of(pair, p["id"])["instruction_id"]) == "settled"
@@ -268,7 +267,7 @@ def test_one_failing_instruction_does_not_hold_up_the_others(
             pair.http.get(f"/treasury/instructions/{stuck['instruction_id']}", headers=AUDITOR)
         )
         assert "a bug in one payment's bookkeeping" in instruction["last_error"]
-        monkeypatch.setitem(treasury_status._HANDLERS, "payment", follow)
+        monkeypatch.setitem(handlers, "payment", follow)
         pair.sender.poll_quiet()
         assert payment_of(pair, first["id"])["status"] == "settled"
 

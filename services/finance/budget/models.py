@@ -37,6 +37,7 @@ class Appropriation(SQLModel, table=True):
     committed: Decimal = Field(default=Decimal(0), sa_type=Money())
     paid: Decimal = Field(default=Decimal(0), sa_type=Money())
     version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
 
@@ -72,6 +73,7 @@ class PaymentPlan(SQLModel, table=True):
     committed: Decimal = Field(default=Decimal(0), sa_type=Money())
     paid: Decimal = Field(default=Decimal(0), sa_type=Money())
     version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
 
 
 class Quota(SQLModel, table=True):
@@ -93,3 +95,4 @@ class Quota(SQLModel, table=True):
     committed: Decimal = Field(default=Decimal(0), sa_type=Money())
     paid: Decimal = Field(default=Decimal(0), sa_type=Money())
     version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

@@ -1,4 +1,5 @@
-"""Budget use cases: budget lines and their adjustments, monthly plans, quotas, execution.
+"""Budget use cases: budget lines and their adjustments, monthly plans, execution (quotas:
+``quotas.py``).
 
 Rules:
 - a budget line never drops below what is committed and paid on it, nor below its plans;
@@ -17,24 +18,25 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from services.finance.budget.models import Appropriation, AppropriationChange, PaymentPlan, Quota
+from services.finance.budget.models import Appropriation, AppropriationChange, PaymentPlan
 from services.finance.budget.schemas import (
     AppropriationCreate,
     AppropriationPublic,
+    ChangePublic,
     ExecutionReport,
     ExecutionRow,
     PlanPublic,
-    QuotaPublic,
 )
-from services.finance.ledger import posting
-from services.finance.ledger.chart import APPROPRIATION_REVENUE, QUOTA_ACCOUNT, QUOTA_FUND
-from services.finance.ledger.models import EconomicClass, EntrySource, FundSource
+from services.finance.ledger.models import EconomicClass, FundSource
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
+from shared.changes import record_change, touch
 from shared.concurrency import check_version
 from shared.context import Principal
-from shared.problems import Conflict, NotFound, ProblemError
-from shared.types import Money, today
+from shared.pagination import Page, PageParams, fetch_page
+from shared.problems import Conflict, Invalid, NotFound
+from shared.scope import RowScope
+from shared.types import Money
 
 ZERO = Decimal("0.00")
 
@@ -75,8 +77,55 @@ def plan_public(row: PaymentPlan) -> PlanPublic:
     return PlanPublic(**row.model_dump(), available=row.amount - row.committed - row.paid)
 
 
-def quota_public(row: Quota) -> QuotaPublic:
-    return QuotaPublic(**row.model_dump(), available=row.amount - row.committed - row.paid)
+def get_line(session: Session, scope: RowScope, appropriation_id: uuid.UUID) -> Appropriation:
+    """A budget line the caller may read (403 for a liaison of another unit)."""
+    row = session.get(Appropriation, appropriation_id)
+    if row is None:
+        raise NotFound("appropriation", appropriation_id)
+    scope.check(unit_id=row.unit_id)
+    return row
+
+
+def list_lines(
+    session: Session,
+    params: PageParams,
+    *,
+    fiscal_year: int,
+    unit_id: uuid.UUID | None,
+    economic_class: str | None,
+) -> Page[AppropriationPublic]:
+    query = select(Appropriation).where(Appropriation.fiscal_year == fiscal_year)
+    if unit_id is not None:
+        query = query.where(Appropriation.unit_id == unit_id)
+    if economic_class is not None:
+        query = query.where(Appropriation.economic_class == economic_class)
+    order = (col(Appropriation.unit_id), col(Appropriation.economic_class), col(Appropriation.id))
+    rows, total = fetch_page(session, query, params, *order)
+    return Page.of(public_many(session, rows), total, params)
+
+
+def list_changes(
+    session: Session, scope: RowScope, appropriation_id: uuid.UUID
+) -> Page[ChangePublic]:
+    """A line's first amount and every adjustment, oldest first (a short list: one page)."""
+    get_line(session, scope, appropriation_id)
+    rows = session.exec(
+        select(AppropriationChange)
+        .where(AppropriationChange.appropriation_id == appropriation_id)
+        .order_by(col(AppropriationChange.changed_at))
+    )
+    return Page.whole([ChangePublic.model_validate(r, from_attributes=True) for r in rows])
+
+
+def list_plans(session: Session, scope: RowScope, appropriation_id: uuid.UUID) -> Page[PlanPublic]:
+    """A line's monthly plans (at most twelve: one page)."""
+    get_line(session, scope, appropriation_id)
+    rows = session.exec(
+        select(PaymentPlan)
+        .where(PaymentPlan.appropriation_id == appropriation_id)
+        .order_by(col(PaymentPlan.month))
+    )
+    return Page.whole([plan_public(r) for r in rows])
 
 
 def locked(session: Session, appropriation_id: uuid.UUID) -> Appropriation:
@@ -91,13 +140,11 @@ def create(
 ) -> Appropriation:
     unit = session.get(BudgetUnit, data.unit_id)
     if unit is None or not unit.active:
-        raise ProblemError(422, "UNKNOWN_UNIT", f"{data.unit_id} is not an active budget unit")
+        raise Invalid("UNKNOWN_UNIT", f"{data.unit_id} is not an active budget unit")
     if session.get(EconomicClass, data.economic_class) is None:
-        raise ProblemError(
-            422, "UNKNOWN_ECONOMIC_CLASS", f"no economic class {data.economic_class!r}"
-        )
+        raise Invalid("UNKNOWN_ECONOMIC_CLASS", f"no economic class {data.economic_class!r}")
     if session.get(FundSource, data.fund_source) is None:
-        raise ProblemError(422, "UNKNOWN_FUND_SOURCE", f"no fund source {data.fund_source!r}")
+        raise Invalid("UNKNOWN_FUND_SOURCE", f"no fund source {data.fund_source!r}")
     duplicate = session.exec(
         select(Appropriation.id).where(
             Appropriation.fiscal_year == data.fiscal_year,
@@ -152,7 +199,7 @@ def adjust(
     new_amount = row.amount + delta
     floor = max(row.committed + row.paid, planned(session, row.id))
     if delta == 0:
-        raise ProblemError(422, "NO_CHANGE", "an adjustment must change the amount")
+        raise Invalid("NO_CHANGE", "an adjustment must change the amount")
     if new_amount < floor:
         raise Conflict(
             "BELOW_COMMITTED",
@@ -162,8 +209,6 @@ def adjust(
         )
     before = row.model_dump(mode="json")
     row.amount = new_amount
-    row.version += 1
-    session.add(row)
     session.add(
         AppropriationChange(
             appropriation_id=row.id,
@@ -173,16 +218,16 @@ def adjust(
             changed_by=principal.sub,
         )
     )
-    audit.record(
+    return record_change(
         session,
+        audit,
+        row,
         action="appropriation.adjusted",
         resource_type="appropriation",
-        resource_id=row.id,
         before=before,
         after={**row.model_dump(mode="json"), "reason": reason},
         principal=principal,
     )
-    return row
 
 
 def set_plan(
@@ -217,7 +262,7 @@ def set_plan(
         plan = PaymentPlan(appropriation_id=line.id, month=month, amount=amount)
     else:
         plan.amount = amount
-        plan.version += 1
+        touch(plan)
     session.add(plan)
     session.flush()
     audit.record(
@@ -230,71 +275,6 @@ def set_plan(
         principal=principal,
     )
     return plan
-
-
-def set_quota(
-    session: Session,
-    audit: AuditLog,
-    principal: Principal,
-    *,
-    unit_id: uuid.UUID,
-    fiscal_year: int,
-    month: int,
-    amount: Decimal,
-    reason: str,
-) -> Quota:
-    unit = session.get(BudgetUnit, unit_id)
-    if unit is None:
-        raise NotFound("budget_unit", unit_id)
-    quota = session.exec(
-        select(Quota)
-        .where(Quota.unit_id == unit_id, Quota.fiscal_year == fiscal_year, Quota.month == month)
-        .with_for_update()
-    ).first()
-    if quota is not None:
-        session.refresh(quota)
-    current = quota.amount if quota else ZERO
-    if quota is not None and amount < quota.committed + quota.paid:
-        raise Conflict(
-            "BELOW_COMMITTED",
-            f"{quota.committed + quota.paid:.2f} of this quota is committed or paid",
-        )
-    before = quota.model_dump(mode="json") if quota else None
-    if quota is None:
-        quota = Quota(unit_id=unit_id, fiscal_year=fiscal_year, month=month, amount=amount)
-    else:
-        quota.amount = amount
-        quota.version += 1
-    session.add(quota)
-    session.flush()
-    delta = amount - current
-    if delta != 0:
-        grant, back = (QUOTA_ACCOUNT, APPROPRIATION_REVENUE)
-        debit, credit = (grant, back) if delta > 0 else (back, grant)
-        posting.post(
-            session,
-            entry_date=today(),
-            memo=f"Quota {fiscal_year}-{month:02d} for {unit.code}: {reason}",
-            lines=[
-                posting.LineSpec(account=debit, unit_id=unit_id, debit=abs(delta)),
-                posting.LineSpec(
-                    account=credit, unit_id=unit_id, credit=abs(delta), fund_source=QUOTA_FUND
-                ),
-            ],
-            source=EntrySource.QUOTA,
-            source_ref=f"{quota.id}:{quota.version}",
-            posted_by=principal.sub,
-        )
-    audit.record(
-        session,
-        action="quota.set",
-        resource_type="quota",
-        resource_id=quota.id,
-        before=before,
-        after={**quota.model_dump(mode="json"), "reason": reason},
-        principal=principal,
-    )
-    return quota
 
 
 def execution(session: Session, *, fiscal_year: int, unit_id: uuid.UUID | None) -> ExecutionReport:

@@ -1,4 +1,4 @@
-"""Ledger tables: chart of accounts, economic classification, fund sources, periods, entries.
+"""Ledger tables: chart of accounts, economic classification, fund sources, entries.
 
 Posted entries are never changed or deleted; a mistake is undone by a reversal, an entry of
 its own that points at the one it reverses (at most one reversal each). Every line names
@@ -66,25 +66,6 @@ class FundSource(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=20)
     name: str = Field(max_length=200)
     name_zh: str = Field(max_length=200)
-
-
-class PeriodStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class Period(SQLModel, table=True):
-    """A month of the books. A month with no row is open; closing writes the row."""
-
-    __tablename__ = "finance_period"
-
-    year: int = Field(primary_key=True)
-    month: int = Field(primary_key=True)
-    status: str = Field(default=PeriodStatus.OPEN, max_length=10)
-    changed_by: str = Field(max_length=200)
-    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
-    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    version: int = 1
 
 
 class EntrySource(StrEnum):

@@ -18,12 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from services.finance.counters import next_number
-from services.finance.ledger import periods
 from services.finance.ledger.models import (
     Account,
     Category,
@@ -33,8 +31,9 @@ from services.finance.ledger.models import (
     JournalEntry,
     JournalLine,
 )
+from services.finance.periods import service as periods
 from services.finance.units.models import BudgetUnit
-from shared.problems import Conflict, ProblemError
+from shared.problems import Conflict, Invalid
 
 ZERO = Decimal("0.00")
 # sources allowed to touch restricted (revenue-owed) accounts: 收支两条线
@@ -53,22 +52,19 @@ class LineSpec:
     memo: str | None = None
 
 
-def _invalid(code: str, detail: str, **extra: Any) -> ProblemError:
-    return ProblemError(422, code, detail, **extra)
-
-
-def _check_lines(session: Session, lines: Sequence[LineSpec], source: EntrySource) -> None:
+def _check_amounts(lines: Sequence[LineSpec]) -> None:
+    """Two lines or more, each one-sided; debits equal credits, in all and per unit."""
     if len(lines) < 2:
-        raise _invalid("TOO_FEW_LINES", "an entry needs at least one debit and one credit line")
+        raise Invalid("TOO_FEW_LINES", "an entry needs at least one debit and one credit line")
     for n, line in enumerate(lines, start=1):
         if (line.debit > 0) == (line.credit > 0) or line.debit < 0 or line.credit < 0:
-            raise _invalid(
+            raise Invalid(
                 "BAD_LINE", f"line {n}: give a positive debit or a positive credit, not both"
             )
     debits = sum((line.debit for line in lines), ZERO)
     credits = sum((line.credit for line in lines), ZERO)
     if debits != credits:
-        raise _invalid(
+        raise Invalid(
             "UNBALANCED_ENTRY",
             f"debits {debits:.2f} and credits {credits:.2f} differ by {debits - credits:.2f}",
             debits=f"{debits:.2f}",
@@ -79,11 +75,24 @@ def _check_lines(session: Session, lines: Sequence[LineSpec], source: EntrySourc
         per_unit[line.unit_id] = per_unit.get(line.unit_id, ZERO) + line.debit - line.credit
     lopsided = sorted(str(unit) for unit, net in per_unit.items() if net != 0)
     if lopsided:
-        raise _invalid(
+        raise Invalid(
             "UNIT_UNBALANCED",
             "each unit's lines must balance on their own (one book, every unit's own "
             f"accounts): not so for {', '.join(lopsided)}",
         )
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the lines name that exists: accounts, active units, economic classes, funds."""
+
+    accounts: dict[str, Account]
+    units: set[uuid.UUID]
+    classes: set[str]
+    funds: set[str]
+
+
+def _known(session: Session, lines: Sequence[LineSpec], source: EntrySource) -> _Known:
     codes = {line.account for line in lines}
     accounts = {
         a.code: a for a in session.exec(select(Account).where(col(Account.code).in_(codes)))
@@ -92,36 +101,48 @@ def _check_lines(session: Session, lines: Sequence[LineSpec], source: EntrySourc
     unit_query = select(BudgetUnit.id).where(col(BudgetUnit.id).in_(units))
     if source in _BY_HAND:  # what the treasury already did is booked even for a closed unit
         unit_query = unit_query.where(col(BudgetUnit.active))
-    known_units = set(session.exec(unit_query))
     classes = {line.economic_class for line in lines if line.economic_class}
-    known_classes = set(
-        session.exec(select(EconomicClass.code).where(col(EconomicClass.code).in_(classes)))
-    )
     funds = {line.fund_source for line in lines if line.fund_source}
-    known_funds = set(session.exec(select(FundSource.code).where(col(FundSource.code).in_(funds))))
+    return _Known(
+        accounts=accounts,
+        units=set(session.exec(unit_query)),
+        classes=set(
+            session.exec(select(EconomicClass.code).where(col(EconomicClass.code).in_(classes)))
+        ),
+        funds=set(session.exec(select(FundSource.code).where(col(FundSource.code).in_(funds)))),
+    )
+
+
+def _check_line(n: int, line: LineSpec, known: _Known, source: EntrySource) -> None:
+    account = known.accounts.get(line.account)
+    if account is None or not account.active:
+        raise Invalid("UNKNOWN_ACCOUNT", f"line {n}: no active account {line.account!r}")
+    if account.restricted and source not in _REVENUE_SOURCES:
+        raise Invalid(
+            "RESTRICTED_ACCOUNT",
+            f"line {n}: account {account.code} holds revenue owed to the treasury; only "
+            "revenue receipts and their remittance post to it (收支两条线)",
+        )
+    if line.unit_id not in known.units:
+        raise Invalid("UNKNOWN_UNIT", f"line {n}: {line.unit_id} is not an active budget unit")
+    if line.economic_class and line.economic_class not in known.classes:
+        raise Invalid(
+            "UNKNOWN_ECONOMIC_CLASS", f"line {n}: no economic class {line.economic_class!r}"
+        )
+    if account.category == Category.EXPENSE and not line.economic_class:
+        raise Invalid(
+            "ECONOMIC_CLASS_REQUIRED",
+            f"line {n}: an expense line needs its economic classification (e.g. 30201)",
+        )
+    if line.fund_source and line.fund_source not in known.funds:
+        raise Invalid("UNKNOWN_FUND_SOURCE", f"line {n}: no fund source {line.fund_source!r}")
+
+
+def _check_lines(session: Session, lines: Sequence[LineSpec], source: EntrySource) -> None:
+    _check_amounts(lines)
+    known = _known(session, lines, source)
     for n, line in enumerate(lines, start=1):
-        account = accounts.get(line.account)
-        if account is None or not account.active:
-            raise _invalid("UNKNOWN_ACCOUNT", f"line {n}: no active account {line.account!r}")
-        if account.restricted and source not in _REVENUE_SOURCES:
-            raise _invalid(
-                "RESTRICTED_ACCOUNT",
-                f"line {n}: account {account.code} holds revenue owed to the treasury; only "
-                "revenue receipts and their remittance post to it (收支两条线)",
-            )
-        if line.unit_id not in known_units:
-            raise _invalid("UNKNOWN_UNIT", f"line {n}: {line.unit_id} is not an active budget unit")
-        if line.economic_class and line.economic_class not in known_classes:
-            raise _invalid(
-                "UNKNOWN_ECONOMIC_CLASS", f"line {n}: no economic class {line.economic_class!r}"
-            )
-        if account.category == Category.EXPENSE and not line.economic_class:
-            raise _invalid(
-                "ECONOMIC_CLASS_REQUIRED",
-                f"line {n}: an expense line needs its economic classification (e.g. 30201)",
-            )
-        if line.fund_source and line.fund_source not in known_funds:
-            raise _invalid("UNKNOWN_FUND_SOURCE", f"line {n}: no fund source {line.fund_source!r}")
+        _check_line(n, line, known, source)
 
 
 def post(

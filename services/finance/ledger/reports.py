@@ -17,9 +17,13 @@ from sqlmodel import Session, col, select
 from services.finance.ledger.models import Account, Category, JournalEntry, JournalLine
 from services.finance.ledger.schemas import BalanceRow, TrialBalance
 from services.finance.units.models import BudgetUnit
+from shared import tabular
+from shared.problems import Invalid
+from shared.scope import RowScope
 from shared.types import Money
 
 ZERO = Decimal("0.00")
+MAX_EXPORT_DAYS = 366
 
 
 def balances(
@@ -122,3 +126,25 @@ def export_rows(
             line.fund_source or "",
             line.memo or "",
         ]
+
+
+def export(
+    session: Session,
+    fmt: tabular.TabularFormat,
+    scope: RowScope,
+    *,
+    date_from: date,
+    date_to: date,
+    unit_id: uuid.UUID | None,
+) -> tuple[bytes, str]:
+    """Every posted line between two days (at most a year) as a CSV or XLSX file, and the
+    file's name."""
+    if date_to < date_from or (date_to - date_from).days > MAX_EXPORT_DAYS:
+        raise Invalid(
+            "BAD_DATE_RANGE",
+            f"date_to must follow date_from by at most {MAX_EXPORT_DAYS} days",
+        )
+    unit_id = scope.unit_filter(unit_id)
+    rows = export_rows(session, date_from=date_from, date_to=date_to, unit_id=unit_id)
+    content = tabular.write_table(fmt, EXPORT_HEADERS, rows, title="ledger")
+    return content, f"ledger-{date_from.isoformat()}-{date_to.isoformat()}.{fmt.value}"

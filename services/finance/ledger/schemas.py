@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from services.finance.ledger.models import Category, EntrySource, PeriodStatus
+from services.finance.ledger.models import Category, EntrySource
 from shared.money import Money, SignedMoney
 
 Memo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -93,20 +93,6 @@ class ReversalCreate(BaseModel):
     entry_date: date | None = Field(
         default=None, description="Day of the reversal (default today); its month must be open"
     )
-
-
-class PeriodPublic(BaseModel):
-    year: int
-    month: int
-    status: PeriodStatus
-    changed_by: str
-    changed_at: datetime | None
-    reason: str | None
-    version: int
-
-
-class PeriodReopen(BaseModel):
-    reason: Reason
 
 
 class BalanceRow(BaseModel):

@@ -1,4 +1,5 @@
-"""Ledger use cases behind the routes: hand-made entries, reversals, reads, the chart."""
+"""Ledger use cases behind the routes: hand-made entries, reversals, reads, the chart of
+accounts and the classifications lines name."""
 
 from __future__ import annotations
 
@@ -12,19 +13,30 @@ from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from services.finance.ledger import posting
-from services.finance.ledger.models import Account, EntrySource, JournalEntry, JournalLine
+from services.finance.ledger.models import (
+    Account,
+    EconomicClass,
+    EntrySource,
+    FundSource,
+    JournalEntry,
+    JournalLine,
+)
 from services.finance.ledger.schemas import (
     AccountCreate,
+    AccountPublic,
+    EconomicClassPublic,
     EntryCreate,
     EntryPublic,
+    FundSourcePublic,
     LinePublic,
     ReversalCreate,
 )
-from services.finance.scope import UnitScope
+from services.finance.roles import own_unit
 from shared.audit import AuditLog
 from shared.context import Principal
-from shared.pagination import PageParams, fetch_page
-from shared.problems import Conflict, NotFound, ProblemError
+from shared.pagination import Page, PageParams, fetch_page
+from shared.problems import Conflict, Invalid, NotFound
+from shared.scope import RowScope
 from shared.types import today
 
 # hand-made entries may be reversed by hand; the others follow what posted them (a quota
@@ -73,15 +85,16 @@ def public(
     return public_many(session, [entry], only_unit)[0]
 
 
-def get_entry(session: Session, entry_id: uuid.UUID, scope: UnitScope) -> JournalEntry:
+def get_entry(session: Session, entry_id: uuid.UUID, scope: RowScope) -> EntryPublic:
+    """One entry with its lines (a liaison: an entry touching its unit, with its lines)."""
     entry = session.get(JournalEntry, entry_id)
     if entry is None:
         raise NotFound("journal_entry", entry_id)
-    if not scope.bureau_wide:
+    if not scope.everything:
         units = {line.unit_id for line in posting.lines_of(session, entry_id)}
-        if scope.own_unit not in units:
+        if scope.unit_id not in units:
             raise NotFound("journal_entry", entry_id)
-    return entry
+    return public(session, entry, own_unit(scope))
 
 
 def create_entry(
@@ -130,8 +143,8 @@ def reverse_entry(
         raise NotFound("journal_entry", entry_id)
     day = data.entry_date or today()
     if day < entry.entry_date:
-        raise ProblemError(
-            422, "REVERSAL_BEFORE_ENTRY", "a reversal cannot be dated before the entry it undoes"
+        raise Invalid(
+            "REVERSAL_BEFORE_ENTRY", "a reversal cannot be dated before the entry it undoes"
         )
     if entry.source not in _REVERSIBLE_BY_HAND:
         raise Conflict(
@@ -160,13 +173,16 @@ def reverse_entry(
 def list_entries(
     session: Session,
     params: PageParams,
+    scope: RowScope,
     *,
     unit_id: uuid.UUID | None,
     account: str | None,
     source: EntrySource | None,
     date_from: date | None,
     date_to: date | None,
-) -> tuple[list[JournalEntry], int]:
+) -> Page[EntryPublic]:
+    """Entries newest first (a liaison's: those touching its unit, with its lines only)."""
+    unit_id = scope.unit_filter(unit_id)
     query = select(JournalEntry)
     if unit_id is not None or account is not None:
         line = select(JournalLine.id).where(JournalLine.entry_id == JournalEntry.id)
@@ -181,7 +197,8 @@ def list_entries(
         query = query.where(col(JournalEntry.entry_date) >= date_from)
     if date_to is not None:
         query = query.where(col(JournalEntry.entry_date) <= date_to)
-    return fetch_page(session, query, params, col(JournalEntry.number).desc())
+    rows, total = fetch_page(session, query, params, col(JournalEntry.number).desc())
+    return Page.of(public_many(session, rows, own_unit(scope)), total, params)
 
 
 def create_account(
@@ -200,3 +217,23 @@ def create_account(
         principal=principal,
     )
     return account
+
+
+def list_accounts(session: Session, *, include_inactive: bool) -> Page[AccountPublic]:
+    """The chart of accounts, by code (reference data: one page)."""
+    query = select(Account).order_by(col(Account.code))
+    if not include_inactive:
+        query = query.where(col(Account.active))
+    return Page.whole(
+        [AccountPublic.model_validate(a, from_attributes=True) for a in session.exec(query)]
+    )
+
+
+def list_economic_classes(session: Session) -> Page[EconomicClassPublic]:
+    rows = session.exec(select(EconomicClass).order_by(col(EconomicClass.code)))
+    return Page.whole([EconomicClassPublic.model_validate(r, from_attributes=True) for r in rows])
+
+
+def list_fund_sources(session: Session) -> Page[FundSourcePublic]:
+    rows = session.exec(select(FundSource).order_by(col(FundSource.code)))
+    return Page.whole([FundSourcePublic.model_validate(r, from_attributes=True) for r in rows])

@@ -22,8 +22,9 @@ from services.finance.budget.models import Appropriation, PaymentPlan, Quota
 from services.finance.payments.models import RESERVED, Payment, PaymentStatus
 from services.finance.roles import APPROVER, DIRECTOR, OFFICER
 from shared.audit import AuditLog
+from shared.changes import record_change
 from shared.context import Principal
-from shared.problems import Conflict, ProblemError
+from shared.problems import Conflict, Forbidden
 from shared.types import utcnow
 
 
@@ -43,15 +44,6 @@ def _wrong_state(payment: Payment, action: str) -> Conflict:
     )
 
 
-def _forbid(code: str, detail: str) -> ProblemError:
-    return ProblemError(403, code, detail)
-
-
-def _touch(payment: Payment) -> None:
-    payment.version += 1
-    payment.updated_at = utcnow()
-
-
 def approve(
     session: Session,
     audit: AuditLog,
@@ -62,10 +54,10 @@ def approve(
     """Take the next approval step the caller's role allows (the payment row is locked)."""
     before = payment.status
     if principal.sub == payment.requested_by:
-        raise _forbid("SELF_APPROVAL", "the approver of a payment cannot be its requester")
+        raise Forbidden("SELF_APPROVAL", "the approver of a payment cannot be its requester")
     if payment.status == PaymentStatus.REQUESTED:
         if APPROVER not in principal.roles:
-            raise _forbid("APPROVER_FIRST", "a finance approver approves a payment first")
+            raise Forbidden("APPROVER_FIRST", "a finance approver approves a payment first")
         availability.reserve(session, draws(payment), payment.amount)
         payment.approved_by = principal.sub
         payment.approved_at = utcnow()
@@ -75,29 +67,27 @@ def approve(
         )
     elif payment.status == PaymentStatus.PENDING_DIRECTOR:
         if DIRECTOR not in principal.roles:
-            raise _forbid(
+            raise Forbidden(
                 "DIRECTOR_REQUIRED",
                 f"above {threshold:.2f} a director must approve the payment as well",
             )
         if principal.sub == payment.approved_by:
-            raise _forbid("SAME_APPROVER", "the director's approval must come from someone else")
+            raise Forbidden("SAME_APPROVER", "the director's approval must come from someone else")
         payment.director_approved_by = principal.sub
         payment.director_approved_at = utcnow()
         payment.status = PaymentStatus.APPROVED
     else:
         raise _wrong_state(payment, "approved")
-    _touch(payment)
-    session.add(payment)
-    audit.record(
+    return record_change(
         session,
+        audit,
+        payment,
         action="payment.approved",
         resource_type="payment",
-        resource_id=payment.id,
         before={"status": before},
         after={"status": payment.status, "amount": payment.amount},
         principal=principal,
     )
-    return payment
 
 
 def reject(
@@ -106,7 +96,7 @@ def reject(
     if payment.status not in (PaymentStatus.REQUESTED, PaymentStatus.PENDING_DIRECTOR):
         raise _wrong_state(payment, "rejected")
     if payment.status == PaymentStatus.PENDING_DIRECTOR and DIRECTOR not in principal.roles:
-        raise _forbid("DIRECTOR_REQUIRED", "the payment waits for a director's decision")
+        raise Forbidden("DIRECTOR_REQUIRED", "the payment waits for a director's decision")
     return _end(session, audit, principal, payment, PaymentStatus.REJECTED, reason)
 
 
@@ -120,7 +110,7 @@ def cancel(
     ):
         raise _wrong_state(payment, "cancelled")
     if principal.sub != payment.requested_by and OFFICER not in principal.roles:
-        raise _forbid("NOT_REQUESTER", "only the requester or a finance officer may cancel")
+        raise Forbidden("NOT_REQUESTER", "only the requester or a finance officer may cancel")
     return _end(session, audit, principal, payment, PaymentStatus.CANCELLED, reason)
 
 
@@ -137,15 +127,13 @@ def _end(
         availability.release(session, draws(payment), payment.amount)
     payment.status = status
     payment.decided_reason = reason
-    _touch(payment)
-    session.add(payment)
-    audit.record(
+    return record_change(
         session,
+        audit,
+        payment,
         action=f"payment.{status}",
         resource_type="payment",
-        resource_id=payment.id,
         before={"status": before},
         after={"status": status, "reason": reason},
         principal=principal,
     )
-    return payment

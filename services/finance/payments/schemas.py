@@ -61,6 +61,10 @@ class PaymentCreate(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list, max_length=50)
 
 
+class BatchRequest(BaseModel):
+    payment_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=5000)]
+
+
 class Decision(BaseModel):
     reason: Reason
 

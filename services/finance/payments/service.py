@@ -11,19 +11,20 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from services.finance.budget.models import Appropriation, PaymentPlan, Quota
 from services.finance.counters import next_number
 from services.finance.ledger.models import Account, Category
-from services.finance.payments.models import Method, Payment, PaymentStatus
+from services.finance.payments.models import RESERVED, Method, Payment, PaymentStatus
 from services.finance.payments.schemas import PaymentCreate, PaymentPublic
-from services.finance.scope import UnitScope
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
+from shared.concurrency import check_version
 from shared.context import Principal
-from shared.pagination import PageParams, fetch_page
-from shared.problems import NotFound, ProblemError
+from shared.pagination import Page, PageParams, paginate
+from shared.problems import Invalid, NotFound
+from shared.scope import RowScope
 from shared.types import today
 
 # what a payment may buy besides expenses: prepayments, inventory, fixed and intangible assets
@@ -36,63 +37,83 @@ def public(payment: Payment, threshold: Decimal) -> PaymentPublic:
     )
 
 
-def _invalid(code: str, detail: str) -> ProblemError:
-    return ProblemError(422, code, detail)
-
-
-def create(
-    session: Session,
-    audit: AuditLog,
-    principal: Principal,
-    scope: UnitScope,
-    data: PaymentCreate,
-) -> Payment:
-    scope.check(data.unit_id)
-    unit = session.get(BudgetUnit, data.unit_id)
+def _active_unit(session: Session, unit_id: uuid.UUID) -> BudgetUnit:
+    unit = session.get(BudgetUnit, unit_id)
     if unit is None or not unit.active:
-        raise _invalid("UNKNOWN_UNIT", f"{data.unit_id} is not an active budget unit")
-    due_on = data.due_on or today()
+        raise Invalid("UNKNOWN_UNIT", f"{unit_id} is not an active budget unit")
+    return unit
+
+
+def _budget_line(session: Session, data: PaymentCreate, due_on: date) -> Appropriation:
     line = session.get(Appropriation, data.appropriation_id)
     if line is None or line.unit_id != data.unit_id:
-        raise _invalid("UNKNOWN_BUDGET_LINE", "the budget line does not exist for this unit")
+        raise Invalid("UNKNOWN_BUDGET_LINE", "the budget line does not exist for this unit")
     if line.fiscal_year != due_on.year:
-        raise _invalid(
+        raise Invalid(
             "WRONG_FISCAL_YEAR",
             f"the budget line is for {line.fiscal_year}; the payment is due in {due_on.year}",
         )
+    return line
+
+
+def _plan(session: Session, line: Appropriation, due_on: date) -> PaymentPlan:
     plan = session.exec(
         select(PaymentPlan).where(
             PaymentPlan.appropriation_id == line.id, PaymentPlan.month == due_on.month
         )
     ).first()
     if plan is None:
-        raise _invalid(
+        raise Invalid(
             "NO_PAYMENT_PLAN",
             f"the budget line has no payment plan (用款计划) for {due_on:%Y-%m}",
         )
-    quota_id = None
-    if data.method == Method.AUTHORIZED:
-        quota = session.exec(
-            select(Quota).where(
-                Quota.unit_id == data.unit_id,
-                Quota.fiscal_year == due_on.year,
-                Quota.month == due_on.month,
-            )
-        ).first()
-        if quota is None:
-            raise _invalid(
-                "NO_QUOTA", f"the unit has no quota (用款额度) for {due_on:%Y-%m} to pay from"
-            )
-        quota_id = quota.id
-    account = session.get(Account, data.expense_account)
+    return plan
+
+
+def _quota_id(session: Session, data: PaymentCreate, due_on: date) -> uuid.UUID | None:
+    """The unit's quota of the month an authorized payment draws on (None: direct)."""
+    if data.method != Method.AUTHORIZED:
+        return None
+    quota = session.exec(
+        select(Quota).where(
+            Quota.unit_id == data.unit_id,
+            Quota.fiscal_year == due_on.year,
+            Quota.month == due_on.month,
+        )
+    ).first()
+    if quota is None:
+        raise Invalid(
+            "NO_QUOTA", f"the unit has no quota (用款额度) for {due_on:%Y-%m} to pay from"
+        )
+    return quota.id
+
+
+def _check_expense_account(session: Session, code: str) -> None:
+    account = session.get(Account, code)
     if account is None or not account.active or account.restricted:
-        raise _invalid("UNKNOWN_ACCOUNT", f"no usable account {data.expense_account!r}")
+        raise Invalid("UNKNOWN_ACCOUNT", f"no usable account {code!r}")
     if account.category != Category.EXPENSE and account.code not in CAPITAL_ACCOUNTS:
-        raise _invalid(
+        raise Invalid(
             "NOT_AN_EXPENSE_ACCOUNT",
             "a payment is booked to an expense account or to what it buys "
             f"({', '.join(sorted(CAPITAL_ACCOUNTS))}), not to {account.code}",
         )
+
+
+def create(
+    session: Session,
+    audit: AuditLog,
+    principal: Principal,
+    scope: RowScope,
+    data: PaymentCreate,
+) -> Payment:
+    scope.check(unit_id=data.unit_id)
+    _active_unit(session, data.unit_id)
+    due_on = data.due_on or today()
+    line = _budget_line(session, data, due_on)
+    plan = _plan(session, line, due_on)
+    quota_id = _quota_id(session, data, due_on)
+    _check_expense_account(session, data.expense_account)
     payment = Payment(
         **data.model_dump(exclude={"due_on", "attachments"}),
         number=next_number(session, "payment"),
@@ -117,9 +138,9 @@ def create(
     return payment
 
 
-def get(session: Session, payment_id: uuid.UUID, scope: UnitScope) -> Payment:
+def get(session: Session, payment_id: uuid.UUID, scope: RowScope) -> Payment:
     payment = session.get(Payment, payment_id)
-    if payment is None or (not scope.bureau_wide and payment.unit_id != scope.own_unit):
+    if payment is None or not scope.allows(unit_id=payment.unit_id):
         raise NotFound("payment", payment_id)
     return payment
 
@@ -131,16 +152,30 @@ def locked(session: Session, payment_id: uuid.UUID) -> Payment:
     return payment
 
 
+def fresh(session: Session, payment: Payment) -> Payment:
+    """The payment as stored now (after what was done to it after the commit)."""
+    session.refresh(payment)
+    return payment
+
+
+def locked_at(session: Session, payment_id: uuid.UUID, expected_version: int | None) -> Payment:
+    """The payment locked for a decision, after the caller's ``If-Match``."""
+    payment = locked(session, payment_id)
+    check_version("payment", payment.version, expected_version)
+    return payment
+
+
 def search(
     session: Session,
     params: PageParams,
+    threshold: Decimal,
     *,
     unit_id: uuid.UUID | None,
     status: PaymentStatus | None,
     method: Method | None,
     due_from: date | None,
     due_to: date | None,
-) -> tuple[list[Payment], int]:
+) -> Page[PaymentPublic]:
     query = select(Payment)
     if unit_id is not None:
         query = query.where(Payment.unit_id == unit_id)
@@ -152,4 +187,14 @@ def search(
         query = query.where(col(Payment.due_on) >= due_from)
     if due_to is not None:
         query = query.where(col(Payment.due_on) <= due_to)
-    return fetch_page(session, query, params, col(Payment.number).desc())
+    order = col(Payment.number).desc()
+    return paginate(session, query, params, order, view=lambda p: public(p, threshold))
+
+
+def in_flight(session: Session, unit_id: uuid.UUID) -> int:
+    """How many of the unit's payments are under way (their money reserved)."""
+    return session.exec(
+        select(func.count())
+        .select_from(Payment)
+        .where(Payment.unit_id == unit_id, col(Payment.status).in_(list(RESERVED)))
+    ).one()

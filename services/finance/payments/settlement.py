@@ -14,28 +14,33 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlmodel import Session
 
 from services.finance.budget import availability
-from services.finance.ledger import periods, posting
+from services.finance.ledger import posting
 from services.finance.ledger.chart import APPROPRIATION_REVENUE, QUOTA_ACCOUNT
 from services.finance.ledger.models import EntrySource, JournalEntry
 from services.finance.payments.decisions import draws
 from services.finance.payments.models import Method, Payment, PaymentStatus
-from services.finance.treasury import status as treasury_status
+from services.finance.payments.service import locked
+from services.finance.periods import service as periods
 from services.finance.treasury.models import (
     Channel,
     Instruction,
     InstructionKind,
     InstructionStatus,
 )
+from services.finance.treasury.sender import Sender
+from services.finance.treasury.status import Change
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
+from shared.changes import record_change, touch
 from shared.context import Principal
 from shared.problems import Conflict
-from shared.types import today, utcnow
+from shared.types import today
 
 
 def instruction_id(payment: Payment) -> str:
@@ -100,18 +105,36 @@ def submit(
     session.add(instruction)
     payment.instruction_id = instruction.instruction_id
     payment.status = PaymentStatus.SUBMITTING
-    payment.version += 1
-    payment.updated_at = utcnow()
-    session.add(payment)
-    audit.record(
+    record_change(
         session,
+        audit,
+        payment,
         action="payment.submitted",
         resource_type="payment",
-        resource_id=payment.id,
         after={"instruction_id": instruction.instruction_id, "channel": channel},
         principal=principal,
     )
     return instruction
+
+
+def submit_now(
+    session: Session,
+    audit: AuditLog,
+    sender: Sender,
+    principal: Principal,
+    payment_id: uuid.UUID,
+    *,
+    tsa_name: str,
+    tsa_account: str,
+) -> Payment:
+    """Submit an approved payment over the API: its instruction is written now and sent once
+    the unit of work has committed (one quick attempt; the worker keeps trying after it)."""
+    payment = locked(session, payment_id)
+    instruction = submit(
+        session, audit, principal, payment, tsa_name=tsa_name, tsa_account=tsa_account
+    )
+    sender.send_after_commit(session, instruction.instruction_id)
+    return payment
 
 
 def _post_settlement(session: Session, payment: Payment, actor: str) -> JournalEntry:
@@ -141,8 +164,9 @@ def _post_settlement(session: Session, payment: Payment, actor: str) -> JournalE
     )
 
 
-@treasury_status.handles(InstructionKind.PAYMENT)
-def follow(session: Session, change: treasury_status.Change) -> None:
+def follow(session: Session, change: Change) -> None:
+    """What a state of the payment's instruction does to it (the ``payment`` kind's handler
+    of ``StatusHandlers``, registered in ``main.py``)."""
     payment = session.get(
         Payment, change.instruction.subject_id, with_for_update=True, populate_existing=True
     )
@@ -175,6 +199,5 @@ def follow(session: Session, change: treasury_status.Change) -> None:
         payment.status = PaymentStatus.RETURNED
     payment.reason_code = instruction.reason_code
     payment.reason = instruction.reason
-    payment.version += 1
-    payment.updated_at = utcnow()
+    touch(payment)
     session.add(payment)

@@ -11,7 +11,7 @@ from services.finance.revenue import service
 from services.finance.revenue.schemas import ReceiptCreate
 from shared.app import Platform
 from shared.inbox import EventEnvelope
-from shared.problems import ProblemError
+from shared.problems import Forbidden, Invalid
 
 EVENT_TYPE = "revenue.received"
 
@@ -25,14 +25,11 @@ def subscribe(platform: Platform) -> None:
     @platform.inbox.handler(EVENT_TYPE)
     def on_revenue(session: Session, event: EventEnvelope) -> None:
         if event.source not in SOURCES:
-            raise ProblemError(
-                403, "NOT_A_REVENUE_SOURCE", f"{event.source} does not report revenue"
-            )
+            raise Forbidden("NOT_A_REVENUE_SOURCE", f"{event.source} does not report revenue")
         try:
             data = ReceiptCreate.model_validate(event.payload)
         except ValidationError as exc:
-            raise ProblemError(
-                422,
+            raise Invalid(
                 "BAD_EVENT_PAYLOAD",
                 f"{EVENT_TYPE} payload is invalid",
                 errors=exc.errors(include_url=False, include_context=False, include_input=False),

@@ -51,3 +51,4 @@ class RevenueReceipt(SQLModel, table=True):
     recorded_by: str = Field(max_length=200)
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

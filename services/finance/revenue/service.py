@@ -16,20 +16,25 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from services.finance.counters import next_number
-from services.finance.ledger import periods, posting
+from services.finance.ledger import posting
 from services.finance.ledger.chart import COLLECTION_ACCOUNT, OWED_TO_TREASURY
 from services.finance.ledger.models import EntrySource
-from services.finance.revenue.models import ReceiptStatus, RevenueReceipt
-from services.finance.revenue.schemas import AgingReport, AgingRow, ReceiptCreate
-from services.finance.treasury import status as treasury_status
+from services.finance.periods import service as periods
+from services.finance.revenue.models import ReceiptStatus, RevenueKind, RevenueReceipt
+from services.finance.revenue.schemas import AgingReport, AgingRow, ReceiptCreate, ReceiptPublic
 from services.finance.treasury.models import Instruction, InstructionKind, InstructionStatus
+from services.finance.treasury.sender import Sender
+from services.finance.treasury.status import Change
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
+from shared.changes import record_change, touch
 from shared.context import Principal
-from shared.problems import Conflict, NotFound, ProblemError
+from shared.pagination import Page, PageParams, paginate
+from shared.problems import Conflict, Invalid, NotFound
+from shared.scope import RowScope
 from shared.types import today
 
 ZERO = Decimal("0.00")
@@ -46,7 +51,7 @@ def record(
 ) -> RevenueReceipt:
     unit = session.get(BudgetUnit, data.unit_id)
     if unit is None or not unit.active:
-        raise ProblemError(422, "UNKNOWN_UNIT", f"{data.unit_id} is not an active budget unit")
+        raise Invalid("UNKNOWN_UNIT", f"{data.unit_id} is not an active budget unit")
     receipt = RevenueReceipt(
         **data.model_dump(),
         number=next_number(session, "receipt"),
@@ -77,6 +82,53 @@ def record(
         principal=principal,
     )
     return receipt
+
+
+def public(receipt: RevenueReceipt) -> ReceiptPublic:
+    return ReceiptPublic.model_validate(receipt, from_attributes=True)
+
+
+def search(
+    session: Session,
+    params: PageParams,
+    *,
+    unit_id: uuid.UUID | None,
+    status: ReceiptStatus | None,
+    kind: RevenueKind | None,
+) -> Page[ReceiptPublic]:
+    query = select(RevenueReceipt)
+    if unit_id is not None:
+        query = query.where(RevenueReceipt.unit_id == unit_id)
+    if status is not None:
+        query = query.where(RevenueReceipt.status == status)
+    if kind is not None:
+        query = query.where(RevenueReceipt.kind == kind)
+    return paginate(session, query, params, col(RevenueReceipt.number).desc(), view=public)
+
+
+def get(session: Session, receipt_id: uuid.UUID, scope: RowScope) -> RevenueReceipt:
+    receipt = session.get(RevenueReceipt, receipt_id)
+    if receipt is None or not scope.allows(unit_id=receipt.unit_id):
+        raise NotFound("revenue_receipt", receipt_id)
+    return receipt
+
+
+def fresh(session: Session, receipt: RevenueReceipt) -> RevenueReceipt:
+    """The receipt as stored now (after what was done to it after the commit)."""
+    session.refresh(receipt)
+    return receipt
+
+
+def unremitted(session: Session, unit_id: uuid.UUID) -> int:
+    """How many of the unit's receipts are not remitted yet."""
+    return session.exec(
+        select(func.count())
+        .select_from(RevenueReceipt)
+        .where(
+            RevenueReceipt.unit_id == unit_id,
+            col(RevenueReceipt.status) != ReceiptStatus.REMITTED,
+        )
+    ).one()
 
 
 def locked(session: Session, receipt_id: uuid.UUID) -> RevenueReceipt:
@@ -126,17 +178,36 @@ def remit(
     session.add(instruction)
     receipt.instruction_id = instruction_id
     receipt.status = ReceiptStatus.REMITTING
-    receipt.version += 1
-    session.add(receipt)
-    audit.record(
+    record_change(
         session,
+        audit,
+        receipt,
         action="revenue.remitted",
         resource_type="revenue_receipt",
-        resource_id=receipt.id,
         after={"instruction_id": instruction_id, "amount": receipt.amount},
         principal=principal,
     )
     return instruction
+
+
+def remit_now(
+    session: Session,
+    audit: AuditLog,
+    sender: Sender,
+    principal: Principal,
+    receipt_id: uuid.UUID,
+    *,
+    tsa_name: str,
+    tsa_account: str,
+) -> RevenueReceipt:
+    """Remit a receipt: the instruction is written now and sent once the unit of work has
+    committed (one quick attempt; the worker keeps trying after it)."""
+    receipt = locked(session, receipt_id)
+    instruction = remit(
+        session, audit, principal, receipt, tsa_name=tsa_name, tsa_account=tsa_account
+    )
+    sender.send_after_commit(session, instruction.instruction_id)
+    return receipt
 
 
 def _remittance_lines(receipt: RevenueReceipt) -> list[posting.LineSpec]:
@@ -148,8 +219,9 @@ def _remittance_lines(receipt: RevenueReceipt) -> list[posting.LineSpec]:
     ]
 
 
-@treasury_status.handles(InstructionKind.REMITTANCE)
-def follow(session: Session, change: treasury_status.Change) -> None:
+def follow(session: Session, change: Change) -> None:
+    """What a state of the remittance's instruction does to the receipt (the ``remittance``
+    kind's handler of ``StatusHandlers``, registered in ``main.py``)."""
     receipt = session.get(
         RevenueReceipt, change.instruction.subject_id, with_for_update=True, populate_existing=True
     )
@@ -186,7 +258,7 @@ def follow(session: Session, change: treasury_status.Change) -> None:
         )
         receipt.status = ReceiptStatus.UNREMITTED
         receipt.remitted_on = None
-    receipt.version += 1
+    touch(receipt)
     session.add(receipt)
 
 

@@ -13,11 +13,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
+from fastapi import Depends
 
 from shared import webhooks
+from shared.deps import from_app_state
 
 
 class TreasuryUnavailable(Exception):
@@ -142,3 +144,8 @@ class TreasuryClient:
         if response.status_code != 200:
             raise self._refused(response)
         return response.content
+
+
+TreasuryClientDep = Annotated[
+    TreasuryClient, Depends(from_app_state("treasury_client", TreasuryClient))
+]

@@ -15,53 +15,23 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from services.finance.treasury import iso20022
-from services.finance.treasury.models import Instruction, InstructionStatus
-from services.finance.treasury.statement_models import ImportedLine, ImportedStatement, Match
+from services.finance.treasury.models import (
+    ImportedLine,
+    ImportedStatement,
+    Instruction,
+    InstructionStatus,
+    Match,
+)
+from services.finance.treasury.schemas import LineReport, MissingInstruction, Reconciliation
 from shared.audit import AuditLog
 from shared.context import Principal
-from shared.money import Money
-from shared.problems import Conflict, NotFound, ProblemError
-
-
-class LineReport(BaseModel):
-    line_no: int
-    end_to_end_id: str | None
-    amount: Money
-    direction: str
-    booked_on: date
-    match: Match
-    instruction_id: str | None
-    expected_amount: Money | None = None
-
-
-class MissingInstruction(BaseModel):
-    instruction_id: str
-    kind: str
-    status: str
-    amount: Money
-    settled_on: date | None
-
-
-class Reconciliation(BaseModel):
-    statement_id: str
-    account: str
-    lines: int
-    matched: int
-    amount_mismatches: list[LineReport]
-    state_mismatches: list[LineReport]
-    unmatched_lines: list[LineReport]
-    duplicate_lines: list[LineReport]
-    missing_from_statement: list[MissingInstruction]
-    reconciled: bool
-
+from shared.problems import Conflict, Invalid, NotFound
 
 _BOOKED = frozenset({InstructionStatus.SETTLED, InstructionStatus.RETURNED})
 
@@ -90,6 +60,63 @@ def _digest(statement: iso20022.Statement) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _instructions(session: Session, ids: Iterable[str]) -> dict[str, Instruction]:
+    query = select(Instruction).where(col(Instruction.instruction_id).in_(set(ids)))
+    return {i.instruction_id: i for i in session.exec(query)}
+
+
+def _match(
+    line: iso20022.StatementLine,
+    instruction: Instruction | None,
+    seen: Counter[tuple[str, str]],
+) -> Match:
+    """What ``line`` is to our books (``seen`` counts the lines matched per instruction)."""
+    if instruction is None:
+        return Match.UNMATCHED
+    key = (instruction.instruction_id, line.direction)
+    seen[key] += 1
+    amount = Decimal(instruction.payload["amount"])
+    if line.direction not in _expected_direction(instruction) or amount != line.amount:
+        return Match.AMOUNT_MISMATCH
+    if instruction.status not in _BOOKED:
+        return Match.STATE_MISMATCH
+    if seen[key] > 1:
+        return Match.DUPLICATE
+    return Match.MATCHED
+
+
+def _store_lines(
+    session: Session, statement: ImportedStatement, lines: Iterable[iso20022.StatementLine]
+) -> None:
+    lines = list(lines)
+    ours = _instructions(session, (line.end_to_end_id for line in lines if line.end_to_end_id))
+    seen: Counter[tuple[str, str]] = Counter()
+    for n, line in enumerate(lines, start=1):
+        instruction = ours.get(line.end_to_end_id or "")
+        session.add(
+            ImportedLine(
+                statement_id=statement.statement_id,
+                line_no=n,
+                end_to_end_id=line.end_to_end_id,
+                amount=line.amount,
+                direction=line.direction,
+                booked_on=line.booked_on,
+                reference=line.reference,
+                counterparty_name=(line.counterparty_name or "")[:200] or None,
+                counterparty_account=(line.counterparty_account or "")[:100] or None,
+                match=_match(line, instruction, seen),
+                instruction_id=instruction.instruction_id if instruction else None,
+            )
+        )
+
+
+def _parse(data: bytes, content_type: str | None) -> iso20022.Statement:
+    try:
+        return iso20022.parse_statement(data, content_type)
+    except iso20022.StatementFormatError as exc:
+        raise Invalid("BAD_STATEMENT", str(exc)) from None
+
+
 def import_statement(
     session: Session,
     audit: AuditLog,
@@ -98,10 +125,7 @@ def import_statement(
     content_type: str | None,
 ) -> tuple[ImportedStatement, bool]:
     """Store and match a statement; returns it and whether it was new."""
-    try:
-        parsed = iso20022.parse_statement(data, content_type)
-    except iso20022.StatementFormatError as exc:
-        raise ProblemError(422, "BAD_STATEMENT", str(exc)) from None
+    parsed = _parse(data, content_type)
     digest = _digest(parsed)
     existing = session.get(ImportedStatement, parsed.statement_id)
     if existing is not None:
@@ -123,42 +147,7 @@ def import_statement(
     )
     session.add(statement)
     session.flush()
-    ids = {line.end_to_end_id for line in parsed.lines if line.end_to_end_id}
-    ours = {
-        i.instruction_id: i
-        for i in session.exec(select(Instruction).where(col(Instruction.instruction_id).in_(ids)))
-    }
-    seen: Counter[tuple[str, str]] = Counter()
-    for n, line in enumerate(parsed.lines, start=1):
-        instruction = ours.get(line.end_to_end_id or "")
-        match = Match.UNMATCHED
-        if instruction is not None:
-            key = (instruction.instruction_id, line.direction)
-            seen[key] += 1
-            amount = Decimal(instruction.payload["amount"])
-            if line.direction not in _expected_direction(instruction) or amount != line.amount:
-                match = Match.AMOUNT_MISMATCH
-            elif instruction.status not in _BOOKED:
-                match = Match.STATE_MISMATCH
-            elif seen[key] > 1:
-                match = Match.DUPLICATE
-            else:
-                match = Match.MATCHED
-        session.add(
-            ImportedLine(
-                statement_id=statement.statement_id,
-                line_no=n,
-                end_to_end_id=line.end_to_end_id,
-                amount=line.amount,
-                direction=line.direction,
-                booked_on=line.booked_on,
-                reference=line.reference,
-                counterparty_name=(line.counterparty_name or "")[:200] or None,
-                counterparty_account=(line.counterparty_account or "")[:100] or None,
-                match=match,
-                instruction_id=instruction.instruction_id if instruction else None,
-            )
-        )
+    _store_lines(session, statement, parsed.lines)
     audit.record(
         session,
         action="statement.imported",
@@ -176,6 +165,48 @@ def _of_account(instruction: Instruction, account: str) -> bool:
     return account in (payload["debtor"]["account"], payload["creditor"]["account"])
 
 
+def _missing(
+    session: Session, statement: ImportedStatement, matched_ids: set[str], tsa_account: str
+) -> list[MissingInstruction]:
+    """Instructions settled in the statement's days, of its account, that no line shows."""
+    if not (statement.first_booked_on and statement.last_booked_on):
+        return []
+    settled: Iterable[Instruction] = session.exec(
+        select(Instruction).where(
+            col(Instruction.status).in_([InstructionStatus.SETTLED, InstructionStatus.RETURNED]),
+            col(Instruction.settled_on) >= statement.first_booked_on,
+            col(Instruction.settled_on) <= statement.last_booked_on,
+            col(Instruction.instruction_id).not_in(matched_ids),
+        )
+    )
+    if statement.account != tsa_account:
+        settled = (i for i in settled if _of_account(i, statement.account))
+    return [
+        MissingInstruction(
+            instruction_id=i.instruction_id,
+            kind=i.kind,
+            status=i.status,
+            amount=i.payload["amount"],
+            settled_on=i.settled_on,
+        )
+        for i in settled
+    ]
+
+
+def _line_report(line: ImportedLine, instruction: Instruction | None) -> LineReport:
+    expected: Any = instruction.payload["amount"] if instruction else None
+    return LineReport(
+        line_no=line.line_no,
+        end_to_end_id=line.end_to_end_id,
+        amount=line.amount,
+        direction=line.direction,
+        booked_on=line.booked_on,
+        match=Match(line.match),
+        instruction_id=line.instruction_id,
+        expected_amount=expected,
+    )
+
+
 def report(session: Session, statement_id: str, tsa_account: str) -> Reconciliation:
     statement = session.get(ImportedStatement, statement_id)
     if statement is None:
@@ -188,52 +219,11 @@ def report(session: Session, statement_id: str, tsa_account: str) -> Reconciliat
         )
     )
     ids = {line.instruction_id for line in lines if line.instruction_id}
-    ours = {
-        i.instruction_id: i
-        for i in session.exec(select(Instruction).where(col(Instruction.instruction_id).in_(ids)))
-    }
-
-    def line_report(line: ImportedLine) -> LineReport:
-        instruction = ours.get(line.instruction_id or "")
-        expected: Any = instruction.payload["amount"] if instruction else None
-        return LineReport(
-            line_no=line.line_no,
-            end_to_end_id=line.end_to_end_id,
-            amount=line.amount,
-            direction=line.direction,
-            booked_on=line.booked_on,
-            match=Match(line.match),
-            instruction_id=line.instruction_id,
-            expected_amount=expected,
-        )
-
-    missing: list[MissingInstruction] = []
-    if statement.first_booked_on and statement.last_booked_on:
-        settled: Iterable[Instruction] = session.exec(
-            select(Instruction).where(
-                col(Instruction.status).in_(
-                    [InstructionStatus.SETTLED, InstructionStatus.RETURNED]
-                ),
-                col(Instruction.settled_on) >= statement.first_booked_on,
-                col(Instruction.settled_on) <= statement.last_booked_on,
-                col(Instruction.instruction_id).not_in(ids),
-            )
-        )
-        if statement.account != tsa_account:
-            settled = (i for i in settled if _of_account(i, statement.account))
-        missing = [
-            MissingInstruction(
-                instruction_id=i.instruction_id,
-                kind=i.kind,
-                status=i.status,
-                amount=i.payload["amount"],
-                settled_on=i.settled_on,
-            )
-            for i in settled
-        ]
+    ours = _instructions(session, ids)
+    missing = _missing(session, statement, ids, tsa_account)
     by_match: dict[str, list[LineReport]] = {m: [] for m in Match}
     for line in lines:
-        by_match[line.match].append(line_report(line))
+        by_match[line.match].append(_line_report(line, ours.get(line.instruction_id or "")))
     return Reconciliation(
         statement_id=statement.statement_id,
         account=statement.account,

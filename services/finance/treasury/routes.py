@@ -1,4 +1,5 @@
-"""Routes of the treasury side: instructions in flight, statements and reconciliation."""
+"""Routes of the treasury side: its signed status callbacks, instructions in flight,
+statements and reconciliation."""
 
 from __future__ import annotations
 
@@ -6,65 +7,40 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import BaseModel
-from sqlmodel import col, select
 
-from services.finance.roles import PREPARERS, READERS
-from services.finance.treasury import reconciliation
-from services.finance.treasury.client import TreasuryRefused, TreasuryUnavailable
-from services.finance.treasury.models import Instruction, InstructionStatus
-from services.finance.treasury.statement_models import ImportedStatement
+from services.finance.config import FinanceSettingsDep
+from services.finance.roles import PREPARERS, READERS, TREASURY
+from services.finance.treasury import reconciliation, service
+from services.finance.treasury.client import TreasuryClientDep
+from services.finance.treasury.models import InstructionStatus
+from services.finance.treasury.schemas import (
+    CallbackAck,
+    InstructionPublic,
+    Reconciliation,
+    StatementPublic,
+)
+from services.finance.treasury.status import StatusHandlersDep
+from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.context import Principal
 from shared.db import SessionDep
-from shared.problems import NotFound, ProblemError, Unavailable
+from shared.pagination import Page, PageDep
+from shared.problems import Invalid, ProblemError, problem_response
 from shared.types import today
 
 router = APIRouter(tags=["treasury"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
+Treasury = Annotated[Principal, Depends(require_roles(TREASURY))]
 readers = [Depends(require_roles(*READERS))]
+MAX_CALLBACK_BYTES = 64 * 1024
 MAX_STATEMENT_BYTES = 10 * 1024 * 1024
 
 
-class InstructionPublic(BaseModel):
-    instruction_id: str
-    kind: str
-    status: InstructionStatus
-    reason_code: str | None
-    reason: str | None
-    settled_on: date | None
-    attempts: int
-    last_error: str | None
-    payload: dict[str, object]
-
-
-class StatementPublic(BaseModel):
-    statement_id: str
-    account: str
-    format: str
-    first_booked_on: date | None
-    last_booked_on: date | None
-    imported_by: str
-
-
-@router.get("/treasury/instructions", dependencies=readers)
-def list_instructions(
-    session: SessionDep, status: InstructionStatus | None = None, limit: int = 100
-) -> list[InstructionPublic]:
-    """Instructions newest first (``unsent`` ones are waiting to be sent again)."""
-    query = select(Instruction).order_by(col(Instruction.created_at).desc())
-    if status is not None:
-        query = query.where(Instruction.status == status)
-    rows = session.exec(query.limit(max(1, min(limit, 500))))
-    return [InstructionPublic.model_validate(r, from_attributes=True) for r in rows]
-
-
-@router.get("/treasury/instructions/{instruction_id}", dependencies=readers)
-def get_instruction(session: SessionDep, instruction_id: str) -> InstructionPublic:
-    row = session.get(Instruction, instruction_id)
-    if row is None:
-        raise NotFound("instruction", instruction_id)
-    return InstructionPublic.model_validate(row, from_attributes=True)
+async def _callback_body(request: Request) -> bytes:
+    body = await request.body()
+    if len(body) > MAX_CALLBACK_BYTES:
+        raise ProblemError(413, "BODY_TOO_LARGE", "a callback is at most 64 KiB")
+    return body
 
 
 async def _statement_body(request: Request) -> bytes:
@@ -72,20 +48,49 @@ async def _statement_body(request: Request) -> bytes:
     if len(body) > MAX_STATEMENT_BYTES:
         raise ProblemError(413, "FILE_TOO_LARGE", "a statement is at most 10 MiB")
     if not body:
-        raise ProblemError(422, "EMPTY_STATEMENT", "send the camt.053 XML or CSV as the body")
+        raise Invalid("EMPTY_STATEMENT", "send the camt.053 XML or CSV as the body")
     return body
 
 
-def _import(
-    request: Request, session: SessionDep, principal: Principal, data: bytes, kind: str | None
-) -> tuple[reconciliation.Reconciliation, bool]:
-    statement, new = reconciliation.import_statement(
-        session, request.app.state.audit, principal, data, kind
+@router.post("/treasury/callbacks", response_model=CallbackAck)
+def receive_callback(
+    request: Request,
+    session: SessionDep,
+    audit: AuditDep,
+    statuses: StatusHandlersDep,
+    settings: FinanceSettingsDep,
+    caller: Treasury,
+    body: Annotated[bytes, Depends(_callback_body)],
+) -> CallbackAck | Response:
+    """Apply a signed status callback from the treasury once (a repeated message id is
+    acknowledged with ``duplicate: true`` and changes nothing). A callback without a valid
+    signature is refused with 401, and the refusal is kept in the audit log."""
+    answer = service.receive_callback(
+        session,
+        audit,
+        statuses,
+        caller,
+        secret=settings.treasury_callback_secret,
+        headers=request.headers,
+        body=body,
+        client_host=request.client.host if request.client else "?",
     )
-    session.commit()
-    return reconciliation.report(
-        session, statement.statement_id, request.app.state.settings.treasury_account
-    ), new
+    if isinstance(answer, service.Refusal):
+        return problem_response(401, answer.code, answer.detail)
+    return answer
+
+
+@router.get("/treasury/instructions", dependencies=readers)
+def list_instructions(
+    session: SessionDep, params: PageDep, status: InstructionStatus | None = None
+) -> Page[InstructionPublic]:
+    """Instructions newest first (``unsent`` ones are waiting to be sent again)."""
+    return service.list_instructions(session, params, status)
+
+
+@router.get("/treasury/instructions/{instruction_id}", dependencies=readers)
+def get_instruction(session: SessionDep, instruction_id: str) -> InstructionPublic:
+    return service.get_instruction(session, instruction_id)
 
 
 @router.post(
@@ -103,50 +108,54 @@ def _import(
 def import_statement(
     request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    settings: FinanceSettingsDep,
     principal: Preparer,
     response: Response,
     body: Annotated[bytes, Depends(_statement_body)],
-) -> reconciliation.Reconciliation:
+) -> Reconciliation:
     """Import a treasury or agent-bank statement (camt.053 XML or CSV) and reconcile it:
     201 the first time; the same statement again answers 200 and changes nothing."""
-    report, new = _import(request, session, principal, body, request.headers.get("content-type"))
+    report, new = service.import_and_reconcile(
+        session,
+        audit,
+        principal,
+        body,
+        request.headers.get("content-type"),
+        tsa_account=settings.treasury_account,
+    )
     response.status_code = status.HTTP_201_CREATED if new else status.HTTP_200_OK
     return report
 
 
 @router.post("/treasury/statements/fetch")
 def fetch_statement(
-    request: Request,
     session: SessionDep,
+    audit: AuditDep,
+    settings: FinanceSettingsDep,
+    client: TreasuryClientDep,
     principal: Preparer,
     response: Response,
     day: date | None = None,
-) -> reconciliation.Reconciliation:
+) -> Reconciliation:
     """Fetch a day's statement (default today) from the treasury and reconcile it."""
-    try:
-        data = request.app.state.treasury_client.statement(day or today())
-    except TreasuryUnavailable as exc:
-        raise Unavailable(
-            "TREASURY_UNAVAILABLE", f"the treasury cannot be reached: {exc}"
-        ) from None
-    except TreasuryRefused as exc:
-        raise ProblemError(502, "TREASURY_REFUSED", str(exc)) from None
-    report, new = _import(request, session, principal, data, "application/xml")
+    data = service.fetch_statement(client, day or today())
+    report, new = service.import_and_reconcile(
+        session, audit, principal, data, "application/xml", tsa_account=settings.treasury_account
+    )
     response.status_code = status.HTTP_201_CREATED if new else status.HTTP_200_OK
     return report
 
 
 @router.get("/treasury/statements", dependencies=readers)
-def list_statements(session: SessionDep) -> list[StatementPublic]:
-    rows = session.exec(
-        select(ImportedStatement).order_by(col(ImportedStatement.imported_at).desc())
-    )
-    return [StatementPublic.model_validate(r, from_attributes=True) for r in rows]
+def list_statements(session: SessionDep, params: PageDep) -> Page[StatementPublic]:
+    """Imported statements, newest first."""
+    return service.list_statements(session, params)
 
 
 @router.get("/treasury/statements/{statement_id}/reconciliation", dependencies=readers)
 def statement_reconciliation(
-    request: Request, session: SessionDep, statement_id: str
-) -> reconciliation.Reconciliation:
+    session: SessionDep, settings: FinanceSettingsDep, statement_id: str
+) -> Reconciliation:
     """What matched, what differs and what is missing on either side."""
-    return reconciliation.report(session, statement_id, request.app.state.settings.treasury_account)
+    return reconciliation.report(session, statement_id, settings.treasury_account)

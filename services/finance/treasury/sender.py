@@ -22,11 +22,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy import Engine, and_, or_
 from sqlmodel import Session, col, select
 
-from services.finance.treasury import status as treasury_status
 from services.finance.treasury.client import (
     StatusReport,
     TreasuryClient,
@@ -34,6 +36,9 @@ from services.finance.treasury.client import (
     TreasuryUnavailable,
 )
 from services.finance.treasury.models import Channel, Instruction, InstructionStatus
+from services.finance.treasury.status import StatusHandlers, locked
+from shared.db import after_commit, unit_of_work
+from shared.deps import from_app_state
 from shared.outbox import backoff_seconds
 from shared.types import utcnow
 
@@ -48,26 +53,26 @@ class Sender:
     engine: Engine  # the writing engine
     read_engine: Engine
     client: TreasuryClient
+    statuses: StatusHandlers
     poll_after_seconds: float = 60.0
     batch: int = 200
 
     def _apply(self, instruction_id: str, report: StatusReport, actor: str) -> None:
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                instruction = treasury_status.locked(session, instruction_id)
+            with unit_of_work(self.engine) as session:
+                instruction = locked(session, instruction_id)
                 if instruction is None:
                     return
                 instruction.last_error = None
-                treasury_status.apply(session, instruction, report, actor)
-                session.commit()
+                self.statuses.apply(session, instruction, report, actor)
         except Exception as exc:
             log.exception("applying %s to %s failed", report.status, instruction_id)
             self._failed(instruction_id, f"applying {report.status}: {exc}", sent=False)
 
     def _failed(self, instruction_id: str, error: str, *, sent: bool = True) -> None:
         """Record a failure and put the instruction at the back of both queues."""
-        with Session(self.engine) as session:
-            instruction = treasury_status.locked(session, instruction_id)
+        with unit_of_work(self.engine) as session:
+            instruction = locked(session, instruction_id)
             if instruction is None:
                 return
             instruction.attempts += 1 if sent else 0
@@ -76,11 +81,10 @@ class Sender:
             instruction.next_attempt_at = utcnow() + timedelta(seconds=delay)
             instruction.last_heard_at = utcnow()
             session.add(instruction)
-            session.commit()
 
     def send(self, instruction_id: str, *, retries: int | None = None) -> bool:
         """Send one unsent instruction; False when the treasury could not be reached."""
-        with Session(self.read_engine) as session:
+        with unit_of_work(self.read_engine) as session:
             instruction = session.get(Instruction, instruction_id)
             if (
                 instruction is None
@@ -104,17 +108,21 @@ class Sender:
             report = StatusReport(
                 instruction_id, InstructionStatus.REJECTED, "NARR", f"{exc.code}: {exc.detail}"
             )
-        with Session(self.engine) as session:
-            instruction = treasury_status.locked(session, instruction_id)
+        with unit_of_work(self.engine) as session:
+            instruction = locked(session, instruction_id)
             if instruction is not None:
                 instruction.attempts += 1
-                session.commit()
         self._apply(instruction_id, report, SUBMITTER)
         return True
 
+    def send_after_commit(self, session: Session, instruction_id: str) -> None:
+        """Send the instruction ``session`` wrote once its unit of work has committed: one
+        quick attempt (if the treasury does not answer, the worker keeps trying)."""
+        after_commit(session, partial(self.send, instruction_id, retries=0))
+
     def send_due(self) -> int:
         """Send unsent instructions whose time has come; return how many were tried."""
-        with Session(self.read_engine) as session:
+        with unit_of_work(self.read_engine) as session:
             due = session.exec(
                 select(Instruction.instruction_id)
                 .where(
@@ -150,24 +158,22 @@ class Sender:
         return True
 
     def _resend(self, instruction_id: str) -> None:
-        with Session(self.engine) as session:
-            instruction = treasury_status.locked(session, instruction_id)
+        with unit_of_work(self.engine) as session:
+            instruction = locked(session, instruction_id)
             if instruction is None or instruction.status != InstructionStatus.RECEIVED:
                 if instruction is not None:
                     instruction.last_heard_at = utcnow()  # asked: back of the queue
-                    session.commit()
                 return
             log.warning("treasury does not know %s; sending it again", instruction_id)
             instruction.status = InstructionStatus.UNSENT
             instruction.next_attempt_at = utcnow()
             session.add(instruction)
-            session.commit()
         self.send(instruction_id)
 
     def poll_quiet(self) -> int:
         """Poll instructions in flight that the treasury has been quiet about."""
         quiet_since = utcnow() - timedelta(seconds=self.poll_after_seconds)
-        with Session(self.read_engine) as session:
+        with unit_of_work(self.read_engine) as session:
             rows = session.exec(
                 select(Instruction.instruction_id)
                 .where(
@@ -197,3 +203,6 @@ class Sender:
 
     def run_once(self) -> tuple[int, int]:
         return self.send_due(), self.poll_quiet()
+
+
+SenderDep = Annotated[Sender, Depends(from_app_state("treasury_sender", Sender))]

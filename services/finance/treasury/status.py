@@ -5,20 +5,24 @@ or → rejected); a late or repeated report of an earlier state changes nothing.
 instruction row is locked while a report is applied, so a callback and a poll arriving
 together apply it once. Each state change is handed to the handler of the instruction's
 kind (payments, remittances), in the same transaction: a settled payment's journal entry
-commits together with the state that says it is settled, or neither does.
+commits together with the state that says it is settled, or neither does. ``main.py`` builds
+the ``StatusHandlers`` of an app and registers each kind's handler on it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Annotated
 
+from fastapi import Depends
 from sqlmodel import Session
 
-from services.finance.audit_log import AUDIT
 from services.finance.treasury.client import StatusReport
 from services.finance.treasury.models import FINAL, RANK, Instruction, InstructionStatus
+from shared.audit import AuditLog
 from shared.context import Principal
+from shared.deps import from_app_state
 from shared.types import utcnow
 
 
@@ -33,17 +37,6 @@ class Change:
 
 
 Handler = Callable[[Session, Change], None]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that follows the instructions of ``kind`` (it must not commit)."""
-
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[kind] = fn
-        return fn
-
-    return register
 
 
 def locked(session: Session, instruction_id: str) -> Instruction | None:
@@ -59,15 +52,41 @@ def _steps(old: InstructionStatus, new: InstructionStatus) -> list[InstructionSt
     return [new]
 
 
-def apply(session: Session, instruction: Instruction, report: StatusReport, actor: str) -> bool:
-    """Apply ``report`` to the (locked) instruction; True if anything changed."""
-    try:
-        new = InstructionStatus(report.status)
-    except ValueError:
-        return False
-    instruction.last_heard_at = utcnow()
-    changed = False
-    for step in _steps(InstructionStatus(instruction.status), new):
+@dataclass
+class StatusHandlers:
+    """What follows an instruction's state: the handler of each kind (it must not commit),
+    and the audit log each step is recorded in."""
+
+    audit: AuditLog
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+    def register(self, kind: str, handler: Handler) -> None:
+        self.handlers[kind] = handler
+
+    def apply(
+        self, session: Session, instruction: Instruction, report: StatusReport, actor: str
+    ) -> bool:
+        """Apply ``report`` to the (locked) instruction; True if anything changed."""
+        try:
+            new = InstructionStatus(report.status)
+        except ValueError:
+            return False
+        instruction.last_heard_at = utcnow()
+        changed = False
+        for step in _steps(InstructionStatus(instruction.status), new):
+            self._step(session, instruction, report, step, actor)
+            changed = True
+        session.add(instruction)
+        return changed
+
+    def _step(
+        self,
+        session: Session,
+        instruction: Instruction,
+        report: StatusReport,
+        step: InstructionStatus,
+        actor: str,
+    ) -> None:
         old = InstructionStatus(instruction.status)
         instruction.status = step
         if step in (InstructionStatus.REJECTED, InstructionStatus.RETURNED):
@@ -77,8 +96,8 @@ def apply(session: Session, instruction: Instruction, report: StatusReport, acto
             instruction.settled_on = report.settled_on or instruction.settled_on
         instruction.updated_at = utcnow()
         session.add(instruction)
-        _HANDLERS[instruction.kind](session, Change(instruction, old, step, actor))
-        AUDIT.record(
+        self.handlers[instruction.kind](session, Change(instruction, old, step, actor))
+        self.audit.record(
             session,
             action=f"instruction.{step}",
             resource_type="instruction",
@@ -91,6 +110,8 @@ def apply(session: Session, instruction: Instruction, report: StatusReport, acto
             },
             principal=Principal(sub=actor),
         )
-        changed = True
-    session.add(instruction)
-    return changed
+
+
+StatusHandlersDep = Annotated[
+    StatusHandlers, Depends(from_app_state("treasury_statuses", StatusHandlers))
+]

@@ -6,16 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from fastapi import FastAPI
-
 from services.finance.treasury.sender import Sender
 
 log = logging.getLogger("finance.treasury")
 
 
-async def run(app: FastAPI) -> None:
-    sender: Sender = app.state.treasury_sender
-    seconds = app.state.settings.treasury_poll_seconds
+async def run(sender: Sender, seconds: float) -> None:
     while True:
         try:
             await asyncio.to_thread(sender.run_once)

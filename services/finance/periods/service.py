@@ -12,12 +12,14 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from services.finance.ledger.models import Period, PeriodStatus
+from services.finance.periods.models import Period, PeriodStatus
+from services.finance.periods.schemas import PeriodPublic
 from shared.audit import AuditLog
 from shared.context import Principal
-from shared.problems import Conflict, ProblemError
+from shared.pagination import Page
+from shared.problems import Conflict, Invalid
 from shared.types import today, utcnow
 
 
@@ -37,7 +39,7 @@ def _row(session: Session, year: int, month: int, *, exclusive: bool) -> Period:
 
 def check_month(year: int, month: int) -> None:
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise ProblemError(422, "BAD_PERIOD", f"{year}-{month:02d} is not a month of the books")
+        raise Invalid("BAD_PERIOD", f"{year}-{month:02d} is not a month of the books")
 
 
 def ensure_open(session: Session, day: date) -> None:
@@ -66,6 +68,18 @@ def posting_day(session: Session, day: date) -> date:
     return day if day <= current and is_open(session, day) else current
 
 
+def public(period: Period) -> PeriodPublic:
+    return PeriodPublic.model_validate(period, from_attributes=True)
+
+
+def list_periods(session: Session, year: int | None) -> Page[PeriodPublic]:
+    """Months that were ever closed or reopened (at most twelve a year: one page)."""
+    query = select(Period).order_by(col(Period.year), col(Period.month))
+    if year is not None:
+        query = query.where(Period.year == year)
+    return Page.whole([public(p) for p in session.exec(query)])
+
+
 def get(session: Session, year: int, month: int) -> Period:
     check_month(year, month)
     period = session.exec(select(Period).where(Period.year == year, Period.month == month)).first()
@@ -92,13 +106,13 @@ def change(
         )
     period = _row(session, year, month, exclusive=True)
     if period.status == status:
-        session.commit()
         return period
     before = period.model_dump(mode="json")
     period.status = status
     period.reason = reason
     period.changed_by = principal.sub
     period.changed_at = utcnow()
+    # (a month's row has no id of its own: it is audited as "YYYY-MM", its own way)
     period.version += 1
     session.add(period)
     audit.record(
@@ -110,5 +124,4 @@ def change(
         after=period.model_dump(mode="json"),
         principal=principal,
     )
-    session.commit()
     return period

@@ -1,0 +1,1 @@
+"""Months of the books: open, closed, reopened with a reason."""
