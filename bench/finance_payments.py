@@ -43,7 +43,7 @@ from bench.suite import cpu_seconds, free_port, machine_facts  # noqa: E402
 from gateway.keys import SigningKey  # noqa: E402
 from services.finance import demo  # noqa: E402
 from services.finance.main import SPEC  # noqa: E402
-from shared.db import make_engine  # noqa: E402
+from shared.db import make_engine, unit_of_work  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 from shared.webhooks import new_secret  # noqa: E402
 
@@ -245,7 +245,7 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{work / 'finance.db'}"
     upgrade(SPEC.migrations_dir, url, "finance")
     engine = make_engine(url)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         demo.seed(session)
     engine.dispose()
 

@@ -58,15 +58,13 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 _SEEDS = {
     "finance": (
-        "from sqlmodel import Session\n"
         "from services.finance import demo\n"
         "from services.finance.config import FinanceSettings\n"
-        "from shared.db import make_engine\n"
-        "with Session(make_engine(FinanceSettings().resolved_database_url)) as s:\n"
+        "from shared.db import make_engine, unit_of_work\n"
+        "with unit_of_work(make_engine(FinanceSettings().resolved_database_url)) as s:\n"
         "    demo.seed(s, None)\n"
     ),
     "personnel": (
-        "from sqlmodel import Session\n"
         "from services.personnel import demo\n"
         "from services.personnel.config import PersonnelSettings\n"
         "from services.personnel.staff.identity_numbers import IdVault\n"

@@ -83,7 +83,8 @@ def _units(
 
 
 def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = None) -> bool:
-    """Fill an empty finance database with demo books; False if it already has units."""
+    """Fill an empty finance database with demo books; False if it already has units (the
+    caller commits)."""
     if session.exec(select(BudgetUnit)).first() is not None:
         return False
     rng = random.Random(20261126)
@@ -162,5 +163,4 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
             recorded_by=OFFICER.sub,
             principal=OFFICER,
         )
-    session.commit()
     return True

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 import schemathesis
-from sqlmodel import Session
 
 from deploy.treasury.app import create_app as create_sandbox
 from deploy.treasury.config import TreasurySettings
 from services.finance import demo
 from services.finance.config import FinanceSettings
 from services.finance.main import create_app
+from shared.db import unit_of_work
 from tests.finance.treasury_support import INSTRUCTION_SECRET
 from tests.support.databases import Databases
 from tests.support.fuzz import assert_no_server_errors
@@ -35,7 +35,7 @@ EVERY_FINANCE_ROLE = bearer(
 @pytest.fixture
 def finance_api(databases: Databases, tmp_path: Path) -> Iterator[Any]:
     engine = databases.fresh_engine("finance")
-    with Session(engine) as session:  # real books, so ids in requests can hit rows
+    with unit_of_work(engine) as session:  # real books, so ids in requests can hit rows
         demo.seed(session)
     sandbox = create_sandbox(
         TreasurySettings(
