@@ -1,9 +1,10 @@
 """Versioned, audited changes: a change to a row is one call.
 
-A versioned row has ``version`` (bumped on every change, sent as its ``ETag``) and
-``updated_at``. ``record_change`` bumps both and appends the audit entry in the caller's
-transaction; ``apply_update`` does a partial update (an ``XUpdate`` body) on top of it, after
-checking the caller's ``If-Match``. Neither commits: the unit of work does.
+``record_creation`` stages a new row and audits its creation. A versioned row has
+``version`` (bumped on every change, sent as its ``ETag``) and ``updated_at``;
+``record_change`` bumps both and appends the audit entry in the caller's transaction;
+``apply_update`` does a partial update (an ``XUpdate`` body) on top of it, after checking the
+caller's ``If-Match``. None of them commits: the unit of work does.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from shared.audit import AuditLog
 from shared.concurrency import check_version
 from shared.context import Principal
 from shared.types import UTCDateTime, utcnow
+
+
+class Identified(Protocol):
+    id: Any
 
 
 class Versioned(Protocol):
@@ -35,12 +40,38 @@ class VersionedColumns(SQLModel):
 
 
 R = TypeVar("R", bound=Versioned)
+N = TypeVar("N", bound=Identified)
 
 
 def touch(row: Versioned) -> None:
     """Mark ``row`` changed: a new version and the time of the change."""
     row.version += 1
     row.updated_at = utcnow()
+
+
+def record_creation(
+    session: Session,
+    audit: AuditLog,
+    row: N,
+    *,
+    action: str,
+    resource_type: str,
+    after: Any = None,
+    principal: Principal | None = None,
+) -> N:
+    """Stage a new ``row``, flush it (its id and defaults exist from here on), and audit
+    ``action`` with what was created."""
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        action=action,
+        resource_type=resource_type,
+        resource_id=row.id,
+        after=after,
+        principal=principal,
+    )
+    return row
 
 
 def record_change(

@@ -5,25 +5,12 @@ from __future__ import annotations
 from fastapi import Depends
 
 from shared.auth import require_roles
+from shared.roles import REFERENCE_READERS
 
 OFFICERS = ("asset_officer",)
 # the real-estate register is the suite's location master: every signed-in role but the
 # treasury reads it, peers (``service``) included
-LOCATION_READERS = (
-    "admin",
-    "director",
-    "finance_officer",
-    "finance_approver",
-    "asset_officer",
-    "facilities_officer",
-    "security_officer",
-    "guard",
-    "hr_officer",
-    "unit_liaison",
-    "staff",
-    "auditor",
-    "service",
-)
+LOCATION_READERS = REFERENCE_READERS
 
 manage = [Depends(require_roles(*OFFICERS))]
 read_locations = [Depends(require_roles(*LOCATION_READERS))]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from shared.auth import require_roles
+from shared.roles import REFERENCE_READERS
 from shared.scope import RowScope, row_scope
 
 MANAGERS = ("hr_officer",)
@@ -16,21 +17,7 @@ STAFF_READERS = (*WIDE_READERS, "unit_liaison", "staff")
 # scores and accountability records: not for peer services
 SCORE_READERS = ("hr_officer", "director", "auditor", "unit_liaison", "staff")
 # organisation is reference data for the whole suite: every signed-in role but the treasury
-ORGANISATION_READERS = (
-    "admin",
-    "director",
-    "finance_officer",
-    "finance_approver",
-    "asset_officer",
-    "facilities_officer",
-    "security_officer",
-    "guard",
-    "hr_officer",
-    "unit_liaison",
-    "staff",
-    "auditor",
-    "service",
-)
+ORGANISATION_READERS = REFERENCE_READERS
 
 manage = [Depends(require_roles(*MANAGERS))]
 read_organisation = [Depends(require_roles(*ORGANISATION_READERS))]

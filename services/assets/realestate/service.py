@@ -25,7 +25,7 @@ from services.assets.realestate.schemas import (
     RoomUpdate,
 )
 from shared.audit import AuditLog
-from shared.changes import apply_update
+from shared.changes import apply_update, record_creation
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
 
@@ -95,17 +95,10 @@ def _free_code(session: Session, model: type[Compound | Building | Room], code: 
 
 
 def _create(session: Session, audit: AuditLog, row: R) -> R:
-    session.add(row)
-    session.flush()
     name = NAMES[type(row)]
-    audit.record(
-        session,
-        action=f"{name}.create",
-        resource_type=name,
-        resource_id=row.id,
-        after=_audited(row),
+    return record_creation(
+        session, audit, row, action=f"{name}.create", resource_type=name, after=_audited(row)
     )
-    return row
 
 
 def create_compound(session: Session, audit: AuditLog, *, data: CompoundCreate) -> Compound:

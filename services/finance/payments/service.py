@@ -20,6 +20,7 @@ from services.finance.payments.models import RESERVED, Method, Payment, PaymentS
 from services.finance.payments.schemas import PaymentCreate, PaymentPublic
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
+from shared.changes import record_creation
 from shared.concurrency import check_version
 from shared.context import Principal
 from shared.pagination import Page, PageParams, paginate
@@ -125,13 +126,12 @@ def create(
         attachments=[a.model_dump(mode="json") for a in data.attachments],
         requested_by=principal.sub,
     )
-    session.add(payment)
-    session.flush()
-    audit.record(
+    record_creation(
         session,
+        audit,
+        payment,
         action="payment.requested",
         resource_type="payment",
-        resource_id=payment.id,
         after=data.model_dump(mode="json"),
         principal=principal,
     )

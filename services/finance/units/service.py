@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from services.finance.units.models import BudgetUnit
 from services.finance.units.schemas import BudgetUnitCreate, BudgetUnitPublic, BudgetUnitUpdate
 from shared.audit import AuditLog
-from shared.changes import apply_update
+from shared.changes import apply_update, record_creation
 from shared.concurrency import check_version
 from shared.context import Principal
 from shared.deps import from_app_state
@@ -82,12 +82,12 @@ def create(
     if session.exec(select(BudgetUnit).where(BudgetUnit.code == data.code)).first():
         raise Conflict("BUDGET_UNIT_CODE_TAKEN", f"code {data.code} is already used")
     unit = BudgetUnit(**data.model_dump())
-    session.add(unit)
-    audit.record(
+    record_creation(
         session,
+        audit,
+        unit,
         action="budget_unit.created",
         resource_type="budget_unit",
-        resource_id=unit.id,
         after=data.model_dump(mode="json"),
         principal=principal,
     )

@@ -20,7 +20,7 @@ from services.personnel.appraisal.schemas import (
     Weights,
 )
 from shared.audit import AuditLog
-from shared.changes import record_change
+from shared.changes import record_change, record_creation
 from shared.concurrency import check_version
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
@@ -107,13 +107,12 @@ def _save_new_scheme(
     session: Session, audit: AuditLog, scheme: AppraisalScheme, action: str
 ) -> None:
     _check_rules(scheme)
-    session.add(scheme)
-    session.flush()
-    audit.record(
+    record_creation(
         session,
+        audit,
+        scheme,
         action=f"appraisal_scheme.{action}",
         resource_type="appraisal_scheme",
-        resource_id=scheme.id,
         after=scheme_public(scheme).model_dump(),
     )
 

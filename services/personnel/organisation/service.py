@@ -17,7 +17,7 @@ from services.personnel.organisation.schemas import (
     UnitUpdate,
 )
 from shared.audit import AuditLog
-from shared.changes import apply_update
+from shared.changes import apply_update, record_creation
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
 
@@ -98,13 +98,12 @@ def create_unit(*, session: Session, audit: AuditLog, data: UnitCreate) -> Unit:
     if session.exec(select(Unit).where(Unit.code == data.code)).first() is not None:
         raise Conflict("UNIT_CODE_TAKEN", f"unit code {data.code!r} is taken")
     unit = Unit(**data.model_dump())
-    session.add(unit)
-    session.flush()
-    audit.record(
+    record_creation(
         session,
+        audit,
+        unit,
         action="unit.create",
         resource_type="unit",
-        resource_id=unit.id,
         after=_view(unit),
     )
     return unit

@@ -11,7 +11,7 @@ from services.personnel.organisation.models import Rank, Unit
 from services.personnel.positions.models import Position
 from services.personnel.positions.schemas import PositionCreate, PositionPublic, PositionUpdate
 from shared.audit import AuditLog
-from shared.changes import apply_update
+from shared.changes import apply_update, record_creation
 from shared.concurrency import check_version
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
@@ -62,13 +62,12 @@ def create_position(*, session: Session, audit: AuditLog, data: PositionCreate) 
     if session.exec(select(Position).where(Position.code == data.code)).first() is not None:
         raise Conflict("POSITION_CODE_TAKEN", f"position code {data.code!r} is taken")
     position = Position(**data.model_dump())
-    session.add(position)
-    session.flush()
-    audit.record(
+    record_creation(
         session,
+        audit,
+        position,
         action="position.create",
         resource_type="position",
-        resource_id=position.id,
         after=_view(position),
     )
     return position
