@@ -13,7 +13,7 @@ import zlib
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import Table, func, insert, select, text
 from sqlmodel import Session
@@ -24,6 +24,7 @@ from shared.db import SessionDep, is_postgres
 from shared.deps import from_app_state
 from shared.pagination import Page, PageDep, PageParams
 from shared.problems import ProblemError
+from shared.routing import Router
 from shared.types import utcnow
 
 GENESIS_HASH = "0" * 64
@@ -206,9 +207,9 @@ class AuditLog:
         return Page(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
-def audit_router(audit: AuditLog) -> APIRouter:
+def audit_router(audit: AuditLog) -> Router:
     """``GET /audit`` and ``GET /audit/verify``, readable by ``auditor``."""
-    router = APIRouter(prefix="/audit", tags=["audit"])
+    router = Router(prefix="/audit", tags=["audit"])
     auditor = [Depends(require_roles("auditor"))]
 
     @router.get("", dependencies=auditor)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -14,10 +14,11 @@ from sqlmodel import Session
 from shared.db import ping
 from shared.migrations import current_revision, head_revision
 from shared.problems import problem_response
+from shared.routing import Router
 
 
-def health_router(prefix: str, migrations_dir: Path, *, include_healthz: bool = True) -> APIRouter:
-    router = APIRouter(tags=["health"])
+def health_router(prefix: str, migrations_dir: Path, *, include_healthz: bool = True) -> Router:
+    router = Router(tags=["health"])
     head = head_revision(migrations_dir)
 
     if include_healthz:

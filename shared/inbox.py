@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from shared.context import Principal
 from shared.db import SessionDep
 from shared.deps import from_app_state
 from shared.problems import ProblemError
+from shared.routing import Router
 from shared.types import utcnow
 
 
@@ -78,9 +79,9 @@ class Inbox:
 InboxDep = Annotated[Inbox, Depends(from_app_state("inbox", Inbox))]
 
 
-def inbox_router() -> APIRouter:
+def inbox_router() -> Router:
     """``POST /events``: where peers' outbox relays deliver (role ``service``)."""
-    router = APIRouter(tags=["events"])
+    router = Router(tags=["events"])
 
     @router.post("/events")
     def receive_event(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 from pydantic import BaseModel
 
 from services.assets.realestate import service, summary
@@ -31,8 +31,9 @@ from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["real estate"])
+router = Router(tags=["real estate"])
 MAX_SLICE = 2000
 P = TypeVar("P", bound=BaseModel)
 

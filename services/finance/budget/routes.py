@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import Depends, Path, Query, Response, status
 
 from services.finance.budget import quotas, service
 from services.finance.budget.schemas import (
@@ -26,9 +26,10 @@ from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 from shared.types import today
 
-router = APIRouter(tags=["budget"])
+router = Router(tags=["budget"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
 readers = [Depends(require_roles(*UNIT_READERS))]
 Year = Annotated[int, Path(ge=2000, le=2100)]

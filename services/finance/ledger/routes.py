@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from services.finance.ledger import reports, service
 from services.finance.ledger.models import EntrySource
@@ -30,9 +30,10 @@ from shared.context import Principal
 from shared.db import SessionDep
 from shared.idempotency import IdempotentDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 from shared.types import today
 
-router = APIRouter(tags=["ledger"])
+router = Router(tags=["ledger"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
 readers = [Depends(require_roles(*UNIT_READERS))]
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import Depends, Response, status
 
 from services.finance.config import FinanceSettings, FinanceSettingsDep
 from services.finance.payments import batches, decisions, service, settlement
@@ -33,8 +33,9 @@ from shared.context import Principal
 from shared.db import SessionDep, answer_after_commit
 from shared.idempotency import IdempotentDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["payments"])
+router = Router(tags=["payments"])
 Requester = Annotated[Principal, Depends(require_roles(*REQUESTERS))]
 Decider = Annotated[Principal, Depends(require_roles(*PAYMENT_DECIDERS))]
 Canceller = Annotated[Principal, Depends(require_roles(*REQUESTERS))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
 from services.finance.periods import service
 from services.finance.periods.models import PeriodStatus
@@ -15,8 +15,9 @@ from shared.auth import require_roles
 from shared.context import Principal
 from shared.db import SessionDep
 from shared.pagination import Page
+from shared.routing import Router
 
-router = APIRouter(tags=["ledger"])
+router = Router(tags=["ledger"])
 Approver = Annotated[Principal, Depends(require_roles(APPROVER))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Month = Annotated[int, Path(ge=1, le=12)]

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import Depends, Response, status
 
 from services.finance.config import FinanceSettingsDep
 from services.finance.revenue import service
@@ -20,9 +20,10 @@ from shared.context import Principal
 from shared.db import SessionDep, answer_after_commit
 from shared.idempotency import IdempotentDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 from shared.types import today
 
-router = APIRouter(tags=["revenue"])
+router = Router(tags=["revenue"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
 Submitter = Annotated[Principal, Depends(require_roles(*SUBMITTERS))]
 readers = [Depends(require_roles(*UNIT_READERS))]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import Depends, Request, Response, status
 
 from services.finance.config import FinanceSettingsDep
 from services.finance.roles import PREPARERS, READERS, TREASURY
@@ -26,9 +26,10 @@ from shared.context import Principal
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
 from shared.problems import Invalid, ProblemError, problem_response
+from shared.routing import Router
 from shared.types import today
 
-router = APIRouter(tags=["treasury"])
+router = Router(tags=["treasury"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
 Treasury = Annotated[Principal, Depends(require_roles(TREASURY))]
 readers = [Depends(require_roles(*READERS))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import Depends, Response, status
 
 from services.finance.roles import PREPARERS, UNIT_READERS
 from services.finance.units import service
@@ -17,8 +17,9 @@ from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal
 from shared.db import SessionDep
 from shared.pagination import Page
+from shared.routing import Router
 
-router = APIRouter(tags=["budget units"])
+router = Router(tags=["budget units"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
 readers = [Depends(require_roles(*UNIT_READERS))]
 

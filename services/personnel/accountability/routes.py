@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import Depends, Response, status
 
 from services.personnel.accountability import service
 from services.personnel.accountability.models import RecordKind
@@ -17,8 +17,9 @@ from shared.auth import require_roles
 from shared.context import Principal
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["accountability"])
+router = Router(tags=["accountability"])
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 # not for peer services, like scores
 read_records = [Depends(require_roles(*SCORE_READERS))]

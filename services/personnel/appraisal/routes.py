@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from services.personnel.appraisal import finalization, schemes, scoring, service
 from services.personnel.appraisal.access import SCORE_WRITERS, read_appraisal, read_scores
@@ -33,8 +33,9 @@ from shared.context import Principal
 from shared.db import SessionDep, after_commit
 from shared.outbox import OutboxDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["appraisal"])
+router = Router(tags=["appraisal"])
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 ScoreWriter = Annotated[Principal, Depends(require_roles(*SCORE_WRITERS))]
 Year = Annotated[int | None, Query(ge=1900, le=2200)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from services.personnel.appraisal.access import read_appraisal
 from services.personnel.appraisal.models import CycleKind
@@ -28,8 +28,9 @@ from shared.context import Principal
 from shared.db import SessionDep, after_commit
 from shared.outbox import OutboxDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["appraisal results"])
+router = Router(tags=["appraisal results"])
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from services.personnel.organisation import service
 from services.personnel.organisation.models import Unit, UnitKind
@@ -20,8 +20,9 @@ from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["organisation"])
+router = Router(tags=["organisation"])
 
 
 def _public(unit: Unit, response: Response) -> UnitPublic:

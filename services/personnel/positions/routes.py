@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from services.personnel.positions import service
 from services.personnel.positions.models import Position
@@ -14,8 +14,9 @@ from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["positions"])
+router = Router(tags=["positions"])
 
 
 def _public(position: Position, response: Response) -> PositionPublic:

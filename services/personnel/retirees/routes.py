@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from services.personnel.retirees import service
 from services.personnel.retirees.schemas import EntitlementIn, EntitlementPublic
@@ -15,8 +15,9 @@ from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 
-router = APIRouter(tags=["retirees"])
+router = Router(tags=["retirees"])
 read_entitlements = [Depends(require_roles(*WIDE_READERS))]
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from fastapi import Depends, File, Query, Response, UploadFile
 
 from services.personnel.roles import WIDE_READERS, manage
 from services.personnel.roster import service
@@ -19,9 +19,10 @@ from shared import tabular
 from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.db import SessionDep
+from shared.routing import Router
 from shared.types import today
 
-router = APIRouter(tags=["staff"])
+router = Router(tags=["staff"])
 EXPORTERS = (*WIDE_READERS, "unit_liaison")
 _ROW_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "The file (or the request) is over 5 MiB"},

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from services.personnel.roles import STAFF_READERS, WIDE_READERS, manage
 from services.personnel.staff import service
@@ -26,9 +26,10 @@ from shared.auth import CurrentPrincipal, require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.routing import Router
 from shared.types import today
 
-router = APIRouter(tags=["staff"])
+router = Router(tags=["staff"])
 read_staff = [Depends(require_roles(*STAFF_READERS))]
 MAX_BULK = 2000
 AsOf = Annotated[date | None, Query(description="Posting on this day (default: today)")]
