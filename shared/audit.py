@@ -3,6 +3,14 @@
 Editing a row changes its hash; deleting one breaks the next row's ``prev_hash`` link; both
 show in ``verify``. Appends are serialised (PostgreSQL advisory lock, SQLite write lock) so the
 chain never forks.
+
+``record`` takes the entry's content at once (who, when, the request) and appends it when the
+caller's transaction commits, with every other entry of that transaction: one lock, one read
+of the chain's head and one INSERT, at the very end. On PostgreSQL the chain's lock is thus
+held only for the commit instead of from the first entry on, and the lock and the head travel
+in one round trip. An entry recorded inside a savepoint is appended at once (after those
+waiting), so that rolling the savepoint back takes it away; a rolled-back transaction appends
+nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, event, func, insert, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from shared.auth import require_roles
@@ -91,10 +101,22 @@ class ChainReport(BaseModel):
     head_hash: str | None = None
 
 
+_PENDING = "suite_audit_pending"
+
+
 class AuditLog:
     def __init__(self, table: Table) -> None:
         self.table = table
         self._lock_key = zlib.crc32(table.name.encode())
+        t = table
+        self._insert = insert(t)
+        self._head = select(t.c.hash).order_by(t.c.seq.desc()).limit(1)
+        # lock, then read the head in a statement of its own (its snapshot is taken after the
+        # lock is granted, so it sees the entry of whoever held it): one round trip. No
+        # parameters (two statements go only as a simple query): the key is our own number,
+        # the name our own table's.
+        lock = f"SELECT pg_advisory_xact_lock({self._lock_key})"
+        self._locked_head_sql = f"{lock}; SELECT hash FROM {t.name} ORDER BY seq DESC LIMIT 1"  # noqa: S608
 
     def record(
         self,
@@ -121,14 +143,34 @@ class AuditLog:
             "before": jsonable(before),
             "after": jsonable(after),
         }
-        if is_postgres(session.get_bind().engine):
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key})
-        t = self.table
-        prev = session.execute(
-            select(t.c.hash).order_by(t.c.seq.desc()).limit(1)
-        ).scalar_one_or_none()
-        prev_hash = prev or GENESIS_HASH
-        session.execute(insert(t).values(**row, prev_hash=prev_hash, hash=row_hash(prev_hash, row)))
+        if session.in_nested_transaction():  # a savepoint's entry goes (and goes back) with it
+            append_pending(session)
+            self._append(session, [row])
+        else:
+            session.info.setdefault(_PENDING, []).append((self, row))
+
+    def _prev_hash(self, session: Session) -> str:
+        """The chain's head, read under the chain's lock (held until the transaction ends)."""
+        conn = session.connection()
+        if is_postgres(conn.engine):
+            result = conn.exec_driver_sql(self._locked_head_sql)
+            cursor = result.cursor
+            assert cursor is not None
+            cursor.nextset()
+            found = cursor.fetchone()
+            result.close()
+            return found[0] if found else GENESIS_HASH
+        prev: str | None = conn.execute(self._head).scalar_one_or_none()
+        return prev or GENESIS_HASH
+
+    def _append(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        prev_hash = self._prev_hash(session)
+        chained = []
+        for row in rows:
+            digest = row_hash(prev_hash, row)
+            chained.append({**row, "prev_hash": prev_hash, "hash": digest})
+            prev_hash = digest
+        session.connection().execute(self._insert, chained)
 
     def verify(
         self,
@@ -140,6 +182,7 @@ class AuditLog:
     ) -> ChainReport:
         """Recompute the chain. An anchor (a head seen earlier and kept elsewhere) must still be
         in it: that catches the newest entries being deleted, or the whole chain rewritten."""
+        append_pending(session)
         t = self.table
         expected_prev = GENESIS_HASH
         checked = 0
@@ -205,6 +248,26 @@ class AuditLog:
             for row in rows
         ]
         return Page(items=items, total=total, limit=params.limit, offset=params.offset)
+
+
+def append_pending(session: Session | OrmSession) -> None:
+    """Append the entries ``session`` recorded and has not written yet, each log's in the
+    order they were recorded (done at commit; call it to read them back before)."""
+    pending: list[tuple[AuditLog, dict[str, Any]]] = session.info.pop(_PENDING, [])
+    by_log: dict[int, tuple[AuditLog, list[dict[str, Any]]]] = {}
+    for log, row in pending:
+        by_log.setdefault(id(log), (log, []))[1].append(row)
+    for log, rows in by_log.values():
+        log._append(session, rows)  # type: ignore[arg-type]
+
+
+def _forget_pending(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction ended without a commit: nothing goes
+        session.info.pop(_PENDING, None)
+
+
+event.listen(OrmSession, "before_commit", append_pending)
+event.listen(OrmSession, "after_transaction_end", _forget_pending)
 
 
 def audit_router(audit: AuditLog) -> Router:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Column, Integer, String, Table, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Column, Integer, String, Table, update
 from sqlmodel import Session, SQLModel
+
+from shared.db import insert_unless_present
 
 
 @cache
@@ -26,15 +27,17 @@ def counter_table(prefix: str) -> Table:
 def next_number(session: Session, counters: Table, name: str) -> int:
     """The next number of ``name`` (1 for the first). The row stays locked until the caller's
     transaction ends, so two transactions never take the same number and a rolled-back one
-    leaves no gap."""
-    bump = update(counters).where(counters.c.name == name).values(value=counters.c.value + 1)
-    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
-        try:
-            with session.begin_nested():
-                session.execute(insert(counters).values(name=name, value=1))
-            return 1
-        except IntegrityError:  # another transaction numbered the first one meanwhile
-            session.execute(bump)
-    return int(
-        session.execute(select(counters.c.value).where(counters.c.name == name)).scalar_one()
+    leaves no gap. One round trip (``UPDATE … RETURNING``) once the counter exists."""
+    bump = (
+        update(counters)
+        .where(counters.c.name == name)
+        .values(value=counters.c.value + 1)
+        .returning(counters.c.value)
     )
+    value = session.execute(bump).scalar_one_or_none()
+    if value is not None:
+        return int(value)
+    if insert_unless_present(session, counters, {"name": name, "value": 1}):
+        return 1
+    # another transaction numbered the first one meanwhile
+    return int(session.execute(bump).scalar_one())

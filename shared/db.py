@@ -13,15 +13,19 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, literal_column, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 log = logging.getLogger("shared.db")
 
-# Up to 40 connections a process: as many as the worker threads that sync routes run on.
-POOL_SIZE = 10
-POOL_OVERFLOW = 30
+# Up to 40 connections a process: as many as the worker threads that sync routes run on. They
+# are opened as needed and then kept: an "overflow" connection would be closed on every return
+# to the pool under load, and opening one costs a PostgreSQL backend (and SQLite's pragmas).
+POOL_SIZE = 40
+POOL_OVERFLOW = 0
 
 
 def normalize_url(url: str) -> str:
@@ -51,14 +55,18 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
+    # No ping on every checkout (a round trip per transaction): a connection the server
+    # dropped fails its first statement, SQLAlchemy then discards every pooled connection
+    # opened before, and the next transaction connects afresh (``shared.problems`` answers
+    # 503 for the one that failed). Connections are renewed every half hour anyway.
     return create_engine(
         url,
         echo=echo,
-        pool_pre_ping=True,
+        pool_recycle=1800,
         hide_parameters=True,  # statements in error logs never carry personal data
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
-        pool_timeout=5,
+        pool_timeout=BUSY_SECONDS,
         connect_args={"connect_timeout": 5},
     )
 
@@ -220,3 +228,15 @@ def answer_after_commit(
 
     session.info.setdefault(_ANSWERS, []).append(fill)
     return response
+
+
+def insert_unless_present(session: Session, table: Table, values: dict[str, Any]) -> bool:
+    """Insert one row unless a row with the same unique key exists; True if this one was
+    inserted. One statement (``INSERT … ON CONFLICT DO NOTHING``), no savepoint: on PostgreSQL
+    a concurrent transaction inserting the same key is waited for, and the row counts as
+    present once it commits (inserted here if it rolls back), as a unique violation would."""
+    dialect = session.get_bind().dialect.name
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = make(table).values(**values).on_conflict_do_nothing()
+    # RETURNING says whether a row went in (an INSERT's rowcount is not reported by psycopg)
+    return session.execute(statement.returning(literal_column("1"))).first() is not None

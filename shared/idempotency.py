@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, select, update
 from sqlmodel import Session
 
 from shared.auth import CurrentPrincipal
+from shared.db import insert_unless_present
 from shared.problems import ProblemError
 from shared.types import utcnow
 
@@ -59,35 +59,36 @@ class IdempotencyStore:
         )
 
     def claim(self, session: Session, caller: str, key: str, fingerprint: str) -> Response | None:
-        """The stored response for ``key``, or None after claiming it for this transaction."""
+        """The stored response for ``key``, or None after claiming it for this transaction.
+
+        The claim is tried first (one statement that does nothing when the key is taken), and
+        the stored row is read only when it was: a new key costs one round trip."""
+        claimed = insert_unless_present(
+            session,
+            self.table,
+            {
+                "caller": caller,
+                "key": key,
+                "fingerprint": fingerprint,
+                "status_code": _CLAIMED,
+                "body": b"",
+                "media_type": "",
+                "created_at": utcnow(),
+            },
+        )
+        if claimed:
+            return None
         row = self._stored(session, caller, key)
-        if row is not None and row["status_code"] != _CLAIMED:
-            return self._replay(row, fingerprint)
-        try:
-            with session.begin_nested():
-                session.execute(
-                    insert(self.table).values(
-                        caller=caller,
-                        key=key,
-                        fingerprint=fingerprint,
-                        status_code=_CLAIMED,
-                        body=b"",
-                        media_type="",
-                        created_at=utcnow(),
-                    )
-                )
-        except IntegrityError:
-            # another request with this key committed while we waited on it
-            row = self._stored(session, caller, key)
-            if row is None or row["status_code"] == _CLAIMED:
-                raise ProblemError(
-                    409,
-                    "IDEMPOTENCY_KEY_IN_USE",
-                    "a request with this Idempotency-Key is still in progress; retry shortly",
-                    headers={"Retry-After": "1"},
-                ) from None
-            return self._replay(row, fingerprint)
-        return None
+        if row is None or row["status_code"] == _CLAIMED:
+            # claimed by another request that has not committed (SQLite: by this transaction's
+            # own earlier claim, which cannot be, or one rolled back between the two statements)
+            raise ProblemError(
+                409,
+                "IDEMPOTENCY_KEY_IN_USE",
+                "a request with this Idempotency-Key is still in progress; retry shortly",
+                headers={"Retry-After": "1"},
+            )
+        return self._replay(row, fingerprint)
 
     def save(self, session: Session, caller: str, key: str, response: Response) -> None:
         headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}

@@ -9,13 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from pydantic import BaseModel, Field
-from sqlalchemy import Table, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table
 from sqlmodel import Session
 
 from shared.auth import require_roles
 from shared.context import Principal
-from shared.db import SessionDep
+from shared.db import SessionDep, insert_unless_present
 from shared.deps import from_app_state
 from shared.problems import ProblemError
 from shared.routing import Router
@@ -60,17 +59,17 @@ class Inbox:
             raise ProblemError(
                 422, "UNKNOWN_EVENT_TYPE", f"this service does not subscribe to {event.type!r}"
             )
-        try:
-            with session.begin_nested():
-                session.execute(
-                    insert(self.table).values(
-                        event_id=event.id,
-                        source=event.source,
-                        event_type=event.type,
-                        received_at=utcnow(),
-                    )
-                )
-        except IntegrityError:
+        first = insert_unless_present(
+            session,
+            self.table,
+            {
+                "event_id": event.id,
+                "source": event.source,
+                "event_type": event.type,
+                "received_at": utcnow(),
+            },
+        )
+        if not first:
             return False
         handler(session, event)
         return True

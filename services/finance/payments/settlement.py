@@ -133,7 +133,7 @@ def submit_now(
     instruction = submit(
         session, audit, principal, payment, tsa_name=tsa_name, tsa_account=tsa_account
     )
-    sender.send_after_commit(session, instruction.instruction_id)
+    sender.send_after_commit(session, instruction.instruction_id, instruction.payload)
     return payment
 
 

@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from sqlalchemy import Engine, and_, or_
@@ -57,17 +57,22 @@ class Sender:
     poll_after_seconds: float = 60.0
     batch: int = 200
 
-    def _apply(self, instruction_id: str, report: StatusReport, actor: str) -> None:
+    def _apply(
+        self, instruction_id: str, report: StatusReport, actor: str, *, sent: bool = False
+    ) -> None:
+        """Apply ``report`` in one transaction (counting the attempt that got it when
+        ``sent``); a failure to apply it is recorded on the instruction instead."""
         try:
             with unit_of_work(self.engine) as session:
                 instruction = locked(session, instruction_id)
                 if instruction is None:
                     return
+                instruction.attempts += 1 if sent else 0
                 instruction.last_error = None
                 self.statuses.apply(session, instruction, report, actor)
         except Exception as exc:
             log.exception("applying %s to %s failed", report.status, instruction_id)
-            self._failed(instruction_id, f"applying {report.status}: {exc}", sent=False)
+            self._failed(instruction_id, f"applying {report.status}: {exc}", sent=sent)
 
     def _failed(self, instruction_id: str, error: str, *, sent: bool = True) -> None:
         """Record a failure and put the instruction at the back of both queues."""
@@ -82,17 +87,20 @@ class Sender:
             instruction.last_heard_at = utcnow()
             session.add(instruction)
 
-    def send(self, instruction_id: str, *, retries: int | None = None) -> bool:
-        """Send one unsent instruction; False when the treasury could not be reached."""
-        with unit_of_work(self.read_engine) as session:
-            instruction = session.get(Instruction, instruction_id)
-            if (
-                instruction is None
-                or instruction.status != InstructionStatus.UNSENT
-                or instruction.channel != Channel.API
-            ):
-                return True
-            body = dict(instruction.payload)
+    def send(
+        self,
+        instruction_id: str,
+        *,
+        retries: int | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> bool:
+        """Send one unsent instruction; False when the treasury could not be reached.
+
+        ``payload``: the body of an instruction just committed ``unsent`` (it is not read
+        again; were it sent meanwhile by the worker, the treasury keys it by id)."""
+        body = payload if payload is not None else self._unsent_payload(instruction_id)
+        if body is None:
+            return True
         try:
             report = self.client.submit(body, retries=retries)
         except TreasuryUnavailable as exc:
@@ -108,17 +116,28 @@ class Sender:
             report = StatusReport(
                 instruction_id, InstructionStatus.REJECTED, "NARR", f"{exc.code}: {exc.detail}"
             )
-        with unit_of_work(self.engine) as session:
-            instruction = locked(session, instruction_id)
-            if instruction is not None:
-                instruction.attempts += 1
-        self._apply(instruction_id, report, SUBMITTER)
+        self._apply(instruction_id, report, SUBMITTER, sent=True)
         return True
 
-    def send_after_commit(self, session: Session, instruction_id: str) -> None:
+    def _unsent_payload(self, instruction_id: str) -> dict[str, Any] | None:
+        with unit_of_work(self.read_engine) as session:
+            instruction = session.get(Instruction, instruction_id)
+            if (
+                instruction is None
+                or instruction.status != InstructionStatus.UNSENT
+                or instruction.channel != Channel.API
+            ):
+                return None
+            return dict(instruction.payload)
+
+    def send_after_commit(
+        self, session: Session, instruction_id: str, payload: dict[str, Any] | None = None
+    ) -> None:
         """Send the instruction ``session`` wrote once its unit of work has committed: one
-        quick attempt (if the treasury does not answer, the worker keeps trying)."""
-        after_commit(session, partial(self.send, instruction_id, retries=0))
+        quick attempt (if the treasury does not answer, the worker keeps trying). Pass its
+        ``payload`` to spare reading it back."""
+        body = None if payload is None else dict(payload)
+        after_commit(session, partial(self.send, instruction_id, retries=0, payload=body))
 
     def send_due(self) -> int:
         """Send unsent instructions whose time has come; return how many were tried."""

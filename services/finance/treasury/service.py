@@ -14,9 +14,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.finance.treasury import reconciliation
@@ -43,10 +43,13 @@ from services.finance.treasury.status import StatusHandlers, locked
 from shared import webhooks
 from shared.audit import AuditLog
 from shared.context import Principal
+from shared.db import insert_unless_present
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Invalid, NotFound, ProblemError, Unavailable
+from shared.types import utcnow
 
 log = logging.getLogger("finance.treasury")
+RECEIPTS: Any = CallbackReceipt.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -91,20 +94,18 @@ def _parse_callback(body: bytes) -> StatusCallback:
 
 
 def _first_delivery(session: Session, message_id: str, callback: StatusCallback) -> bool:
-    """Remember the message id; False when it was accepted before (a savepoint keeps the
-    rest of the unit of work when the id is taken)."""
-    try:
-        with session.begin_nested():
-            session.add(
-                CallbackReceipt(
-                    message_id=message_id,
-                    instruction_id=callback.instruction_id,
-                    status=callback.status,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    """Remember the message id; False when it was accepted before (one INSERT that does
+    nothing when the id is taken, so the rest of the unit of work carries on)."""
+    return insert_unless_present(
+        session,
+        RECEIPTS,
+        {
+            "message_id": message_id,
+            "instruction_id": callback.instruction_id,
+            "status": callback.status,
+            "received_at": utcnow(),
+        },
+    )
 
 
 def receive_callback(
