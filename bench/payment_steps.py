@@ -46,6 +46,7 @@ from services.finance.main import SPEC, create_app  # noqa: E402
 from shared.auth import TokenVerifier  # noqa: E402
 from shared.db import make_engine, unit_of_work  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
+from shared.types import today  # noqa: E402
 from shared.webhooks import new_secret, sign  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +203,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 "status": status,
             }
             if status == "settled":
-                body["settled_on"] = time.strftime("%Y-%m-%d")
+                body["settled_on"] = today().isoformat()  # the bureau's day, as the sandbox says
             raw = json.dumps(body).encode()
             headers = {
                 **as_treasury,

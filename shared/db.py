@@ -150,11 +150,13 @@ def after_commit(session: Session, work: Callable[[], object]) -> None:
     session.info.setdefault(AFTER_COMMIT, []).append(work)
 
 
-def finish(session: Session) -> None:
+def finish(session: Session, read_bind: Engine | None = None) -> None:
     """Commit the unit of work, then run what was queued for after the commit, in order.
 
     A failing after-commit step is logged, not raised: the commit stands, and what the step
     does must be recoverable by other means (the treasury worker resends what is unsent).
+    Answers rendered after the commit read through ``read_bind`` when given (on SQLite a
+    read takes no write lock).
     """
     session.commit()
     for work in session.info.pop(AFTER_COMMIT, []):
@@ -162,6 +164,8 @@ def finish(session: Session) -> None:
             work()
         except Exception:
             log.exception("after-commit work failed: %r", work)
+    if read_bind is not None:
+        session.bind = read_bind
     for render in session.info.pop(_ANSWERS, []):
         render()
 
@@ -202,7 +206,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             abandon(session)
             raise
         if writes:
-            await run_in_threadpool(finish, session)
+            await run_in_threadpool(finish, session, state.engine)
 
 
 # "function" scope ends the unit of work (commit, close, the connection back to the pool) as

@@ -13,9 +13,10 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import literal, update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from services.finance.budget.models import Appropriation, PaymentPlan, Quota
@@ -34,32 +35,43 @@ class Draw:
     row_id: uuid.UUID
 
 
-def _update(session: Session, draw: Draw, condition: Any, **values: Any) -> bool:
+_AMOUNT = bindparam("by", type_=Money())
+
+
+@cache
+def _statement(model: Counter, op: str) -> Any:
+    """The conditional UPDATE of ``op`` on ``model``'s table, built once (SQLAlchemy then
+    reuses its compiled form and cache key): bound to ``row_id`` and ``by`` (the amount)."""
+    table: Any = model.__table__  # type: ignore[union-attr]
+    m = table.c
+    condition, values = {
+        "reserve": (
+            m.amount - m.committed - m.paid >= _AMOUNT,
+            {"committed": m.committed + _AMOUNT},
+        ),
+        "consume": (
+            m.committed >= _AMOUNT,
+            {"committed": m.committed - _AMOUNT, "paid": m.paid + _AMOUNT},
+        ),
+        "release": (m.committed >= _AMOUNT, {"committed": m.committed - _AMOUNT}),
+        "refund": (m.paid >= _AMOUNT, {"paid": m.paid - _AMOUNT}),
+    }[op]
+    return update(table).where(m.id == bindparam("row_id"), condition).values(**values)
+
+
+def _update(session: Session, draw: Draw, op: str, amount: Decimal) -> bool:
     # a Core UPDATE of the table: no ORM bookkeeping (rows loaded here are refreshed anyway)
-    table: Any = draw.model.__table__  # type: ignore[union-attr]
-    result = session.execute(
-        update(table).where(table.c.id == draw.row_id, condition).values(**values)
+    result = session.connection().execute(
+        _statement(draw.model, op), {"row_id": draw.row_id, "by": amount}
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _fen(amount: Decimal) -> Any:
-    """``amount`` as a bound parameter in fen, like the columns it is compared with."""
-    return literal(amount, type_=Money())
+    return bool(result.rowcount)
 
 
 def reserve(session: Session, draws: Iterable[Draw], amount: Decimal) -> None:
     """Commit ``amount`` on every row, or refuse (409 ``INSUFFICIENT_FUNDS``) naming the row
     that lacks it; the caller's transaction then rolls the others back."""
     for draw in draws:
-        m: Any = draw.model.__table__.c  # type: ignore[union-attr]
-        ok = _update(
-            session,
-            draw,
-            m.amount - m.committed - m.paid >= _fen(amount),
-            committed=m.committed + _fen(amount),
-        )
-        if not ok:
+        if not _update(session, draw, "reserve", amount):
             row: Any = session.get(draw.model, draw.row_id, populate_existing=True)
             left = (row.amount - row.committed - row.paid) if row else Decimal(0)
             label = _LABELS[draw.model]
@@ -74,15 +86,7 @@ def reserve(session: Session, draws: Iterable[Draw], amount: Decimal) -> None:
 def consume(session: Session, draws: Iterable[Draw], amount: Decimal) -> None:
     """Turn a reservation into payment."""
     for draw in draws:
-        m: Any = draw.model.__table__.c  # type: ignore[union-attr]
-        ok = _update(
-            session,
-            draw,
-            m.committed >= _fen(amount),
-            committed=m.committed - _fen(amount),
-            paid=m.paid + _fen(amount),
-        )
-        if not ok:
+        if not _update(session, draw, "consume", amount):
             raise RuntimeError(
                 f"{draw.model.__name__} {draw.row_id}: no reservation of {amount} to pay"
             )
@@ -91,11 +95,7 @@ def consume(session: Session, draws: Iterable[Draw], amount: Decimal) -> None:
 def release(session: Session, draws: Iterable[Draw], amount: Decimal) -> None:
     """Give a reservation back (rejected, cancelled, or refused by the treasury)."""
     for draw in draws:
-        m: Any = draw.model.__table__.c  # type: ignore[union-attr]
-        ok = _update(
-            session, draw, m.committed >= _fen(amount), committed=m.committed - _fen(amount)
-        )
-        if not ok:
+        if not _update(session, draw, "release", amount):
             raise RuntimeError(
                 f"{draw.model.__name__} {draw.row_id}: no reservation of {amount} to free"
             )
@@ -104,9 +104,7 @@ def release(session: Session, draws: Iterable[Draw], amount: Decimal) -> None:
 def refund(session: Session, draws: Iterable[Draw], amount: Decimal) -> None:
     """Give back what a payment consumed (the treasury returned it)."""
     for draw in draws:
-        m: Any = draw.model.__table__.c  # type: ignore[union-attr]
-        ok = _update(session, draw, m.paid >= _fen(amount), paid=m.paid - _fen(amount))
-        if not ok:
+        if not _update(session, draw, "refund", amount):
             raise RuntimeError(
                 f"{draw.model.__name__} {draw.row_id}: nothing of {amount} paid to refund"
             )

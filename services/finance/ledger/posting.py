@@ -18,7 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
+from sqlalchemy import bindparam, func, insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from services.finance.counters import next_number
@@ -36,6 +40,15 @@ from services.finance.units.models import BudgetUnit
 from shared.problems import Conflict, Invalid
 
 ZERO = Decimal("0.00")
+_ACCOUNTS: Any = Account.__table__  # type: ignore[attr-defined]
+_ENTRIES: Any = JournalEntry.__table__  # type: ignore[attr-defined]
+_LINES: Any = JournalLine.__table__  # type: ignore[attr-defined]
+_ENTRY_COLUMNS = tuple(c.name for c in _ENTRIES.columns)
+_INSERT_ENTRY = insert(_ENTRIES)
+_INSERT_LINES = insert(_LINES)
+_POSTED = select(_ENTRIES.c.id, _ENTRIES.c.number).where(
+    _ENTRIES.c.source == bindparam("source"), _ENTRIES.c.source_ref == bindparam("source_ref")
+)
 # sources allowed to touch restricted (revenue-owed) accounts: 收支两条线
 _REVENUE_SOURCES = frozenset({EntrySource.REVENUE, EntrySource.REMITTANCE})
 _BY_HAND = frozenset({EntrySource.MANUAL, EntrySource.REVERSAL, EntrySource.QUOTA})
@@ -83,33 +96,81 @@ def _check_amounts(lines: Sequence[LineSpec]) -> None:
 
 
 @dataclass(frozen=True)
+class _Account:
+    code: str
+    category: str
+    active: bool
+    restricted: bool
+
+
+@dataclass(frozen=True)
 class _Known:
     """What the lines name that exists: accounts, active units, economic classes, funds."""
 
-    accounts: dict[str, Account]
+    accounts: dict[str, _Account]
     units: set[uuid.UUID]
     classes: set[str]
     funds: set[str]
 
 
+def _detail_queries(by_hand: bool) -> tuple[Any, Any, Any]:
+    """The units, economic classes and fund sources among those named (bound to ``units``,
+    ``classes``, ``funds``); by hand, only active units."""
+    units = select(BudgetUnit.id).where(col(BudgetUnit.id).in_(bindparam("units", expanding=True)))
+    if by_hand:  # what the treasury already did is booked even for a closed unit
+        units = units.where(col(BudgetUnit.active))
+    classes = select(EconomicClass.code).where(
+        col(EconomicClass.code).in_(bindparam("classes", expanding=True))
+    )
+    funds = select(FundSource.code).where(
+        col(FundSource.code).in_(bindparam("funds", expanding=True))
+    )
+    return units, classes, funds
+
+
+@cache
+def _known_query(by_hand: bool) -> Any:
+    """The accounts named, each with how many of the named units, classes and funds exist:
+    one statement, built once (bound to ``codes``, ``units``, ``classes``, ``funds``)."""
+
+    def found(query: Any) -> Any:
+        return select(func.count()).select_from(query.subquery()).scalar_subquery()
+
+    a = _ACCOUNTS.c
+    return select(
+        a.code, a.category, a.active, a.restricted, *map(found, _detail_queries(by_hand))
+    ).where(a.code.in_(bindparam("codes", expanding=True)))
+
+
 def _known(session: Session, lines: Sequence[LineSpec], source: EntrySource) -> _Known:
-    codes = {line.account for line in lines}
-    accounts = {
-        a.code: a for a in session.exec(select(Account).where(col(Account.code).in_(codes)))
+    """What the lines name that exists, in one query when everything they name exists; a
+    line naming something unknown costs three more, to say which."""
+    names = {
+        "codes": sorted({line.account for line in lines}),
+        "units": sorted({line.unit_id for line in lines}),
+        "classes": sorted({line.economic_class for line in lines if line.economic_class}),
+        "funds": sorted({line.fund_source for line in lines if line.fund_source}),
     }
-    units = {line.unit_id for line in lines}
-    unit_query = select(BudgetUnit.id).where(col(BudgetUnit.id).in_(units))
-    if source in _BY_HAND:  # what the treasury already did is booked even for a closed unit
-        unit_query = unit_query.where(col(BudgetUnit.active))
-    classes = {line.economic_class for line in lines if line.economic_class}
-    funds = {line.fund_source for line in lines if line.fund_source}
+    by_hand = source in _BY_HAND
+    conn = session.connection()
+    rows = conn.execute(_known_query(by_hand), names).all()
+    accounts = {
+        r[0]: _Account(code=r[0], category=r[1], active=r[2], restricted=r[3]) for r in rows
+    }
+    wanted = (len(names["units"]), len(names["classes"]), len(names["funds"]))
+    if rows and tuple(rows[0][4:]) == wanted:
+        return _Known(
+            accounts=accounts,
+            units=set(names["units"]),
+            classes=set(names["classes"]),
+            funds=set(names["funds"]),
+        )
+    units, classes, funds = _detail_queries(by_hand)
     return _Known(
         accounts=accounts,
-        units=set(session.exec(unit_query)),
-        classes=set(
-            session.exec(select(EconomicClass.code).where(col(EconomicClass.code).in_(classes)))
-        ),
-        funds=set(session.exec(select(FundSource.code).where(col(FundSource.code).in_(funds)))),
+        units=set(conn.execute(units, names).scalars()),
+        classes=set(conn.execute(classes, names).scalars()),
+        funds=set(conn.execute(funds, names).scalars()),
     )
 
 
@@ -160,11 +221,11 @@ def post(
     _check_lines(session, lines, source)
     periods.ensure_open(session, entry_date)
     if source_ref is not None:
-        existing = session.exec(
-            select(JournalEntry).where(
-                JournalEntry.source == source, JournalEntry.source_ref == source_ref
-            )
-        ).first()
+        existing = (
+            session.connection()
+            .execute(_POSTED, {"source": source, "source_ref": source_ref})
+            .first()
+        )
         if existing is not None:
             raise Conflict(
                 "ALREADY_POSTED",
@@ -180,24 +241,31 @@ def post(
         reverses_id=reverses_id,
         posted_by=posted_by,
     )
+    # Core INSERTs (the entry, then its lines in one statement): the ORM would only add its
+    # bookkeeping; the entry joins the session as the persistent row it now is
+    conn = session.connection()
+    conn.execute(_INSERT_ENTRY, [{c: getattr(entry, c) for c in _ENTRY_COLUMNS}])
+    conn.execute(
+        _INSERT_LINES,
+        [
+            {
+                "id": uuid.uuid4(),
+                "entry_id": entry.id,
+                "line_no": n,
+                "entry_date": entry_date,
+                "account_code": line.account,
+                "unit_id": line.unit_id,
+                "debit": line.debit,
+                "credit": line.credit,
+                "economic_class": line.economic_class,
+                "fund_source": line.fund_source,
+                "memo": line.memo,
+            }
+            for n, line in enumerate(lines, start=1)
+        ],
+    )
+    make_transient_to_detached(entry)
     session.add(entry)
-    session.flush()
-    for n, line in enumerate(lines, start=1):
-        session.add(
-            JournalLine(
-                entry_id=entry.id,
-                line_no=n,
-                entry_date=entry_date,
-                account_code=line.account,
-                unit_id=line.unit_id,
-                debit=line.debit,
-                credit=line.credit,
-                economic_class=line.economic_class,
-                fund_source=line.fund_source,
-                memo=line.memo,
-            )
-        )
-    session.flush()
     return entry
 
 

@@ -139,9 +139,11 @@ def submit_now(
 
 def _post_settlement(session: Session, payment: Payment, actor: str) -> JournalEntry:
     credit_account = QUOTA_ACCOUNT if payment.method == Method.AUTHORIZED else APPROPRIATION_REVENUE
+    day = payment.settled_on or today()
     return posting.post(
         session,
-        entry_date=periods.posting_day(session, payment.settled_on or today()),
+        # (settled today, as nearly always: booked today whatever its month, no query)
+        entry_date=day if day == today() else periods.posting_day(session, day),
         memo=f"Payment {payment.number} to {payment.payee_name}: {payment.purpose}",
         lines=[
             posting.LineSpec(
@@ -178,8 +180,9 @@ def follow(session: Session, change: Change) -> None:
         payment.status = PaymentStatus.ACCEPTED
     elif change.new == InstructionStatus.SETTLED:
         availability.consume(session, draws(payment), payment.amount)
-        payment.settled_on = min(instruction.settled_on or today(), today())
-        payment.entry_id = _post_settlement(session, payment, change.actor).id
+        with session.no_autoflush:  # the payment's row is written once, at commit
+            payment.settled_on = min(instruction.settled_on or today(), today())
+            payment.entry_id = _post_settlement(session, payment, change.actor).id
         payment.status = PaymentStatus.SETTLED
     elif change.new == InstructionStatus.REJECTED:
         availability.release(session, draws(payment), payment.amount)
