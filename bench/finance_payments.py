@@ -299,7 +299,12 @@ def main() -> None:
             for process in (finance, treasury):
                 # py-spy writes its profile on SIGINT; uvicorn stops on it as well
                 process.send_signal(signal.SIGINT)
-                process.wait(30)
+            for process in (finance, treasury):
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:  # stuck on requests in flight: no leftovers
+                    process.kill()
+                    process.wait()
     checks = verify(url, result.pop("ids"))
     n = args.payments
     report = {

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -159,6 +161,11 @@ def finish(session: Session, read_bind: Engine | None = None) -> None:
     read takes no write lock).
     """
     session.commit()
+    after_committed(session, read_bind)
+
+
+def after_committed(session: Session, read_bind: Engine | None = None) -> None:
+    """The after-commit work and answers queued on ``session`` (its commit done)."""
     for work in session.info.pop(AFTER_COMMIT, []):
         try:
             work()
@@ -168,6 +175,10 @@ def finish(session: Session, read_bind: Engine | None = None) -> None:
         session.bind = read_bind
     for render in session.info.pop(_ANSWERS, []):
         render()
+
+
+def _queued(session: Session) -> bool:
+    return bool(session.info.get(AFTER_COMMIT) or session.info.get(_ANSWERS))
 
 
 def abandon(session: Session) -> None:
@@ -189,6 +200,32 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         finish(session)
 
 
+@dataclasses.dataclass
+class _RequestWork:
+    """A request's writing unit of work, for ``commit_request`` in the handler's thread."""
+
+    session: Session
+    read_bind: Engine
+    done: bool = False
+
+
+_request_work: ContextVar[_RequestWork | None] = ContextVar("suite_request_work", default=None)
+
+
+def commit_request() -> None:
+    """Commit the current request's writing unit of work now, in the calling thread (the
+    handler's, right after it returned: ``shared.routing`` calls it), then run its
+    after-commit work. Its locks (rows, the audit chain, SQLite's write lock) are released
+    before anything waits for another thread: were the commit left for a thread of the pool,
+    it could wait behind routes that wait for those very locks. A no-op outside a writing
+    request, or when done already."""
+    work = _request_work.get()
+    if work is None or work.done:
+        return
+    work.done = True
+    finish(work.session, work.read_bind)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's unit of work: one session, connected when first used.
 
@@ -200,12 +237,29 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     writes = request.method not in _READ_METHODS
     bind = state.write_engine if writes else state.engine
     with Session(bind, expire_on_commit=False) as session:
+        work = _RequestWork(session, state.engine) if writes else None
+        _request_work.set(work)
         try:
             yield session
         except BaseException:
             abandon(session)
             raise
-        if writes:
+        finally:
+            if work is not None:
+                committed, work.done = work.done, True  # never committed by anyone later
+        if work is None or committed:
+            return
+        # a handler that does not commit in its own thread (not a ``shared.routing`` route)
+        if bind.dialect.name == "sqlite":
+            # Committed here, on the event loop, not after a wait for a free worker thread:
+            # the transaction holds the process's write lock, and the threads may all be
+            # taken by routes waiting for that very lock (a deadlock until the busy timeout).
+            # A SQLite commit is an append to the write-ahead log, and nothing waits for
+            # other writers at this point. What comes after it may block: it takes a thread.
+            session.commit()
+            if _queued(session):
+                await run_in_threadpool(after_committed, session, state.engine)
+        else:
             await run_in_threadpool(finish, session, state.engine)
 
 

@@ -26,6 +26,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from shared.db import commit_request
+
 _JSON = "application/json"
 
 
@@ -77,6 +79,7 @@ def _answering(endpoint: Callable[..., Any], answer: _Answer) -> Callable[..., A
     @functools.wraps(endpoint)
     def answer_sync(*args: Any, **kwargs: Any) -> Any:
         value = endpoint(*args, **kwargs)
+        commit_request()  # in this thread, before its locks can wait for another (shared.db)
         return answer.render(value) if answer.takes(value) else value
 
     return answer_sync

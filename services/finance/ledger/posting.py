@@ -145,11 +145,14 @@ def _known_query(by_hand: bool) -> Any:
 def _known(session: Session, lines: Sequence[LineSpec], source: EntrySource) -> _Known:
     """What the lines name that exists, in one query when everything they name exists; a
     line naming something unknown costs three more, to say which."""
+    units = {line.unit_id for line in lines}
+    classes = {line.economic_class for line in lines if line.economic_class}
+    funds = {line.fund_source for line in lines if line.fund_source}
     names = {
         "codes": sorted({line.account for line in lines}),
-        "units": sorted({line.unit_id for line in lines}),
-        "classes": sorted({line.economic_class for line in lines if line.economic_class}),
-        "funds": sorted({line.fund_source for line in lines if line.fund_source}),
+        "units": sorted(units),
+        "classes": sorted(classes),
+        "funds": sorted(funds),
     }
     by_hand = source in _BY_HAND
     conn = session.connection()
@@ -157,20 +160,14 @@ def _known(session: Session, lines: Sequence[LineSpec], source: EntrySource) -> 
     accounts = {
         r[0]: _Account(code=r[0], category=r[1], active=r[2], restricted=r[3]) for r in rows
     }
-    wanted = (len(names["units"]), len(names["classes"]), len(names["funds"]))
-    if rows and tuple(rows[0][4:]) == wanted:
-        return _Known(
-            accounts=accounts,
-            units=set(names["units"]),
-            classes=set(names["classes"]),
-            funds=set(names["funds"]),
-        )
-    units, classes, funds = _detail_queries(by_hand)
+    if rows and tuple(rows[0][4:]) == (len(units), len(classes), len(funds)):
+        return _Known(accounts=accounts, units=units, classes=classes, funds=funds)
+    unit_query, class_query, fund_query = _detail_queries(by_hand)
     return _Known(
         accounts=accounts,
-        units=set(conn.execute(units, names).scalars()),
-        classes=set(conn.execute(classes, names).scalars()),
-        funds=set(conn.execute(funds, names).scalars()),
+        units=set(conn.execute(unit_query, names).scalars()),
+        classes=set(conn.execute(class_query, names).scalars()),
+        funds=set(conn.execute(fund_query, names).scalars()),
     )
 
 
