@@ -7,9 +7,15 @@ the finance officer and approver and serves the token keys (JWKS) finance checks
 Steps: seed the demo books (31 units, budget lines, plans); raise N payment requests (timed
 apart); then, with C requests in flight, approve and submit each one, and wait until every
 payment is settled by the treasury's callbacks. Reported: payments per second end to end,
-and the checks that nothing was posted twice at that rate — one journal entry per payment,
-their total equal to the payments' total, the budget's ``paid`` equal to it too. See
-bench/README.md.
+finance's CPU per settled payment (all five requests, raise included), and the checks that
+nothing was posted twice at that rate — one journal entry per payment, their total equal to
+the payments' total, the budget's ``paid`` equal to it too.
+
+Without ``--database-url`` it runs on SQLite, then on a fresh PostgreSQL database when the
+server at ``--postgres-admin-url`` answers, and counts the database round trips of a settled
+payment on each in process (``bench/payment_steps.py``). ``--quick``: 48 payments a database
+(about 30 s). ``--json``: one JSON object on stdout (the figures against the issue's targets),
+the table on stderr. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,7 +45,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 import httpx  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from bench.suite import cpu_seconds, free_port, machine_facts  # noqa: E402
+from bench.suite import cpu_seconds, free_port, log, machine_facts  # noqa: E402
 from gateway.keys import SigningKey  # noqa: E402
 from services.finance import demo  # noqa: E402
 from services.finance.main import SPEC  # noqa: E402
@@ -49,6 +55,9 @@ from shared.webhooks import new_secret  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUER, AUDIENCE = "agency-suite-gateway", "agency-suite"
+TARGET_CPU_MS = {"sqlite": 12.0, "postgresql": 20.0}  # finance CPU per settled payment
+TARGET_SETTLED_PER_S = 60.0  # SQLite, 16 in flight
+WARMUP = 16  # payments settled before the measured ones (not counted)
 
 
 def token(key: SigningKey, sub: str, *roles: str) -> str:
@@ -117,8 +126,17 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 async def run_load(
-    base: str, officer: str, approver: str, payments: int, concurrency: int
+    base: str,
+    officer: str,
+    approver: str,
+    payments: int,
+    concurrency: int,
+    *,
+    warmup: int = 0,
+    measure: Callable[[], None] = lambda: None,
 ) -> dict[str, Any]:
+    """Raise, approve and submit ``warmup`` payments and wait until they settle (statement
+    caches and the like warm), call ``measure``, then do the same for ``payments``."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http_client:
         as_officer = {"Authorization": f"Bearer {officer}"}
@@ -149,10 +167,6 @@ async def run_load(
             response.raise_for_status()
             return str(response.json()["id"])
 
-        started = time.perf_counter()
-        ids = await asyncio.gather(*(create(n) for n in range(payments)))
-        created_s = time.perf_counter() - started
-
         async def approve_and_submit(payment_id: str) -> None:
             async with gate:
                 approved = await http_client.post(
@@ -164,25 +178,35 @@ async def run_load(
                 )
                 submitted.raise_for_status()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(approve_and_submit(i) for i in ids))
-        submitted_s = time.perf_counter() - started
-        while True:
-            page = await http_client.get(
-                "/payments", params={"status": "settled", "limit": 1}, headers=as_officer
-            )
-            if page.json()["total"] >= payments:
-                break
-            if time.perf_counter() - started > 600:
-                raise SystemExit("payments did not all settle within 10 minutes")
-            await asyncio.sleep(0.05)
-        settled_s = time.perf_counter() - started
-        return {
-            "ids": ids,
-            "created_s": created_s,
-            "submitted_s": submitted_s,
-            "settled_s": settled_s,
-        }
+        async def batch(first: int, count: int) -> dict[str, Any]:
+            started = time.perf_counter()
+            ids = await asyncio.gather(*(create(n) for n in range(first, first + count)))
+            created_s = time.perf_counter() - started
+            started = time.perf_counter()
+            await asyncio.gather(*(approve_and_submit(i) for i in ids))
+            submitted_s = time.perf_counter() - started
+            while True:
+                page = await http_client.get(
+                    "/payments", params={"status": "settled", "limit": 1}, headers=as_officer
+                )
+                if page.json()["total"] >= first + count:
+                    break
+                if time.perf_counter() - started > 600:
+                    raise SystemExit("payments did not all settle within 10 minutes")
+                # (each look costs finance CPU too, counted in its figure: not too often)
+                await asyncio.sleep(0.25)
+            return {
+                "ids": ids,
+                "created_s": created_s,
+                "submitted_s": submitted_s,
+                "settled_s": time.perf_counter() - started,
+            }
+
+        warm = await batch(0, warmup) if warmup else {"ids": []}
+        measure()
+        result = await batch(warmup, payments)
+        result["ids"] = warm["ids"] + result["ids"]
+        return result
 
 
 def verify(url: str, ids: list[str]) -> dict[str, Any]:
@@ -231,18 +255,18 @@ def verify(url: str, ids: list[str]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--payments", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--database-url", default="", help="finance database (default: SQLite)")
-    parser.add_argument("--callbacks", default="deliver", choices=("deliver", "duplicate"))
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--profile", default="", help="py-spy the finance process into FILE")
-    args = parser.parse_args()
-
+def run_once(
+    url: str,
+    payments: int,
+    concurrency: int,
+    callbacks: str,
+    profile: str = "",
+    warmup: int = WARMUP,
+) -> dict[str, Any]:
+    """One end-to-end run on the finance database at ``url`` (migrated and seeded here)."""
     work = Path(tempfile.mkdtemp(prefix="bench-finance-"))
-    url = args.database_url or f"sqlite:///{work / 'finance.db'}"
+    url = url or f"sqlite:///{work / 'finance.db'}"
+    log(f"{url.split(':', 1)[0]}: migrating and seeding the demo books")
     upgrade(SPEC.migrations_dir, url, "finance")
     engine = make_engine(url)
     with unit_of_work(engine) as session:
@@ -269,7 +293,7 @@ def main() -> None:
                 "FINANCE_LOG_LEVEL": "WARNING",
             },
             work / "finance.log",
-            args.profile,
+            profile,
         )
         treasury = serve(
             "deploy.treasury.app:create_app",
@@ -282,7 +306,7 @@ def main() -> None:
                 "TREASURY_STATIC_TOKEN": token(key, "service:treasury", "treasury"),
                 "TREASURY_ACCEPT_DELAY_SECONDS": "0",
                 "TREASURY_SETTLE_DELAY_SECONDS": "0",
-                "TREASURY_CALLBACK_MODE": args.callbacks,
+                "TREASURY_CALLBACK_MODE": callbacks,
                 "TREASURY_LOG_LEVEL": "WARNING",
             },
             work / "treasury.log",
@@ -290,9 +314,22 @@ def main() -> None:
         try:
             wait_healthy(f"{finance_url}/healthz", finance)
             wait_healthy(f"{treasury_url}/healthz", treasury)
-            cpu_before = cpu_seconds(finance.pid), cpu_seconds(treasury.pid)
+            log(f"servers up; {warmup} payments to warm up, then {payments} measured")
+            cpu_before = [0.0, 0.0]
+
+            def measure() -> None:
+                cpu_before[:] = cpu_seconds(finance.pid), cpu_seconds(treasury.pid)
+
             result = asyncio.run(
-                run_load(finance_url, officer, approver, args.payments, args.concurrency)
+                run_load(
+                    finance_url,
+                    officer,
+                    approver,
+                    payments,
+                    concurrency,
+                    warmup=warmup,
+                    measure=measure,
+                )
             )
             cpu_after = cpu_seconds(finance.pid), cpu_seconds(treasury.pid)
         finally:
@@ -305,13 +342,15 @@ def main() -> None:
                 except subprocess.TimeoutExpired:  # stuck on requests in flight: no leftovers
                     process.kill()
                     process.wait()
+    log("all settled; checking the postings")
     checks = verify(url, result.pop("ids"))
-    n = args.payments
-    report = {
+    n = payments
+    return {
+        "url": url,
         "payments": n,
-        "concurrency": args.concurrency,
+        "concurrency": concurrency,
         "database": url.split(":", 1)[0],
-        "callbacks": args.callbacks,
+        "callbacks": callbacks,
         "create_per_s": round(n / result["created_s"], 1),
         "approve_submit_per_s": round(n / result["submitted_s"], 1),
         "end_to_end_per_s": round(n / result["settled_s"], 1),
@@ -319,15 +358,180 @@ def main() -> None:
         "finance_cpu_ms_per_payment": round((cpu_after[0] - cpu_before[0]) * 1000 / n, 2),
         "treasury_cpu_ms_per_payment": round((cpu_after[1] - cpu_before[1]) * 1000 / n, 2),
         **checks,
-        "machine": machine_facts(),
     }
-    if args.json:
-        print(json.dumps(report))
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str) -> Iterator[str | None]:
+    """A new, empty PostgreSQL database for one run (dropped afterwards); None when the server
+    does not answer."""
+    import psycopg
+
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=2)
+    except psycopg.Error:
+        yield None
+        return
+    name = f"bench_payments_{uuid.uuid4().hex[:8]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        try:
+            yield admin_url.rsplit("/", 1)[0] + "/" + name
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def round_trips(url: str, payments: int) -> float:
+    """Database round trips per settled payment, counted in process (``payment_steps``) on
+    the books a run left (migrated and seeded)."""
+    from bench import payment_steps
+
+    log(f"{url.split(':', 1)[0]}: counting round trips in process")
+    args = argparse.Namespace(
+        payments=payments, warmup=3, database_url=url, top=0, profile=False, json=True
+    )
+    report = asyncio.run(payment_steps.run(args))
+    return float(report["total_round_trips"])
+
+
+def figure(name: str, unit: str, value: float | None, target: float | None, better: str) -> dict:
+    met = None
+    if value is not None and target is not None:
+        met = value <= target if better == "lower" else value >= target
+    return {
+        "figure": name,
+        "unit": unit,
+        "value": value,
+        "target": target,
+        "better": better,
+        "met": met,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--payments", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="one run on this finance database (else SQLite, then "
+        "a fresh PostgreSQL database when the server answers)",
+    )
+    parser.add_argument(
+        "--postgres-admin-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--callbacks", default="deliver", choices=("deliver", "duplicate"))
+    parser.add_argument("--quick", action="store_true", help="48 payments a database (about 30 s)")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--profile", default="", help="py-spy the finance process into FILE")
+    args = parser.parse_args()
+    payments = 48 if args.quick else args.payments
+    warmup = 8 if args.quick else WARMUP
+    counted = 6 if args.quick else 50  # payments driven in process to count round trips
+
+    runs: list[dict[str, Any]] = []
+    trips: dict[str, float] = {}
+    if args.database_url:
+        runs.append(
+            run_once(
+                args.database_url, payments, args.concurrency, args.callbacks, args.profile, warmup
+            )
+        )
     else:
-        for k, v in report.items():
-            print(f"{k:>30}: {v}")
-    if not checks["exactly_once"]:
+        runs.append(run_once("", payments, args.concurrency, args.callbacks, args.profile, warmup))
+        trips["sqlite"] = round_trips(runs[-1]["url"], counted)
+        if not args.no_postgres:
+            with postgres_database(args.postgres_admin_url) as pg_url:
+                if pg_url is not None:
+                    runs.append(
+                        run_once(pg_url, payments, args.concurrency, args.callbacks, "", warmup)
+                    )
+                    trips["postgresql"] = round_trips(pg_url, counted)
+
+    by_db = {r["database"].split("+")[0]: r for r in runs}
+    sqlite, postgres = by_db.get("sqlite"), by_db.get("postgresql")
+    figures = [
+        figure(
+            "finance CPU per settled payment, SQLite",
+            "ms",
+            sqlite and sqlite["finance_cpu_ms_per_payment"],
+            TARGET_CPU_MS["sqlite"],
+            "lower",
+        ),
+        figure(
+            "finance CPU per settled payment, PostgreSQL",
+            "ms",
+            postgres and postgres["finance_cpu_ms_per_payment"],
+            TARGET_CPU_MS["postgresql"],
+            "lower",
+        ),
+        figure(
+            f"settled payments per second at {args.concurrency} in flight, SQLite",
+            "/s",
+            sqlite and sqlite["end_to_end_per_s"],
+            TARGET_SETTLED_PER_S,
+            "higher",
+        ),
+        figure(
+            "database round trips per settled payment, SQLite",
+            "round trips",
+            trips.get("sqlite"),
+            None,
+            "lower",
+        ),
+        figure(
+            "database round trips per settled payment, PostgreSQL",
+            "round trips",
+            trips.get("postgresql"),
+            None,
+            "lower",
+        ),
+    ]
+    table = render(runs, figures)
+    if args.json:
+        print(table, file=sys.stderr)
+        print(
+            json.dumps(
+                {
+                    "benchmark": "finance_payments",
+                    "figures": figures,
+                    "runs": [{k: v for k, v in r.items() if k != "url"} for r in runs],
+                    "machine": machine_facts(),
+                }
+            )
+        )
+    else:
+        print(table)
+    if not all(r["exactly_once"] for r in runs):
         raise SystemExit("DOUBLE OR MISSING POSTING")
+
+
+def render(runs: list[dict[str, Any]], figures: list[dict[str, Any]]) -> str:
+    lines = [
+        "| database | callbacks | raise /s | settled /s | finance CPU ms | sandbox CPU ms "
+        "| entries / distinct / callbacks | totals agree |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r in runs:
+        lines.append(
+            f"| {r['database']} | {r['callbacks']} | {r['create_per_s']} "
+            f"| {r['end_to_end_per_s']} ({r['end_to_end_s']} s) "
+            f"| {r['finance_cpu_ms_per_payment']} | {r['treasury_cpu_ms_per_payment']} "
+            f"| {r['payment_entries']} / {r['distinct_payments_posted']} / "
+            f"{r['callbacks_accepted']} | {'yes' if r['exactly_once'] else 'NO'} |"
+        )
+    lines += ["", "| figure | now | target | met |", "| --- | ---: | ---: | --- |"]
+    for f in figures:
+        value = "—" if f["value"] is None else f"{f['value']} {f['unit']}"
+        target = "—" if f["target"] is None else f"{f['target']} {f['unit']}"
+        met = {True: "**met**", False: "not met", None: ""}[f["met"]]
+        lines.append(f"| {f['figure']} | {value} | {target} | {met} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

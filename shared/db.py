@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import sqlite3
 import threading
@@ -293,8 +294,13 @@ def insert_unless_present(session: Session, table: Table, values: dict[str, Any]
     inserted. One statement (``INSERT … ON CONFLICT DO NOTHING``), no savepoint: on PostgreSQL
     a concurrent transaction inserting the same key is waited for, and the row counts as
     present once it commits (inserted here if it rolls back), as a unique violation would."""
-    dialect = session.get_bind().dialect.name
+    conn = session.connection()
+    statement = _insert_unless_present(table, conn.dialect.name)
+    return conn.execute(statement, values).first() is not None
+
+
+@functools.cache
+def _insert_unless_present(table: Table, dialect: str) -> Any:
     make = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = make(table).values(**values).on_conflict_do_nothing()
     # RETURNING says whether a row went in (an INSERT's rowcount is not reported by psycopg)
-    return session.execute(statement.returning(literal_column("1"))).first() is not None
+    return make(table).on_conflict_do_nothing().returning(literal_column("1"))
