@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -28,8 +29,9 @@ from shared.problems import Conflict, Forbidden
 from shared.types import utcnow
 
 
-def draws(payment: Payment) -> list[Draw]:
-    """The counter rows a payment draws on, in a fixed order (so locks never cross)."""
+def draws(payment: Payment | Any) -> list[Draw]:
+    """The counter rows a payment (or its row) draws on, in a fixed order (so locks never
+    cross)."""
     rows = [Draw(Appropriation, payment.appropriation_id), Draw(PaymentPlan, payment.plan_id)]
     if payment.quota_id is not None:
         rows.append(Draw(Quota, payment.quota_id))

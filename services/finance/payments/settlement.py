@@ -15,8 +15,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from services.finance.budget import availability
@@ -37,10 +39,10 @@ from services.finance.treasury.sender import Sender
 from services.finance.treasury.status import Change
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
-from shared.changes import record_change, touch
+from shared.changes import record_change
 from shared.context import Principal
 from shared.problems import Conflict
-from shared.types import today
+from shared.types import today, utcnow
 
 
 def instruction_id(payment: Payment) -> str:
@@ -137,13 +139,13 @@ def submit_now(
     return payment
 
 
-def _post_settlement(session: Session, payment: Payment, actor: str) -> JournalEntry:
+def _post_settlement(session: Session, payment: Any, settled_on: date, actor: str) -> JournalEntry:
     credit_account = QUOTA_ACCOUNT if payment.method == Method.AUTHORIZED else APPROPRIATION_REVENUE
-    day = payment.settled_on or today()
+    # (settled today, as nearly always: booked today whatever its month, no query)
+    day = settled_on if settled_on == today() else periods.posting_day(session, settled_on)
     return posting.post(
         session,
-        # (settled today, as nearly always: booked today whatever its month, no query)
-        entry_date=day if day == today() else periods.posting_day(session, day),
+        entry_date=day,
         memo=f"Payment {payment.number} to {payment.payee_name}: {payment.purpose}",
         lines=[
             posting.LineSpec(
@@ -166,41 +168,77 @@ def _post_settlement(session: Session, payment: Payment, actor: str) -> JournalE
     )
 
 
+_PAYMENTS: Any = Payment.__table__  # type: ignore[attr-defined]
+# what a settlement, a refusal or a return needs of the payment, its row locked
+_LOCKED = (
+    select(
+        *(
+            _PAYMENTS.c[name]
+            for name in (
+                "id",
+                "number",
+                "unit_id",
+                "method",
+                "payee_name",
+                "amount",
+                "purpose",
+                "appropriation_id",
+                "plan_id",
+                "quota_id",
+                "economic_class",
+                "fund_source",
+                "expense_account",
+                "entry_id",
+            )
+        )
+    )
+    .where(_PAYMENTS.c.id == bindparam("payment_id"))
+    .with_for_update()
+)
+_CHANGE = update(_PAYMENTS).where(_PAYMENTS.c.id == bindparam("payment_id"))
+
+
 def follow(session: Session, change: Change) -> None:
     """What a state of the payment's instruction does to it (the ``payment`` kind's handler
-    of ``StatusHandlers``, registered in ``main.py``)."""
-    payment = session.get(
-        Payment, change.instruction.subject_id, with_for_update=True, populate_existing=True
-    )
-    assert payment is not None
+    of ``StatusHandlers``, registered in ``main.py``).
+
+    Core statements: a received or accepted instruction is one UPDATE of the payment (which
+    locks its row); the others read the locked row first, for the money and the posting."""
     instruction = change.instruction
+    conn = session.connection()
+    payment_id = instruction.subject_id
+    values: dict[str, Any] = {
+        "reason_code": instruction.reason_code,
+        "reason": instruction.reason,
+        "version": _PAYMENTS.c.version + 1,
+        "updated_at": utcnow(),
+    }
     if change.new == InstructionStatus.RECEIVED:
-        payment.status = PaymentStatus.SUBMITTED
+        values["status"] = PaymentStatus.SUBMITTED
     elif change.new == InstructionStatus.ACCEPTED:
-        payment.status = PaymentStatus.ACCEPTED
-    elif change.new == InstructionStatus.SETTLED:
-        availability.consume(session, draws(payment), payment.amount)
-        with session.no_autoflush:  # the payment's row is written once, at commit
-            payment.settled_on = min(instruction.settled_on or today(), today())
-            payment.entry_id = _post_settlement(session, payment, change.actor).id
-        payment.status = PaymentStatus.SETTLED
-    elif change.new == InstructionStatus.REJECTED:
-        availability.release(session, draws(payment), payment.amount)
-        payment.status = PaymentStatus.FAILED
-    elif change.new == InstructionStatus.RETURNED:
-        availability.refund(session, draws(payment), payment.amount)
-        entry = session.get(JournalEntry, payment.entry_id)
-        assert entry is not None
-        posting.reverse(
-            session,
-            entry,
-            entry_date=today(),
-            memo=f"Payment {payment.number} returned ({instruction.reason_code})",
-            posted_by=change.actor,
-            source=EntrySource.PAYMENT_RETURN,
-        )
-        payment.status = PaymentStatus.RETURNED
-    payment.reason_code = instruction.reason_code
-    payment.reason = instruction.reason
-    touch(payment)
-    session.add(payment)
+        values["status"] = PaymentStatus.ACCEPTED
+    else:
+        payment = conn.execute(_LOCKED, {"payment_id": payment_id}).one()
+        if change.new == InstructionStatus.SETTLED:
+            availability.consume(session, draws(payment), payment.amount)
+            settled_on = min(instruction.settled_on or today(), today())
+            entry = _post_settlement(session, payment, settled_on, change.actor)
+            values.update(status=PaymentStatus.SETTLED, settled_on=settled_on, entry_id=entry.id)
+        elif change.new == InstructionStatus.REJECTED:
+            availability.release(session, draws(payment), payment.amount)
+            values["status"] = PaymentStatus.FAILED
+        elif change.new == InstructionStatus.RETURNED:
+            availability.refund(session, draws(payment), payment.amount)
+            settlement = session.get(JournalEntry, payment.entry_id)
+            assert settlement is not None
+            posting.reverse(
+                session,
+                settlement,
+                entry_date=today(),
+                memo=f"Payment {payment.number} returned ({instruction.reason_code})",
+                posted_by=change.actor,
+                source=EntrySource.PAYMENT_RETURN,
+            )
+            values["status"] = PaymentStatus.RETURNED
+    updated = conn.execute(_CHANGE.values(**values), {"payment_id": payment_id}).rowcount
+    assert updated == 1, f"no payment {payment_id} for instruction {instruction.instruction_id}"
