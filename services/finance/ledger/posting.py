@@ -37,6 +37,7 @@ from services.finance.ledger.models import (
 )
 from services.finance.periods import service as periods
 from services.finance.units.models import BudgetUnit
+from shared.db import insert_unless_present
 from shared.problems import Conflict, Invalid
 
 ZERO = Decimal("0.00")
@@ -217,18 +218,6 @@ def post(
     """Post one balanced entry in the caller's transaction (the caller commits)."""
     _check_lines(session, lines, source)
     periods.ensure_open(session, entry_date)
-    if source_ref is not None:
-        existing = (
-            session.connection()
-            .execute(_POSTED, {"source": source, "source_ref": source_ref})
-            .first()
-        )
-        if existing is not None:
-            raise Conflict(
-                "ALREADY_POSTED",
-                f"{source} {source_ref} is already posted as entry {existing.number}",
-                entry_id=str(existing.id),
-            )
     entry = JournalEntry(
         number=next_number(session, "journal"),
         entry_date=entry_date,
@@ -239,9 +228,24 @@ def post(
         posted_by=posted_by,
     )
     # Core INSERTs (the entry, then its lines in one statement): the ORM would only add its
-    # bookkeeping; the entry joins the session as the persistent row it now is
+    # bookkeeping; the entry joins the session as the persistent row it now is. An entry with
+    # a source_ref goes in unless that (source, source_ref) is posted already (which the
+    # unique key decides, also against a concurrent posting): then it is refused, and the
+    # number it took goes back with the transaction.
     conn = session.connection()
-    conn.execute(_INSERT_ENTRY, [{c: getattr(entry, c) for c in _ENTRY_COLUMNS}])
+    row = {c: getattr(entry, c) for c in _ENTRY_COLUMNS}
+    if source_ref is None:
+        conn.execute(_INSERT_ENTRY, [row])
+    elif not insert_unless_present(session, _ENTRIES, row):
+        existing = conn.execute(_POSTED, {"source": source, "source_ref": source_ref}).first()
+        if existing is None:  # another of its unique keys: the plain INSERT says which
+            conn.execute(_INSERT_ENTRY, [row])
+        else:
+            raise Conflict(
+                "ALREADY_POSTED",
+                f"{source} {source_ref} is already posted as entry {existing.number}",
+                entry_id=str(existing.id),
+            )
     conn.execute(
         _INSERT_LINES,
         [

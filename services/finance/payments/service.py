@@ -8,9 +8,13 @@ quota for the month. Whether there is enough money is judged at approval, which 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
 from services.finance.budget.models import Appropriation, PaymentPlan, Quota
@@ -101,6 +105,95 @@ def _check_expense_account(session: Session, code: str) -> None:
         )
 
 
+def _t(model: Any) -> Any:
+    return model.__table__
+
+
+_UNIT, _LINE, _PLAN, _QUOTA, _ACCOUNT = (
+    _t(m).c for m in (BudgetUnit, Appropriation, PaymentPlan, Quota, Account)
+)
+
+
+def _one(column: Any, *where: Any) -> Any:
+    return core_select(column).where(*where).limit(1).scalar_subquery()
+
+
+# everything a new payment names, in one statement: the unit's state, the line, the plan of the
+# month, the unit's quota of the month and the expense account
+_NAMED = core_select(
+    _one(_UNIT.active, _UNIT.id == bindparam("unit_id")).label("unit_active"),
+    _LINE.unit_id,
+    _LINE.fiscal_year,
+    _LINE.economic_class,
+    _LINE.fund_source,
+    _one(_PLAN.id, _PLAN.appropriation_id == _LINE.id, _PLAN.month == bindparam("month")).label(
+        "plan_id"
+    ),
+    _one(
+        _QUOTA.id,
+        _QUOTA.unit_id == bindparam("unit_id"),
+        _QUOTA.fiscal_year == bindparam("year"),
+        _QUOTA.month == bindparam("month"),
+    ).label("quota_id"),
+    _one(_ACCOUNT.active, _ACCOUNT.code == bindparam("account")).label("account_active"),
+    _one(_ACCOUNT.restricted, _ACCOUNT.code == bindparam("account")).label("restricted"),
+    _one(_ACCOUNT.category, _ACCOUNT.code == bindparam("account")).label("category"),
+).where(_LINE.id == bindparam("line_id"))
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What a valid payment request draws on."""
+
+    plan_id: uuid.UUID
+    quota_id: uuid.UUID | None
+    economic_class: str
+    fund_source: str
+
+
+def _named(session: Session, data: PaymentCreate, due_on: date) -> _Named:
+    """Check what the request names: one query when all is well; otherwise each check in
+    turn, so that the first thing wrong is the one refused."""
+    row = (
+        session.connection()
+        .execute(
+            _NAMED,
+            {
+                "unit_id": data.unit_id,
+                "line_id": data.appropriation_id,
+                "year": due_on.year,
+                "month": due_on.month,
+                "account": data.expense_account,
+            },
+        )
+        .first()
+    )
+    authorized = data.method == Method.AUTHORIZED
+    if (
+        row is not None
+        and row.unit_active
+        and row.unit_id == data.unit_id
+        and row.fiscal_year == due_on.year
+        and row.plan_id is not None
+        and (row.quota_id is not None or not authorized)
+        and row.account_active
+        and not row.restricted
+        and (row.category == Category.EXPENSE or data.expense_account in CAPITAL_ACCOUNTS)
+    ):
+        return _Named(
+            plan_id=row.plan_id,
+            quota_id=row.quota_id if authorized else None,
+            economic_class=row.economic_class,
+            fund_source=row.fund_source,
+        )
+    _active_unit(session, data.unit_id)
+    line = _budget_line(session, data, due_on)
+    plan = _plan(session, line, due_on)
+    quota_id = _quota_id(session, data, due_on)
+    _check_expense_account(session, data.expense_account)
+    return _Named(plan.id, quota_id, line.economic_class, line.fund_source)  # (not reached)
+
+
 def create(
     session: Session,
     audit: AuditLog,
@@ -109,20 +202,16 @@ def create(
     data: PaymentCreate,
 ) -> Payment:
     scope.check(unit_id=data.unit_id)
-    _active_unit(session, data.unit_id)
     due_on = data.due_on or today()
-    line = _budget_line(session, data, due_on)
-    plan = _plan(session, line, due_on)
-    quota_id = _quota_id(session, data, due_on)
-    _check_expense_account(session, data.expense_account)
+    named = _named(session, data, due_on)
     payment = Payment(
         **data.model_dump(exclude={"due_on", "attachments"}),
         number=next_number(session, "payment"),
         due_on=due_on,
-        plan_id=plan.id,
-        quota_id=quota_id,
-        economic_class=line.economic_class,
-        fund_source=line.fund_source,
+        plan_id=named.plan_id,
+        quota_id=named.quota_id,
+        economic_class=named.economic_class,
+        fund_source=named.fund_source,
         attachments=[a.model_dump(mode="json") for a in data.attachments],
         requested_by=principal.sub,
     )

@@ -49,11 +49,15 @@ def instruction_id(payment: Payment) -> str:
     return f"PAY-{payment.number:08d}-{payment.id.hex[:8].upper()}"
 
 
-def payload(payment: Payment, unit: BudgetUnit, tsa_name: str, tsa_account: str) -> dict[str, Any]:
-    """The instruction body the treasury receives (also the ISO 20022 EndToEndId)."""
+def payload(
+    payment: Payment, unit: BudgetUnit | None, tsa_name: str, tsa_account: str
+) -> dict[str, Any]:
+    """The instruction body the treasury receives (also the ISO 20022 EndToEndId); ``unit``
+    pays an authorized payment (a direct one needs none)."""
     if payment.method == Method.DIRECT:
         debtor = {"name": tsa_name, "account": tsa_account}
     else:
+        assert unit is not None
         debtor = {"name": unit.name, "account": unit.zba_account}
     return {
         "instruction_id": instruction_id(payment),
@@ -94,8 +98,10 @@ def submit(
             f"payment {payment.number} is {payment.status}; only an approved payment is submitted",
             state=payment.status,
         )
-    unit = session.get(BudgetUnit, payment.unit_id)
-    assert unit is not None
+    unit = None  # (the unit pays an authorized payment; the treasury a direct one)
+    if payment.method == Method.AUTHORIZED:
+        unit = session.get(BudgetUnit, payment.unit_id)
+        assert unit is not None
     body = payload(payment, unit, tsa_name, tsa_account)
     instruction = Instruction(
         instruction_id=body["instruction_id"],
