@@ -36,7 +36,7 @@ from services.finance.treasury.client import (
     TreasuryUnavailable,
 )
 from services.finance.treasury.models import Channel, Instruction, InstructionStatus
-from services.finance.treasury.status import StatusHandlers, locked
+from services.finance.treasury.status import StatusHandlers, lock_row, locked
 from shared.db import after_commit, unit_of_work
 from shared.deps import from_app_state
 from shared.outbox import backoff_seconds
@@ -64,7 +64,7 @@ class Sender:
         ``sent``); a failure to apply it is recorded on the instruction instead."""
         try:
             with unit_of_work(self.engine) as session:
-                instruction = locked(session, instruction_id)
+                instruction = lock_row(session, instruction_id)
                 if instruction is None:
                     return
                 instruction.attempts += 1 if sent else 0

@@ -39,7 +39,7 @@ from services.finance.treasury.schemas import (
     StatementPublic,
     StatusCallback,
 )
-from services.finance.treasury.status import StatusHandlers, locked
+from services.finance.treasury.status import StatusHandlers, lock_row
 from shared import webhooks
 from shared.audit import AuditLog
 from shared.context import Principal
@@ -125,7 +125,7 @@ def receive_callback(
     except webhooks.SignatureError as exc:
         return _refuse(session, audit, caller, headers, client_host, exc)
     callback = _parse_callback(body)
-    instruction = locked(session, callback.instruction_id)
+    instruction = lock_row(session, callback.instruction_id)
     if instruction is None:
         raise NotFound("instruction", callback.instruction_id)
     duplicate = not _first_delivery(session, verified.msg_id, callback)
