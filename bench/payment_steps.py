@@ -283,9 +283,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--payments", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument(
-        "--database-url", default="", help="finance database (default: new SQLite)"
-    )
+    parser.add_argument("--database-url", default="", help="finance database (default: new SQLite)")
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--json", action="store_true")
