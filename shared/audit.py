@@ -10,19 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, insert, select, text
 from sqlmodel import Session
 
 from shared.auth import require_roles
 from shared.context import Principal, current_request_id, principal_var
 from shared.db import SessionDep, is_postgres
 from shared.deps import from_app_state
-from shared.pagination import Page, PageDep, PageParams
+from shared.pagination import Listing, Page, PageDep, PageParams
 from shared.problems import ProblemError
 from shared.routing import Router
 from shared.types import utcnow
@@ -91,10 +92,22 @@ class ChainReport(BaseModel):
     head_hash: str | None = None
 
 
+LIST_FILTERS = ("action", "resource_type", "resource_id", "actor")
+
+
+def _equals(column: Any) -> Callable[[Any], Any]:
+    return lambda value: column == value
+
+
 class AuditLog:
     def __init__(self, table: Table) -> None:
         self.table = table
         self._lock_key = zlib.crc32(table.name.encode())
+        self._listing: Listing[Any] = Listing(
+            select(table),
+            table.c.seq.desc(),
+            filters={name: _equals(table.c[name]) for name in LIST_FILTERS},
+        )
 
     def record(
         self,
@@ -183,25 +196,11 @@ class AuditLog:
         return ChainReport(ok=True, checked=checked, **head)
 
     def page(
-        self, session: Session, params: PageParams, filters: dict[str, str | None]
+        self, session: Session, params: PageParams, filters: dict[str, Any]
     ) -> Page[AuditEntry]:
-        t = self.table
-        conditions = [t.c[name] == value for name, value in filters.items() if value is not None]
-        conn = session.connection()  # Core statements: the ORM layer would only add cost
-        total = conn.execute(select(func.count()).select_from(t).where(*conditions)).scalar_one()
-        rows = (
-            conn.execute(
-                select(t)
-                .where(*conditions)
-                .order_by(t.c.seq.desc())
-                .limit(params.limit)
-                .offset(params.offset)
-            )
-            .mappings()
-            .all()
-        )
+        rows, total = self._listing.fetch(session, params, **filters)
         items = [
-            AuditEntry(**{**row, "roles": [r for r in row["roles"].split(",") if r]})
+            AuditEntry(**{**row._mapping, "roles": [r for r in row.roles.split(",") if r]})
             for row in rows
         ]
         return Page(items=items, total=total, limit=params.limit, offset=params.offset)
