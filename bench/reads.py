@@ -18,6 +18,7 @@ import importlib.util
 import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from suite import Suite, cpu_seconds, log, machine_facts
+from suite import HOST, PY, ROOT, Suite, cpu_seconds, free_port, http, log, machine_facts
 
 BENCH = Path(__file__).resolve().parent
 
@@ -49,40 +50,61 @@ def _bench_module(name: str) -> Any:
     return module
 
 
+def load_rounds(url: str, pid: int, token: str, args: argparse.Namespace) -> list[dict[str, float]]:
+    """Warm up, then rounds of load on ``url``: requests/s and ``pid``'s CPU ms per request."""
+    run_load = _bench_module("gateway").run_load
+    run_load(args.loader, url, args.connections, args.warmup, token)
+    rounds = []
+    for _ in range(args.rounds):
+        time.sleep(0.5)  # requests wrk left in flight are finished
+        before = cpu_seconds(pid)
+        result = run_load(args.loader, url, args.connections, args.seconds, token)
+        spent = cpu_seconds(pid) - before
+        answered = result["requests"]
+        if sum(result["errors"].values()) or not answered:
+            raise RuntimeError(f"{url}: errors under load: {result['errors']}")
+        rounds.append(
+            {"rps": answered / (result["duration_us"] / 1e6), "cpu_ms": spent / answered * 1000}
+        )
+    return rounds
+
+
 def measure(
     service: str, role: str, path: str, seed: str | None, args: argparse.Namespace
 ) -> list[dict[str, float]]:
-    """Rounds of one read: requests/s and the service's CPU ms per request."""
-    run_load = _bench_module("gateway").run_load
-    seed_demo = _bench_module("profile")._seed
+    """Rounds of one read of a service started by ``bench/suite.py``."""
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-reads-{service}-"))
     suite = Suite(workdir, quiet_logs=True, service=service, roles=(role,))
-    rounds = []
     try:
         suite.start()
         if seed:
-            seed_demo(suite, seed)
-        url = suite.finance_url + path
+            _bench_module("profile")._seed(suite, seed)
         pid = suite.processes[service].pid
-        run_load(args.loader, url, args.connections, args.warmup, suite.token)
-        for _ in range(args.rounds):
-            time.sleep(0.5)  # requests wrk left in flight are finished
-            before = cpu_seconds(pid)
-            result = run_load(args.loader, url, args.connections, args.seconds, suite.token)
-            spent = cpu_seconds(pid) - before
-            answered = result["requests"]
-            if sum(result["errors"].values()) or not answered:
-                raise RuntimeError(f"{path}: errors under load: {result['errors']}")
-            rounds.append(
-                {
-                    "rps": answered / (result["duration_us"] / 1e6),
-                    "cpu_ms": spent / answered * 1000,
-                }
-            )
+        return load_rounds(suite.finance_url + path, pid, suite.token, args)
     finally:
         suite.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    return rounds
+
+
+def measure_floor(args: argparse.Namespace) -> list[dict[str, float]]:
+    """Rounds of ``bench/floor_app.py``'s bare route, behind uvicorn as the services run."""
+    port = free_port()
+    command = [PY, "-m", "uvicorn", "bench.floor_app:app", "--host", HOST, "--port", str(port)]
+    command += ["--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT)
+    try:
+        url = f"http://{HOST}:{port}/floor?limit=1"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if http(url)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        return load_rounds(url, server.pid, "", args)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +141,20 @@ def main(argv: list[str] | None = None) -> int:
                 "met": met,
             }
         )
+    rounds = measure_floor(args)
+    cpu = statistics.median(r["cpu_ms"] for r in rounds)
+    rps = statistics.median(r["rps"] for r in rounds)
+    lines.append(f"| floor: a bare FastAPI route | {rps:.0f} | {cpu:.3f} | — | — |")
+    figures.append(
+        {
+            "figure": "floor: a bare FastAPI route behind uvicorn, CPU per request",
+            "unit": "ms",
+            "value": round(cpu, 3),
+            "target": None,
+            "better": "lower",
+            "met": None,
+        }
+    )
     facts = machine_facts()
     print(f"loader {args.loader}, {args.connections} connections, {facts}", file=out)
     print("\n".join(lines), file=out)
