@@ -68,11 +68,23 @@ def fetch_page(
     session: Session, query: SelectOfScalar[T], params: PageParams, *order_by: Any
 ) -> tuple[list[T], int]:
     """One page of ``query`` in ``order_by`` order, and how many rows match in all."""
-    # the count is a Core statement on the session's connection: the ORM adds nothing to it
-    count = select(func.count()).select_from(query.subquery())
-    total = session.connection().execute(count).scalar_one()
-    rows = session.exec(query.order_by(*order_by).limit(params.limit).offset(params.offset))
-    return list(rows.all()), int(total)
+    rows = list(
+        session.exec(query.order_by(*order_by).limit(params.limit).offset(params.offset)).all()
+    )
+    total = known_total(rows, params)
+    if total is None:
+        # a Core statement on the session's connection: the ORM adds nothing to a count
+        count = select(func.count()).select_from(query.subquery())
+        total = session.connection().execute(count).scalar_one()
+    return rows, int(total)
+
+
+def known_total(rows: Sequence[Any], params: PageParams) -> int | None:
+    """The total a page already tells, without counting: a page that is not full and is not
+    past the end is the last one, so everything before it plus its rows is all there is."""
+    if len(rows) < params.limit and (rows or params.offset == 0):
+        return params.offset + len(rows)
+    return None
 
 
 def paginate(
@@ -156,15 +168,17 @@ class Listing(Generic[R]):
         shape = tuple(name for name in self.filters if values.get(name) is not None)
         statements = self._statements(shape)
         bound = {**(binds or {}), **{name: values[name] for name in shape}}
+        paged = {**bound, "page_limit": params.limit, "page_offset": params.offset}
         connection = session.connection()
-        total = connection.execute(statements.count, bound).scalar_one()
-        bound["page_limit"], bound["page_offset"] = params.limit, params.offset
         found: Any
         if not self._orm:
-            found = connection.execute(statements.page, bound).all()
+            found = connection.execute(statements.page, paged).all()
         else:
-            rows = session.execute(statements.page, bound)
+            rows = session.execute(statements.page, paged)
             found = rows.scalars().all() if self._scalars else rows.all()
+        total = known_total(found, params)
+        if total is None:
+            total = connection.execute(statements.count, bound).scalar_one()
         return list(found), int(total)
 
     def page(
