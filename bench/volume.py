@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 # run as a script, bench/ would come first on the path and bench/gateway.py would hide the
 # gateway package: look in the repository root instead
@@ -43,19 +44,21 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
+from sqlalchemy import inspect  # noqa: E402
 
 from bench import staff_seed, volume_load  # noqa: E402
 from bench import volume_books as books  # noqa: E402
 from bench.personnel_bulk import token  # noqa: E402
 from gateway.keys import SigningKey  # noqa: E402
 from services.finance.config import FinanceSettings  # noqa: E402
+from services.finance.ledger import month_balances, reports  # noqa: E402
 from services.finance.main import SPEC as FINANCE  # noqa: E402
 from services.finance.main import create_app  # noqa: E402
 from services.personnel.main import SPEC as PERSONNEL  # noqa: E402
 from services.personnel.staff import identity_numbers as ids  # noqa: E402
 from shared.auth import TokenVerifier  # noqa: E402
-from shared.db import make_engine  # noqa: E402
-from shared.migrations import current_revision, upgrade  # noqa: E402
+from shared.db import make_engine, unit_of_work  # noqa: E402
+from shared.migrations import current_revision, head_revision, upgrade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "var" / "bench" / "volume"
@@ -100,7 +103,15 @@ def seed(url: str, size: Size, revision: str) -> dict[str, int]:
     started = time.perf_counter()
     engine = make_engine(url)
     try:
-        counts = volume_load.load(engine, plan(size), log)
+        made = plan(size)
+        counts = volume_load.load(engine, made, log)
+        if inspect(engine).has_table("finance_month_balance"):
+            with unit_of_work(
+                engine
+            ) as session:  # every month is closed: freeze them as closing does
+                for year in range(made.first_year, made.last_year + 1):
+                    for month in range(1, 13):
+                        month_balances.freeze(session, year, month)
         log(f"  books written in {time.perf_counter() - started:.1f} s: {counts}")
         started = time.perf_counter()
         staff_seed.seed(url, size.people, ids.IdVault("bench-secret"), unit_specs())
@@ -146,8 +157,8 @@ def postgres_books(
     name = f"bench_volume_{os.getpid()}"
     url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-        admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
     try:
         log(f"seeding PostgreSQL database {name}")
         yield url, seed(url, size, revision)
@@ -156,7 +167,7 @@ def postgres_books(
             log(f"kept {url}")
         else:
             with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- measuring ---------------------------------------------------------------------------------
@@ -201,9 +212,9 @@ class Reader:
         response.raise_for_status()
         return elapsed[0], elapsed[1], response.json()
 
-    async def stream(self, path: str, params: dict[str, Any]) -> tuple[int, int, str]:
+    async def stream(self, path: str, params: dict[str, Any]) -> tuple[int, int, int]:
         """Drive one GET through the ASGI app, counting the body and dropping it as it comes
-        (an HTTP client would keep it all): status, bytes, the last line."""
+        (an HTTP client would keep it all): status, bytes, lines."""
         query = urllib.parse.urlencode(params).encode()
         headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
         scope = {
@@ -221,7 +232,7 @@ class Reader:
             "server": ("finance", 80),
         }
         asked = False
-        status, size, tail = 0, 0, b""
+        status, size, lines = 0, 0, 0
         done = asyncio.Event()
 
         async def receive() -> dict[str, Any]:
@@ -233,21 +244,19 @@ class Reader:
             return {"type": "http.disconnect"}
 
         async def send(message: dict[str, Any]) -> None:
-            nonlocal status, size, tail
+            nonlocal status, size, lines
             if message["type"] == "http.response.start":
                 status = message["status"]
             elif message["type"] == "http.response.body":
                 body = message.get("body", b"")
                 size += len(body)
-                if body:
-                    tail = (tail + body)[-400:]
+                lines += body.count(b"\n")
                 if not message.get("more_body", False):
                     done.set()
 
         await self.app(scope, receive, send)
         done.set()
-        lines = tail.decode("utf-8", "replace").strip().splitlines()
-        return status, size, lines[-1] if lines else ""
+        return status, size, lines
 
 
 def rss_kib() -> tuple[int, int]:
@@ -313,12 +322,12 @@ async def measure_reads(reader: Reader, size: Size, target: float, label: str) -
     return figures
 
 
-async def measure_export(reader: Reader, counts: dict[str, int], label: str) -> list[Figure]:
+async def measure_export(reader: Reader, label: str) -> list[Figure]:
     """Peak memory while a month, one unit's year and a whole year of the ledger stream out:
     RSS growth over the request and Python's own peak (tracemalloc, a second pass)."""
     unit = unit_specs()[0][0]
     year = LAST_YEAR
-    cases = [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("a month", {"date_from": f"{year}-06-01", "date_to": f"{year}-06-30"}),
         (
             "one unit's year",
@@ -328,16 +337,17 @@ async def measure_export(reader: Reader, counts: dict[str, int], label: str) -> 
     ]
     figures: list[Figure] = []
     peaks: dict[str, float] = {}
+    rows: dict[str, int] = {}
     for name, params in cases:
         await reader.stream("/ledger/export", params)  # warm up: the first pass costs more
         now, _ = rss_kib()
         reset_peak_rss()
         wall, cpu = time.perf_counter(), time.process_time()
-        status, size, last = await reader.stream("/ledger/export", params)
+        status, size, lines = await reader.stream("/ledger/export", params)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         _, peak = rss_kib()
         assert status == 200, f"export {params}: {status}"
-        rows = int(last.split(",", 1)[0]) if last[:1].isdigit() else 0
+        rows[name] = lines - 1  # the header
         tracemalloc.start()
         await reader.stream("/ledger/export", params)
         traced = tracemalloc.get_traced_memory()[1] / 2**20
@@ -351,7 +361,7 @@ async def measure_export(reader: Reader, counts: dict[str, int], label: str) -> 
                 None,
                 note=(
                     f"RSS +{(peak - now) / 1024:.1f} MiB; {size / 2**20:.1f} MiB of CSV in "
-                    f"{wall:.2f} s wall, {cpu:.2f} s CPU; last entry no. {rows}"
+                    f"{wall:.2f} s wall, {cpu:.2f} s CPU; {rows[name]:,} lines"
                 ),
             )
         )
@@ -360,15 +370,14 @@ async def measure_export(reader: Reader, counts: dict[str, int], label: str) -> 
             f"ledger export: a year's peak ÷ a month's{label}",
             "x",
             peaks["a year"] / peaks["a month"],
-            FLAT_RATIO,
+            # meaningful once a month is several batches (a smaller one is read in one)
+            FLAT_RATIO if rows["a month"] >= 2 * reports.EXPORT_BATCH else None,
         )
     )
     return figures
 
 
-async def measure(
-    url: str, size: Size, counts: dict[str, int], db: str, label: str
-) -> list[Figure]:
+async def measure(url: str, size: Size, db: str, stage: Stage) -> list[Figure]:
     key = SigningKey.generate()
 
     async def jwks() -> dict[str, Any]:
@@ -383,13 +392,37 @@ async def measure(
         run_relay=False,
         access_log=False,
     )
-    async with app.router.lifespan_context(app):
-        reader = Reader(app, token(key, "auditor"))
-        figures = await measure_reads(reader, size, TARGET_MS[db], label)
-        figures += await measure_export(reader, counts, label)
-        await reader.client.aclose()
+    # "lines only": balances are summed from the journal's lines, as if no month were frozen
+    lines_only = mock.patch.object(month_balances, "frozen_through", return_value=None)
+    with lines_only if not stage.month_balances else contextlib.nullcontext():
+        async with app.router.lifespan_context(app):
+            reader = Reader(app, token(key, "auditor"))
+            figures = await measure_reads(reader, size, TARGET_MS[db], stage.label)
+            if stage.export:
+                figures += await measure_export(reader, stage.label)
+            await reader.client.aclose()
     app.state.engine.dispose()
     return figures
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One measured state of the schema and of the balance reads."""
+
+    label: str
+    revision: str
+    month_balances: bool
+    export: bool
+
+
+def stages(baseline: bool) -> list[Stage]:
+    if not baseline:
+        return [Stage("", "head", month_balances=True, export=True)]
+    return [
+        Stage(f" [before: {BASELINE_REVISION}]", BASELINE_REVISION, False, False),
+        Stage(" [indexes, lines only]", "head", month_balances=False, export=False),
+        Stage("", "head", month_balances=True, export=True),
+    ]
 
 
 def table(figures: list[Figure]) -> str:
@@ -405,7 +438,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
     size = QUICK if args.quick else FULL
     if args.lines:
         size = Size(size.years, args.lines, size.people, size.samples)
-    revision = BASELINE_REVISION if args.baseline else "head"
+    revision = BASELINE_REVISION if args.baseline else str(head_revision(FINANCE.migrations_dir))
     if args.db == "sqlite":
         books_of = sqlite_books(size, revision)
     else:
@@ -413,16 +446,15 @@ def run(args: argparse.Namespace) -> list[Figure]:
     figures: list[Figure] = []
     with books_of as (url, counts):
         log(f"books: {counts}")
-        if args.baseline:
-            log(f"measuring on the schema of {BASELINE_REVISION} (before)")
-            figures += asyncio.run(measure(url, size, counts, args.db, " [before]"))
-        started = time.perf_counter()
-        upgrade(FINANCE.migrations_dir, url, "finance")
-        engine = make_engine(url)
-        head = current_revision(engine, "finance")
-        engine.dispose()
-        log(f"migrated to {head} in {time.perf_counter() - started:.1f} s; measuring (after)")
-        figures += asyncio.run(measure(url, size, counts, args.db, ""))
+        for stage in stages(args.baseline):
+            started = time.perf_counter()
+            upgrade(FINANCE.migrations_dir, url, "finance", stage.revision)
+            engine = make_engine(url)
+            at = current_revision(engine, "finance")
+            engine.dispose()
+            reads = "month balances and lines" if stage.month_balances else "lines only"
+            log(f"at {at} ({time.perf_counter() - started:.1f} s to migrate): measuring, {reads}")
+            figures += asyncio.run(measure(url, size, args.db, stage))
     return figures
 
 

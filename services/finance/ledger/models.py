@@ -138,3 +138,18 @@ class JournalLine(SQLModel, table=True):
         default=None, foreign_key="finance_fund_source.code", max_length=20
     )
     memo: str | None = Field(default=None, max_length=500)
+
+
+class MonthBalance(SQLModel, table=True):
+    """A closed month's debits and credits per unit and account: the sums of its lines,
+    written in the transaction that closes the month and deleted when it reopens (nothing
+    posts into a closed month, so they stay exact). Balances as of a day add them up for the
+    closed months before it, then the lines after them; the lines remain the books."""
+
+    __tablename__ = "finance_month_balance"
+
+    month: date = Field(primary_key=True)  # the month's first day
+    unit_id: uuid.UUID = Field(primary_key=True, foreign_key="finance_budget_unit.id")
+    account_code: str = Field(primary_key=True, foreign_key="finance_account.code", max_length=20)
+    debit: Decimal = Field(sa_type=Money())
+    credit: Decimal = Field(sa_type=Money())

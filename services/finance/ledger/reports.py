@@ -1,6 +1,7 @@
 """Balances and the trial balance as of any day, per unit or consolidated, and the ledger
-export. Balances are sums of posted lines dated on or before the day; reversals count like
-any entry, so a reversed entry nets to nothing."""
+export. Balances are sums of posted lines dated on or before the day (closed months' sums
+read from their frozen month balances); reversals count like any entry, so a reversed entry
+nets to nothing."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from services.finance.ledger.models import Account, Category, JournalEntry, JournalLine
+from services.finance.ledger import month_balances
+from services.finance.ledger.models import (
+    Account,
+    Category,
+    JournalEntry,
+    JournalLine,
+    MonthBalance,
+)
 from services.finance.ledger.schemas import BalanceRow, TrialBalance
 from services.finance.units.models import BudgetUnit
 from shared import tabular
@@ -35,17 +43,40 @@ def balances(
     account: str | None = None,
     per_unit: bool = False,
 ) -> list[BalanceRow]:
-    debit = func.sum(JournalLine.debit, type_=Money())
-    credit = func.sum(JournalLine.credit, type_=Money())
-    keys: list[Any] = [col(JournalLine.account_code)]
-    if per_unit:
-        keys.append(col(JournalLine.unit_id))
-    query: Any = sa_select(*keys, debit, credit).where(col(JournalLine.entry_date) <= as_of)
+    """Debits, credits and balance per account (and unit) as of the end of ``as_of``: the
+    frozen balances of the closed months before it, where there are any (``month_balances``),
+    plus the lines after them."""
+    frozen = month_balances.frozen_through(session, as_of)
+    # the unit only where it is a key: the consolidated sums are then read from the
+    # (account, day, debit, credit) index alone
+    line_keys = [JournalLine.account_code, *([JournalLine.unit_id] if per_unit else [])]
+    lines: Any = sa_select(
+        *(col(c) for c in (*line_keys, JournalLine.debit, JournalLine.credit))
+    ).where(col(JournalLine.entry_date) <= as_of)
+    if frozen is not None:
+        lines = lines.where(col(JournalLine.entry_date) > frozen)
     if unit_id is not None:
-        query = query.where(JournalLine.unit_id == unit_id)
+        lines = lines.where(col(JournalLine.unit_id) == unit_id)
     if account is not None:
-        query = query.where(JournalLine.account_code == account)
-    query = query.group_by(*keys).order_by(*keys)
+        lines = lines.where(col(JournalLine.account_code) == account)
+    source: Any = lines
+    if frozen is not None:
+        month_keys = [MonthBalance.account_code, *([MonthBalance.unit_id] if per_unit else [])]
+        months: Any = sa_select(
+            *(col(c) for c in (*month_keys, MonthBalance.debit, MonthBalance.credit))
+        ).where(col(MonthBalance.month) <= frozen)
+        if unit_id is not None:
+            months = months.where(col(MonthBalance.unit_id) == unit_id)
+        if account is not None:
+            months = months.where(col(MonthBalance.account_code) == account)
+        source = union_all(lines, months)
+    both = source.subquery()
+    keys: list[Any] = [both.c.account_code]
+    if per_unit:
+        keys.append(both.c.unit_id)
+    debit = func.sum(both.c.debit, type_=Money())
+    credit = func.sum(both.c.credit, type_=Money())
+    query = sa_select(*keys, debit, credit).group_by(*keys).order_by(*keys)
     accounts = {a.code: a for a in session.exec(select(Account))}
     rows = []
     for record in session.execute(query):
