@@ -187,7 +187,7 @@ class Books:
         self.paid: dict[tuple[int, uuid.UUID, str], int] = {}
         self.weights = [p[4] for p in PURCHASES]
 
-    def uuid(self) -> uuid.UUID:
+    def new_id(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def months(self) -> Iterator[Month]:
@@ -214,7 +214,7 @@ class Books:
                 by_quota = rng.random() < 0.8
                 authorized += fen if by_quota else 0
                 made.append(self._payment(unit_id, rng.choice(days), account, cls, fen, by_quota))
-            quota_id = self.uuid()
+            quota_id = self.new_id()
             granted = (authorized // 1_000_000 + 5) * 1_000_000  # up to 10,000 yuan, + 40,000
             made.append(
                 _Entry(
@@ -245,7 +245,7 @@ class Books:
             for n in range(2):
                 received = rng.choice(days[:-1])
                 remitted = min(d for d in days if d > received)
-                receipt = self.uuid()
+                receipt = self.new_id()
                 fen = rng.randint(2_000_00, 90_000_00)
                 kind = "rent" if n == 0 else "disposal"
                 made.append(
@@ -265,7 +265,7 @@ class Books:
                         remitted,
                         f"Revenue receipt R{receipt.hex[:8]} remitted to the treasury",
                         "remittance",
-                        self.uuid().hex,
+                        self.new_id().hex,
                         OWED,
                         COLLECTION,
                         unit_id,
@@ -288,7 +288,7 @@ class Books:
     ) -> _Entry:
         key = (day.year, unit_id, cls)
         self.paid[key] = self.paid.get(key, 0) + fen
-        ref = self.uuid()
+        ref = self.new_id()
         return _Entry(
             day,
             f"Payment P{ref.hex[:8]} ({cls})",
@@ -305,7 +305,7 @@ class Books:
 
     def _write(self, out: Month, e: _Entry) -> None:
         self.number += 1
-        entry_id = self.uuid()
+        entry_id = self.new_id()
         out.entries.append(
             (
                 entry_id,
@@ -320,7 +320,7 @@ class Books:
         )
         out.lines.append(
             (
-                self.uuid(),
+                self.new_id(),
                 entry_id,
                 1,
                 e.day,
@@ -335,7 +335,7 @@ class Books:
         )
         out.lines.append(
             (
-                self.uuid(),
+                self.new_id(),
                 entry_id,
                 2,
                 e.day,
@@ -352,13 +352,13 @@ class Books:
     def appropriations(self) -> list[tuple[object, ...]]:
         """Every budget line: paid as generated, the amount 1-12% above it (in whole
         thousands of yuan), nothing committed (the years are over)."""
-        rows = []
+        rows: list[tuple[object, ...]] = []
         made = datetime(self.plan.first_year, 1, 1, tzinfo=UTC)
         for (year, unit_id, cls), paid in sorted(self.paid.items(), key=str):
             amount = -(-int(paid * self.rng.uniform(1.01, 1.12)) // 100_000) * 100_000
             at = made.replace(year=year)
             rows.append(
-                (self.uuid(), year, unit_id, cls, FUND, amount, 0, paid, 1, at, POSTED_BY, at)
+                (self.new_id(), year, unit_id, cls, FUND, amount, 0, paid, 1, at, POSTED_BY, at)
             )
         return rows
 

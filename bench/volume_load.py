@@ -22,8 +22,10 @@ from sqlmodel import SQLModel
 from bench import volume_books as books
 from shared.db import is_postgres
 
-UNIT_COLUMNS = ("id", "code", "name", "zba_account", "zba_bank", "active", "version")
-UNIT_COLUMNS += ("created_at", "updated_at")
+UNIT_COLUMNS = (
+    *("id", "code", "name", "zba_account", "zba_bank", "active", "version"),
+    *("created_at", "updated_at"),
+)
 JOURNAL = ("finance_journal_line", "finance_journal_entry")
 
 
@@ -93,7 +95,7 @@ def secondary_indexes_dropped(engine: Engine, writer: Writer) -> Iterator[None]:
         writer.sql(f"DROP INDEX {name}")
     yield
     for table, name, columns in dropped:
-        writer.sql(f"CREATE INDEX {name} ON {table} ({', '.join(columns)})")
+        writer.sql(f"CREATE INDEX {name} ON {table} ({', '.join(map(str, columns))})")
 
 
 def load(
