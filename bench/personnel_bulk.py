@@ -15,7 +15,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,72 +23,14 @@ from typing import Any
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import httpx  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
 
+from bench.staff_seed import seed  # noqa: E402
 from gateway.keys import SigningKey  # noqa: E402
 from services.personnel.config import PersonnelSettings  # noqa: E402
 from services.personnel.main import SPEC, create_app  # noqa: E402
-from services.personnel.organisation.models import LeadingBody, Unit, UnitKind  # noqa: E402
 from services.personnel.staff import identity_numbers as ids  # noqa: E402
-from services.personnel.staff.models import Staff, StaffPeriod, StaffStatus  # noqa: E402
 from shared.auth import TokenVerifier  # noqa: E402
-from shared.db import make_engine  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
-
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def national_id(n: int) -> str:
-    body = f"42100219{n:09d}"[:17]
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
-
-
-def seed(url: str, people: int, vault: ids.IdVault) -> None:
-    engine = make_engine(url)
-    with Session(engine) as session:
-        body = session.exec(select(LeadingBody)).first()
-        assert body is not None
-        units = [
-            Unit(
-                code=f"U{i:02d}",
-                name=f"Unit {i}",
-                name_zh=f"单位{i}",
-                kind=UnitKind.BUDGET_UNIT,
-                body_id=body.id,
-            )
-            for i in range(31)
-        ]
-        session.add_all(units)
-        session.flush()
-        staff = []
-        for n in range(people):
-            number = national_id(n)
-            staff.append(
-                Staff(
-                    staff_no=f"S{n:06d}",
-                    name=f"职员{n}",
-                    national_id_cipher=vault.encrypt(number),
-                    national_id_digest=vault.digest(number),
-                    national_id_masked=ids.mask(number),
-                )
-            )
-        session.add_all(staff)
-        session.flush()
-        session.add_all(
-            [
-                StaffPeriod(
-                    staff_id=s.id,
-                    valid_from=date(2020, 1, 1),
-                    status=StaffStatus.SERVING,
-                    unit_id=units[i % 31].id,
-                    rank_code="clerk",
-                    reason="hired",
-                )
-                for i, s in enumerate(staff)
-            ]
-        )
-        session.commit()
-    engine.dispose()
 
 
 async def read_all(app: Any, token: str, limit: int) -> tuple[int, int, float, float]:
