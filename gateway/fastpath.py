@@ -3,8 +3,9 @@
 FastAPI's router tries each of the gateway's routes in turn for every request, and the proxy
 route is the last. ``ProxyFastPath`` is a pure ASGI middleware, the innermost of the user
 middleware (request context, body limit and CORS still wrap it), that recognises a request
-the router would give the proxy route and calls that route itself, with the same exception
-handlers Starlette's ``ExceptionMiddleware`` would apply. Everything else goes to FastAPI.
+the router would give the proxy route and serves it as that route would (``Proxy.forward``),
+with the same exception handlers Starlette's ``ExceptionMiddleware`` would apply. Everything
+else goes on to FastAPI.
 
 Rules, decided when the middleware stack is built (all routes and handlers are known then):
 
@@ -69,7 +70,8 @@ class ProxyFastPath:
             for key, value in owner.exception_handlers.items()
             if key not in (500, Exception)
         }
-        self.handled = ExceptionMiddleware(self.route.handle, handlers=handlers)
+        self.proxy = proxy
+        self.handled = ExceptionMiddleware(self._serve, handlers=handlers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -90,3 +92,9 @@ class ProxyFastPath:
                     await self.handled(scope, receive, send)
                     return
         await self.app(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """What the route's ``request_response`` does, without a ``Request`` per call: the
+        handlers already wrap this (``ExceptionMiddleware``), the method is already checked."""
+        response = await self.proxy.forward(scope, receive)
+        await response(scope, receive, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,7 +19,7 @@ from shared.problems import ProblemError
 
 # characters ``request.url.path`` drops (tab, CR, LF) or escapes (? # \): a path holding one is
 # judged as Starlette's URL reads it, so the answer is the same as before the gate read the scope
-_LONG_WAY = ("\t", "\r", "\n", "?", "#", "\\")
+_LONG_WAY = re.compile(r"[\t\r\n?#\\]")
 
 
 def _authorization(scope: Scope) -> str:
@@ -33,7 +34,7 @@ def _authorization(scope: Scope) -> str:
 def policy_path(scope: Scope) -> str:
     """The path the policy judges: the request's decoded path (as ``request.url.path``)."""
     path: str = scope["path"]
-    if scope.get("root_path") or any(c in path for c in _LONG_WAY):
+    if scope.get("root_path") or _LONG_WAY.search(path):
         return URL(scope=scope).path  # the rare shapes: built the long way, same answer
     return path
 

@@ -175,6 +175,17 @@ def _request_headers(scope: Scope) -> tuple[dict[str, str], bool]:
     return headers, framed
 
 
+class Relayed(Response):
+    """A service's whole answer, relayed as it came: its status, the headers already chosen
+    and its body (Starlette's ``Response`` would build headers only to have them replaced)."""
+
+    def __init__(self, body: bytes, status: int, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.body = body
+        self.status_code = status
+        self.raw_headers = raw_headers
+        self.background = None
+
+
 async def _body(request: Request) -> AsyncIterator[bytes]:
     async for chunk in request.stream():
         if chunk:
@@ -212,9 +223,9 @@ async def _relay(upstream: aiohttp.ClientResponse, service: str, base: str) -> R
             return _down(502, "BAD_GATEWAY", f"{service} broke off its answer")
         finally:
             upstream.release()
-        response = Response(body, status_code=upstream.status)
-        response.raw_headers = [*headers, (b"content-length", str(len(body)).encode())]
-        return response
+        return Relayed(
+            body, upstream.status, [*headers, (b"content-length", str(len(body)).encode())]
+        )
 
     async def stream() -> AsyncIterator[bytes]:
         try:
