@@ -8,9 +8,11 @@ For each scenario: requests/s, p50, p99 (from the load generator) and the CPU ti
 of each server process (utime+stime of /proc/<pid>/stat before and after, over the requests
 made). Then the ratios gateway/direct and the targets of the issue.
 
-``--floor`` (on by default) adds a bare byte relay (``bench/suite.py relay``) in front of the
-service, loaded at 1 connection: what one more hop with no HTTP work adds to p50 here, the
-floor under the gateway's added latency.
+``--floor`` (on by default) adds two floors in front of the same service: a bare byte relay
+(``bench/suite.py relay``, at 1 connection: what one more hop with no HTTP work adds to p50
+here) and a bare ASGI proxy on the gateway's own stack (``bench/suite.py bare``: uvicorn and
+aiohttp with the gateway's settings and none of its work; at 32 connections, and at 1 too
+unless ``--quick``): the CPU per request below which no gateway on this stack can go.
 
 ``--quick`` is one round of 2 s scenarios (the whole run under 30 s). ``--json`` prints the
 benchmark contract on stdout, ``{"benchmark": "gateway", "figures": [...]}`` with the run's
@@ -128,8 +130,9 @@ def measure(
         "direct": suite.finance_url + DIRECT_PATH,
         "gateway": suite.gateway_url + GATEWAY_PATH,
         "relay": suite.relay_url + DIRECT_PATH,
+        "bare": suite.bare_url + GATEWAY_PATH,
     }[path]
-    hop = "relay" if path == "relay" else "gateway"
+    hop = path if path in ("relay", "bare") else "gateway"
     if warmup > 0:
         run_load(loader, url, connections, warmup, suite.token)
         settled = settle(suite)
@@ -286,16 +289,20 @@ def main(argv: list[str] | None = None) -> int:
     log(f"starting finance and gateway (loader: {loader}) ...")
     with running_suite(args.quiet_logs, args.keep) as suite:
         log(f"  finance {suite.finance_url}, gateway {suite.gateway_url}")
-        if args.floor and 1 in connections:
+        if args.floor:
             suite.start_relay()
+            suite.start_bare_proxy()
         if not args.clients_only:
             for index in range(args.rounds):
                 order = ("direct", "gateway") if index % 2 == 0 else ("gateway", "direct")
                 current = []
                 for c in connections:
                     paths = order
-                    if c == 1 and "relay" in suite.processes:
-                        paths = (*order, "relay") if index % 2 == 0 else ("relay", *order)
+                    if args.floor:  # the relay at 1 connection, the bare proxy at each
+                        floors: tuple[str, ...] = ("bare",)
+                        if c == 1:
+                            floors = ("relay",) if args.quick else ("relay", "bare")
+                        paths = (*order, *floors) if index % 2 == 0 else (*floors, *order)
                     for path in paths:
                         log(f"  round {index + 1}: {path:<8} {c:>3} connections ...")
                         current.append(measure(suite, loader, path, c, args.seconds, args.warmup))
@@ -310,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     scenarios = []
     for c in connections:
-        for path in ("direct", "gateway", "relay"):
+        for path in ("direct", "gateway", "relay", "bare"):
             runs = [s for rnd in rounds for s in rnd if (s.path, s.connections) == (path, c)]
             if runs:
                 scenarios.append(median_scenario(runs))

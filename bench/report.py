@@ -15,7 +15,7 @@ from suite import (
 
 @dataclass
 class Scenario:
-    path: str  # "direct", "gateway" or "relay" (the bare byte relay, the floor of a hop)
+    path: str  # "direct", "gateway", or a floor: "relay" (bytes only), "bare" (uvicorn+aiohttp)
     connections: int
     rps: float
     p50_ms: float
@@ -23,7 +23,7 @@ class Scenario:
     requests: int
     errors: int
     service_cpu_ms: float  # finance process CPU per request
-    gateway_cpu_ms: float  # CPU per request of the hop on the path (gateway, or the relay)
+    gateway_cpu_ms: float  # CPU per request of the hop on the path (gateway, relay or bare)
     service_cpu_share: float  # finance CPU seconds / wall seconds
     gateway_cpu_share: float
     loader_cpu_ms: float
@@ -169,7 +169,7 @@ def render(
         )
         out += [
             "CPU: ms per request (utime+stime of the process / requests); %: CPU s per wall s;",
-            "hop: the gateway's process (the relay's on the relay path)",
+            "hop: the gateway's process (on the floors' paths, the relay's or the bare proxy's)",
             header,
             "-" * len(header),
         ]

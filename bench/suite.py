@@ -99,6 +99,7 @@ class Suite:
     gateway_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     relay_port: int = 0
+    bare_port: int = 0
     token: str = ""
     _password: str = ""
 
@@ -225,6 +226,24 @@ class Suite:
         out.close()
         self._wait_healthy(f"{self.relay_url}/healthz")
 
+    @property
+    def bare_url(self) -> str:
+        return f"http://{HOST}:{self.bare_port}"
+
+    def start_bare_proxy(self) -> None:
+        """``bare_proxy`` below in front of the service: the gateway's server and client with
+        none of its work, the floor of the stack it is built on."""
+        self.bare_port = free_port()
+        out = (self.workdir / "bare.log").open("wb")
+        self.processes["bare"] = subprocess.Popen(
+            [PY, str(BENCH / "suite.py"), "bare", str(self.bare_port), self.finance_url],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        out.close()
+        self._wait_healthy(f"{self.bare_url}/healthz")
+
     def cpu(self) -> dict[str, float]:
         return {name: cpu_seconds(p.pid) for name, p in self.processes.items()}
 
@@ -314,13 +333,70 @@ async def relay(listen_port: int, upstream_port: int) -> None:
     await server.serve_forever()
 
 
+def bare_proxy(port: int, upstream: str) -> None:
+    """A bare ASGI proxy on the gateway's stack: uvicorn with the settings of
+    ``deploy.cli serve`` and one aiohttp session with the proxy's settings. It forwards
+    ``/api/<service>/<path>`` to ``upstream/<path>`` with the caller's headers and answers the
+    body whole: no gate, no policy, no middleware, no header rules, no access log."""
+    import aiohttp
+    import uvicorn
+    import yarl
+
+    held: dict[str, aiohttp.ClientSession] = {}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    held["session"] = aiohttp.ClientSession(
+                        auto_decompress=False,
+                        cookie_jar=aiohttp.DummyCookieJar(),
+                        timeout=aiohttp.ClientTimeout(total=60, connect=2, sock_read=30),
+                        skip_auto_headers=("User-Agent",),
+                    )
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await held["session"].close()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        path = "/" + scope["path"].split("/", 3)[-1] if scope["path"].startswith("/api/") else ""
+        url = upstream + (path or scope["path"])
+        if scope["query_string"]:
+            url += "?" + scope["query_string"].decode("latin-1")
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        headers.pop("host", None)
+        async with held["session"].get(yarl.URL(url, encoded=True), headers=headers) as answer:
+            body = await answer.read()
+            content_type = answer.headers.get("content-type", "application/octet-stream")
+            head = [
+                (b"content-type", content_type.encode()),
+                (b"content-length", b"%d" % len(body)),
+            ]
+            await send({"type": "http.response.start", "status": answer.status, "headers": head})
+            await send({"type": "http.response.body", "body": body})
+
+    uvicorn.run(
+        app,
+        host=HOST,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_config=None,
+        server_header=False,
+    )
+
+
 def _main(argv: list[str]) -> None:
     if len(argv) == 3 and argv[0] == "relay":
         import uvloop
 
         uvloop.run(relay(int(argv[1]), int(argv[2])))
+    elif len(argv) == 3 and argv[0] == "bare":
+        bare_proxy(int(argv[1]), argv[2])
     else:
-        sys.exit("usage: suite.py relay LISTEN_PORT UPSTREAM_PORT")
+        sys.exit("usage: suite.py relay LISTEN_PORT UPSTREAM_PORT | bare PORT UPSTREAM_URL")
 
 
 if __name__ == "__main__":
