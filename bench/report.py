@@ -80,7 +80,8 @@ def _figures(
     by: dict[tuple[str, int], Scenario], ratios: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The issue's figures, those this run measured: gateway CPU and req/s ratio at 32
-    connections, added p50 at 1, the service's own read, and the bare relay's added p50."""
+    connections, added p50 at 1, the service's own read, and the floors (byte relay, bare
+    uvicorn+aiohttp proxy), which have no target."""
     out = []
     g32, d32 = by.get(("gateway", 32)), by.get(("direct", 32))
     r = {x["connections"]: x for x in ratios}
@@ -140,6 +141,27 @@ def _figures(
                 "bare byte relay CPU per request, 1 connection",
                 "ms",
                 relay1.gateway_cpu_ms,
+                None,
+                "lower",
+            )
+        )
+    bare32, bare1 = by.get(("bare", 32)), by.get(("bare", 1))
+    if bare32 is not None:
+        out.append(
+            figure(
+                "bare uvicorn+aiohttp proxy CPU per request, 32 connections (the stack's floor)",
+                "ms",
+                bare32.gateway_cpu_ms,
+                None,
+                "lower",
+            )
+        )
+    if bare1 is not None and d1 is not None:
+        out.append(
+            figure(
+                "bare uvicorn+aiohttp proxy added p50 at 1 connection",
+                "ms",
+                bare1.p50_ms - d1.p50_ms,
                 None,
                 "lower",
             )
