@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                 order = ("direct", "gateway") if index % 2 == 0 else ("gateway", "direct")
                 current = []
                 for c in connections:
-                    paths = order
+                    paths: tuple[str, ...] = order
                     if args.floor:  # the relay at 1 connection, the bare proxy at each
                         floors: tuple[str, ...] = ("bare",)
                         if c == 1:

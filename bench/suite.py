@@ -319,7 +319,7 @@ async def relay(listen_port: int, upstream_port: int) -> None:
                     client.transport.close()
                 return
             upstream.peer = client.transport
-            client.peer = upstream_transport  # type: ignore[assignment]
+            client.peer = upstream_transport
             for chunk in client.pending:
                 upstream_transport.write(chunk)
             client.pending.clear()
