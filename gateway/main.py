@@ -27,7 +27,7 @@ from gateway.keys import SigningKey
 from gateway.openapi import MergedOpenAPI
 from gateway.policy import POLICY, PolicyTable
 from gateway.proxy import METHODS, ROUTE_PATH, Proxy
-from gateway.ratelimit import LoginThrottle, SlidingWindow
+from gateway.ratelimit import GrowingDelay, LoginThrottle, SlidingWindow
 from shared.audit import AuditLog, audit_router
 from shared.auth import TokenVerifier
 from shared.db import for_writing, make_engine
@@ -156,7 +156,7 @@ def _hold(
     state.audit = AuditLog(TABLES.audit)
     state.metrics = Metrics("gateway")
     state.login_throttle = LoginThrottle(
-        SlidingWindow(settings.login_failures_per_account, settings.login_failure_window_seconds),
+        GrowingDelay(settings.login_failures_per_account, settings.login_failure_window_seconds),
         SlidingWindow(settings.login_attempts_per_address, settings.login_address_window_seconds),
     )
 
