@@ -27,8 +27,9 @@ types: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
+# every benchmark and one table (target, now, met); QUICK=1 for a look in under two minutes
 bench: $(STAMP)
-	$(PY) bench/gateway.py $(BENCH_ARGS)
+	$(PY) bench/all.py $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,16 @@ For each scenario: requests/s, p50, p99 (from the load generator) and the CPU ti
 of each server process (utime+stime of /proc/<pid>/stat before and after, over the requests
 made). Then the ratios gateway/direct and the targets of the issue.
 
+``--floor`` (on by default) adds two floors in front of the same service: a bare byte relay
+(``bench/suite.py relay``, at 1 connection: what one more hop with no HTTP work adds to p50
+here) and a bare ASGI proxy on the gateway's own stack (``bench/suite.py bare``: uvicorn and
+aiohttp with the gateway's settings and none of its work; at 32 connections, and at 1 too
+unless ``--quick``): the CPU per request below which no gateway on this stack can go.
+
+``--quick`` is one round of 2 s scenarios (the whole run under 30 s). ``--json`` prints the
+benchmark contract on stdout, ``{"benchmark": "gateway", "figures": [...]}`` with the run's
+details beside them, and the table on stderr.
+
 The load generator is ``wrk`` when it is on PATH (``apt-get install wrk``), otherwise
 bench/loadgen.py (aiohttp, in its own process). ``--clients`` adds the client-side comparison
 httpx.AsyncClient vs aiohttp.ClientSession (bench/clients.py). See bench/README.md.
@@ -116,12 +126,19 @@ def settle(suite: Suite, seconds: float = 60.0) -> float:
 def measure(
     suite: Suite, loader: str, path: str, connections: int, seconds: float, warmup: float
 ) -> Scenario:
-    url = suite.finance_url + DIRECT_PATH if path == "direct" else suite.gateway_url + GATEWAY_PATH
+    url = {
+        "direct": suite.finance_url + DIRECT_PATH,
+        "gateway": suite.gateway_url + GATEWAY_PATH,
+        "relay": suite.relay_url + DIRECT_PATH,
+        "bare": suite.bare_url + GATEWAY_PATH,
+    }[path]
+    hop = path if path in ("relay", "bare") else "gateway"
     if warmup > 0:
         run_load(loader, url, connections, warmup, suite.token)
-    settled = settle(suite)
-    if settled > 2:
-        log(f"    (the service needed {settled:.1f} s to finish the warm-up's requests)")
+        settled = settle(suite)
+        if settled > 2:
+            log(f"    (the service needed {settled:.1f} s to finish the warm-up's requests)")
+    # without a warm-up the service is already settled: every run ends by settling
     before = suite.cpu()
     children_before = os.times()
     result = run_load(loader, url, connections, seconds, suite.token)
@@ -143,9 +160,9 @@ def measure(
         requests=result["requests"],
         errors=errors,
         service_cpu_ms=(after["finance"] - before["finance"]) / n * 1e3,
-        gateway_cpu_ms=(after["gateway"] - before["gateway"]) / n * 1e3,
+        gateway_cpu_ms=(after[hop] - before[hop]) / n * 1e3,
         service_cpu_share=(after["finance"] - before["finance"]) / wall,
-        gateway_cpu_share=(after["gateway"] - before["gateway"]) / wall,
+        gateway_cpu_share=(after[hop] - before[hop]) / wall,
         loader_cpu_ms=loader_cpu / n * 1e3,
         drain_s=drained,
     )
@@ -235,8 +252,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--clients-only", action="store_true", help="only the client comparison")
     parser.add_argument("--json", action="store_true", help="print JSON (the table to stderr)")
+    parser.add_argument(
+        "--quick", action="store_true", help="one round of 2 s scenarios (whole run under 30 s)"
+    )
+    parser.add_argument(
+        "--floor",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also load a bare byte relay at 1 connection (default on)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder with logs")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds, args.warmup, args.rounds = 2.0, 0.0, 1  # settling still warms up
     if not 0 < args.seconds <= 60 or not 0 <= args.warmup <= 30 or not 1 <= args.rounds <= 10:
         parser.error("bounded runs only: --seconds in (0, 60], --warmup in [0, 30], --rounds 1-10")
     connections = parse_ints(args.connections)
@@ -261,12 +289,21 @@ def main(argv: list[str] | None = None) -> int:
     log(f"starting finance and gateway (loader: {loader}) ...")
     with running_suite(args.quiet_logs, args.keep) as suite:
         log(f"  finance {suite.finance_url}, gateway {suite.gateway_url}")
+        if args.floor:
+            suite.start_relay()
+            suite.start_bare_proxy()
         if not args.clients_only:
             for index in range(args.rounds):
                 order = ("direct", "gateway") if index % 2 == 0 else ("gateway", "direct")
                 current = []
                 for c in connections:
-                    for path in order:
+                    paths: tuple[str, ...] = order
+                    if args.floor:  # the relay at 1 connection, the bare proxy at each
+                        floors: tuple[str, ...] = ("bare",)
+                        if c == 1:
+                            floors = ("relay",) if args.quick else ("relay", "bare")
+                        paths = (*order, *floors) if index % 2 == 0 else (*floors, *order)
+                    for path in paths:
                         log(f"  round {index + 1}: {path:<8} {c:>3} connections ...")
                         current.append(measure(suite, loader, path, c, args.seconds, args.warmup))
                 rounds.append(current)
@@ -280,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     scenarios = []
     for c in connections:
-        for path in ("direct", "gateway"):
+        for path in ("direct", "gateway", "relay", "bare"):
             runs = [s for rnd in rounds for s in rnd if (s.path, s.connections) == (path, c)]
             if runs:
                 scenarios.append(median_scenario(runs))
@@ -290,10 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         log(table)
         document = {
+            "benchmark": "gateway",
+            "figures": summary["figures"],
             "machine": facts,
             "scenarios": [{**s.__dict__, "total_cpu_ms": s.total_cpu_ms} for s in scenarios],
             "rounds": [[s.__dict__ for s in rnd] for rnd in rounds],
-            **summary,
+            "ratios": summary["ratios"],
+            "warnings": summary["warnings"],
             "clients": clients,
         }
         print(json.dumps(document, indent=2))

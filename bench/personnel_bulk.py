@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import tempfile
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,72 +23,14 @@ from typing import Any
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import httpx  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
 
+from bench.staff_seed import seed  # noqa: E402
 from gateway.keys import SigningKey  # noqa: E402
 from services.personnel.config import PersonnelSettings  # noqa: E402
 from services.personnel.main import SPEC, create_app  # noqa: E402
-from services.personnel.organisation.models import LeadingBody, Unit, UnitKind  # noqa: E402
 from services.personnel.staff import identity_numbers as ids  # noqa: E402
-from services.personnel.staff.models import Staff, StaffPeriod, StaffStatus  # noqa: E402
 from shared.auth import TokenVerifier  # noqa: E402
-from shared.db import make_engine  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
-
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def national_id(n: int) -> str:
-    body = f"42100219{n:09d}"[:17]
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
-
-
-def seed(url: str, people: int, vault: ids.IdVault) -> None:
-    engine = make_engine(url)
-    with Session(engine) as session:
-        body = session.exec(select(LeadingBody)).first()
-        assert body is not None
-        units = [
-            Unit(
-                code=f"U{i:02d}",
-                name=f"Unit {i}",
-                name_zh=f"单位{i}",
-                kind=UnitKind.BUDGET_UNIT,
-                body_id=body.id,
-            )
-            for i in range(31)
-        ]
-        session.add_all(units)
-        session.flush()
-        staff = []
-        for n in range(people):
-            number = national_id(n)
-            staff.append(
-                Staff(
-                    staff_no=f"S{n:06d}",
-                    name=f"职员{n}",
-                    national_id_cipher=vault.encrypt(number),
-                    national_id_digest=vault.digest(number),
-                    national_id_masked=ids.mask(number),
-                )
-            )
-        session.add_all(staff)
-        session.flush()
-        session.add_all(
-            [
-                StaffPeriod(
-                    staff_id=s.id,
-                    valid_from=date(2020, 1, 1),
-                    status=StaffStatus.SERVING,
-                    unit_id=units[i % 31].id,
-                    rank_code="clerk",
-                    reason="hired",
-                )
-                for i, s in enumerate(staff)
-            ]
-        )
-        session.commit()
-    engine.dispose()
 
 
 async def read_all(app: Any, token: str, limit: int) -> tuple[int, int, float, float]:
@@ -126,7 +68,8 @@ def token(key: SigningKey, role: str) -> str:
     )
 
 
-async def main_async(people: int, limit: int) -> None:
+async def main_async(people: int, limit: int) -> list[dict[str, Any]]:
+    """Read everyone as each role; the figures of the run (printed to stderr as they come)."""
     key = SigningKey.generate()
 
     async def jwks() -> dict[str, Any]:
@@ -138,7 +81,7 @@ async def main_async(people: int, limit: int) -> None:
         vault = ids.IdVault("bench-secret")
         started = time.perf_counter()
         seed(url, people, vault)
-        print(f"seeded {people} staff in {time.perf_counter() - started:.1f} s")
+        print(f"seeded {people} staff in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         verifier = TokenVerifier(
             issuer="agency-suite-gateway", audience="agency-suite", fetch_jwks=jwks
         )
@@ -148,22 +91,39 @@ async def main_async(people: int, limit: int) -> None:
             run_relay=False,
             access_log=False,
         )
+        figures = []
         async with app.router.lifespan_context(app):
             for role in ("service", "hr_officer"):
                 requests, got, wall, cpu = await read_all(app, token(key, role), limit)
                 print(
                     f"{role:<11} {got} staff in {requests} requests of up to {limit}: "
                     f"{wall:.2f} s wall, {cpu:.2f} s CPU ({cpu / requests * 1000:.0f} ms CPU "
-                    f"per request, {cpu / got * 1e6:.0f} µs per person)"
+                    f"per request, {cpu / got * 1e6:.0f} µs per person)",
+                    file=sys.stderr,
                 )
+                figures.append(
+                    {
+                        "figure": f"GET /staff/bulk as {role}, CPU per person ({got} staff)",
+                        "unit": "µs",
+                        "value": round(cpu / got * 1e6, 1),
+                        "target": None,
+                        "better": "lower",
+                        "met": None,
+                    }
+                )
+        return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--limit", type=int, default=2000)
+    parser.add_argument("--quick", action="store_true", help="2,000 staff")
+    parser.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
     args = parser.parse_args()
-    asyncio.run(main_async(args.people, args.limit))
+    figures = asyncio.run(main_async(2000 if args.quick else args.people, args.limit))
+    if args.json:
+        print(json.dumps({"benchmark": "personnel bulk", "figures": figures}))
 
 
 if __name__ == "__main__":

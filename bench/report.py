@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from suite import TARGET_ADDED_P50_MS, TARGET_RPS_RATIO, TARGET_SERVICE_CPU_MS
+from suite import (
+    TARGET_ADDED_P50_MS,
+    TARGET_GATEWAY_CPU_MS,
+    TARGET_RPS_RATIO,
+    TARGET_SERVICE_CPU_MS,
+)
 
 
 @dataclass
 class Scenario:
-    path: str  # "direct" or "gateway"
+    path: str  # "direct", "gateway", or a floor: "relay" (bytes only), "bare" (uvicorn+aiohttp)
     connections: int
     rps: float
     p50_ms: float
@@ -18,7 +23,7 @@ class Scenario:
     requests: int
     errors: int
     service_cpu_ms: float  # finance process CPU per request
-    gateway_cpu_ms: float  # gateway process CPU per request
+    gateway_cpu_ms: float  # CPU per request of the hop on the path (gateway, relay or bare)
     service_cpu_share: float  # finance CPU seconds / wall seconds
     gateway_cpu_share: float
     loader_cpu_ms: float
@@ -47,41 +52,121 @@ def summarise(scenarios: list[Scenario]) -> dict[str, Any]:
                 "errors": d.errors + g.errors,
             }
         )
-    targets = []
-    r32 = next((r for r in ratios if r["connections"] == 32), None)
-    if r32 is not None:
-        targets.append(
-            {
-                "target": f"gateway >= {TARGET_RPS_RATIO}x direct req/s at 32 connections",
-                "value": round(r32["rps_ratio"], 3),
-                "met": r32["rps_ratio"] >= TARGET_RPS_RATIO,
-            }
-        )
-    r1 = next((r for r in ratios if r["connections"] == 1), None)
-    if r1 is not None:
-        targets.append(
-            {
-                "target": f"gateway adds <= {TARGET_ADDED_P50_MS} ms p50 at 1 connection",
-                "value": round(r1["added_p50_ms"], 3),
-                "met": r1["added_p50_ms"] <= TARGET_ADDED_P50_MS,
-            }
-        )
-    for s in scenarios:
-        if s.path == "direct":
-            targets.append(
-                {
-                    "target": f"service CPU per read <= {TARGET_SERVICE_CPU_MS} ms "
-                    f"(direct, {s.connections} conn)",
-                    "value": round(s.service_cpu_ms, 3),
-                    "met": s.service_cpu_ms <= TARGET_SERVICE_CPU_MS,
-                }
-            )
+    figures = _figures(by, ratios)
     warnings = [
         f"{s.path} at {s.connections} connections: {s.errors} errors in {s.requests} requests"
         for s in scenarios
         if s.errors or not s.requests
     ]
-    return {"ratios": ratios, "targets": targets, "warnings": warnings}
+    return {"ratios": ratios, "figures": figures, "warnings": warnings}
+
+
+def figure(name: str, unit: str, value: float, target: float | None, better: str) -> dict[str, Any]:
+    """One figure of the benchmark contract (bench/README.md): value, target, met."""
+    met = None
+    if target is not None:
+        met = value <= target if better == "lower" else value >= target
+    return {
+        "figure": name,
+        "unit": unit,
+        "value": round(value, 3),
+        "target": target,
+        "better": better,
+        "met": met,
+    }
+
+
+def _figures(
+    by: dict[tuple[str, int], Scenario], ratios: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The issue's figures, those this run measured: gateway CPU and req/s ratio at 32
+    connections, added p50 at 1, the service's own read, and the floors (byte relay, bare
+    uvicorn+aiohttp proxy), which have no target."""
+    out = []
+    g32, d32 = by.get(("gateway", 32)), by.get(("direct", 32))
+    r = {x["connections"]: x for x in ratios}
+    if g32 is not None:
+        out.append(
+            figure(
+                "gateway's own CPU per proxied request, 32 connections",
+                "ms",
+                g32.gateway_cpu_ms,
+                TARGET_GATEWAY_CPU_MS,
+                "lower",
+            )
+        )
+    if 1 in r:
+        out.append(
+            figure(
+                "gateway added p50 at 1 connection",
+                "ms",
+                r[1]["added_p50_ms"],
+                TARGET_ADDED_P50_MS,
+                "lower",
+            )
+        )
+    if 32 in r:
+        out.append(
+            figure(
+                "gateway / direct req/s at 32 connections",
+                "x",
+                r[32]["rps_ratio"],
+                TARGET_RPS_RATIO,
+                "higher",
+            )
+        )
+    if d32 is not None:
+        out.append(
+            figure(
+                "service CPU per authenticated read (audit list, direct, 32 connections)",
+                "ms",
+                d32.service_cpu_ms,
+                TARGET_SERVICE_CPU_MS,
+                "lower",
+            )
+        )
+    relay1, d1 = by.get(("relay", 1)), by.get(("direct", 1))
+    if relay1 is not None and d1 is not None:
+        out.append(
+            figure(
+                "bare byte relay added p50 at 1 connection (the floor of one hop)",
+                "ms",
+                relay1.p50_ms - d1.p50_ms,
+                None,
+                "lower",
+            )
+        )
+        out.append(
+            figure(
+                "bare byte relay CPU per request, 1 connection",
+                "ms",
+                relay1.gateway_cpu_ms,
+                None,
+                "lower",
+            )
+        )
+    bare32, bare1 = by.get(("bare", 32)), by.get(("bare", 1))
+    if bare32 is not None:
+        out.append(
+            figure(
+                "bare uvicorn+aiohttp proxy CPU per request, 32 connections (the stack's floor)",
+                "ms",
+                bare32.gateway_cpu_ms,
+                None,
+                "lower",
+            )
+        )
+    if bare1 is not None and d1 is not None:
+        out.append(
+            figure(
+                "bare uvicorn+aiohttp proxy added p50 at 1 connection",
+                "ms",
+                bare1.p50_ms - d1.p50_ms,
+                None,
+                "lower",
+            )
+        )
+    return out
 
 
 def render(
@@ -102,10 +187,11 @@ def render(
     if scenarios:
         header = (
             f"{'path':<8} {'conns':>5} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'svc CPU':>8} {'gw CPU':>7} {'total':>7} {'svc %':>6} {'gw %':>5} {'errors':>6}"
+            f"{'svc CPU':>8} {'hop CPU':>7} {'total':>7} {'svc %':>6} {'hop %':>5} {'errors':>6}"
         )
         out += [
-            "CPU: ms per request (utime+stime of the process / requests); %: CPU s per wall s",
+            "CPU: ms per request (utime+stime of the process / requests); %: CPU s per wall s;",
+            "hop: the gateway's process (on the floors' paths, the relay's or the bare proxy's)",
             header,
             "-" * len(header),
         ]
@@ -134,9 +220,11 @@ def render(
                 f"(the gateway's own {r['gateway_cpu_ms']:.3f} ms)"
             )
         out += [f"  WARNING: {w}; its figures are not comparable" for w in summary["warnings"]]
-        out += ["", "targets"]
-        for t in summary["targets"]:
-            out.append(f"  [{'met' if t['met'] else 'NOT met':>7}] {t['target']}: {t['value']}")
+        out += ["", "figures"]
+        for f in summary["figures"]:
+            verdict = "" if f["met"] is None else "met" if f["met"] else "NOT met"
+            goal = "" if f["target"] is None else f" (target {f['target']:g})"
+            out.append(f"  [{verdict:>7}] {f['figure']}: {f['value']:g} {f['unit']}{goal}")
     if clients:
         out += [
             "",

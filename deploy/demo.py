@@ -21,6 +21,8 @@ class DemoFacts:
     """What the seeding steps hand each other: plain values, never rows."""
 
     demo_password: str
+    # each demo role's gateway user id (the ``sub`` of its tokens), by role
+    demo_users: dict[str, str] = field(default_factory=dict)
     # personnel's budget units as (id, code, Chinese name), by code
     budget_units: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
     # the bureau's own unit (AAB) and one serving member: (unit id, staff id)
@@ -36,7 +38,7 @@ def gateway_demo_users(facts: DemoFacts) -> str | None:
     from gateway.identity.demo import ensure_demo_users
 
     with unit_of_work(GATEWAY) as session:
-        ensure_demo_users(session, facts.demo_password)
+        facts.demo_users = ensure_demo_users(session, facts.demo_password)
     return None
 
 
@@ -58,7 +60,7 @@ def finance_demo(facts: DemoFacts) -> str | None:
     from services.finance import demo
 
     with unit_of_work(BY_NAME["finance"]) as session:
-        seeded = demo.seed(session, facts.budget_units or None)
+        seeded = demo.seed(session, facts.budget_units or None, users=facts.demo_users)
     return "finance: demo budget lines, plans, quotas and requests created" if seeded else None
 
 
@@ -68,7 +70,8 @@ def assets_demo(facts: DemoFacts) -> str | None:
     from services.assets import demo
 
     with unit_of_work(BY_NAME["assets"]) as session:
-        seeded = demo.seed(session, [unit_id for unit_id, _, _ in facts.budget_units])
+        units = [unit_id for unit_id, _, _ in facts.budget_units]
+        seeded = demo.seed(session, units, users=facts.demo_users)
     return "assets: demo compounds, buildings, floors and rooms created" if seeded else None
 
 

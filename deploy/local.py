@@ -27,21 +27,31 @@ def run_suite(host: str) -> int:
     from deploy.cli import ensure_admin, migrate
 
     Stop.install()
+    var.keep_private()  # databases (password hashes), logs and secrets: the owner's alone
     secret = load_or_create_secrets()
     os.environ.update(suite_environment(host, secret))
-    admin_password = os.environ.get("GATEWAY_ADMIN_PASSWORD") or secret["admin_password"]
+    operator_password = os.environ.get("GATEWAY_ADMIN_PASSWORD")
     migrate("all")
-    admin_created = ensure_admin(admin_password)
+    admin_created = ensure_admin(operator_password or secret["admin_password"])
     seed_demo(secret["demo_password"])
     gateway = f"http://{host}:{port(GATEWAY)}"
     treasury = f"http://{host}:{port(TREASURY)}"
-    new_admin = admin_password if admin_created else None
-    return supervise(host, _banner(gateway, treasury, new_admin, secret["demo_password"]))
+    shown = shown_admin_password(admin_created, operator_password, secret["admin_password"])
+    return supervise(host, _banner(gateway, treasury, shown, secret["demo_password"]))
+
+
+def shown_admin_password(
+    created: bool, operator_password: str | None, generated: str
+) -> str | None:
+    """The admin password the banner may print: the one the suite generated, on the run that
+    created the admin with it; never one the operator supplied (GATEWAY_ADMIN_PASSWORD)."""
+    return generated if created and not operator_password else None
 
 
 def _banner(gateway: str, treasury: str, new_admin_password: str | None, demo_password: str) -> str:
     admin = new_admin_password or (
-        f"as set on its first run (GATEWAY_ADMIN_PASSWORD then, else in {var.SECRETS_FILE})"
+        "as set on its first run (from GATEWAY_ADMIN_PASSWORD, which is never shown, "
+        f"else the one generated into {var.SECRETS_FILE})"
     )
     demo = ", ".join(demo_username(r) for r in DEMO_ROLES)
     return f"""

@@ -33,6 +33,8 @@ class GatewaySettings(BaseSettings):
     proxy_connect_timeout: float = 2.0
     proxy_read_timeout: float = 30.0
     proxy_total_timeout: float = 60.0
+    # failed sign-ins of one account from one address before each attempt waits (1 s, then
+    # doubling), and the longest wait (gateway/ratelimit.py)
     login_failures_per_account: int = 5
     login_failure_window_seconds: int = 900
     login_attempts_per_address: int = 30

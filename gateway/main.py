@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from gateway.config import GatewaySettings
+from gateway.fastpath import ProxyFastPath
 from gateway.gate import Gate, gate_check
 from gateway.identity import admin_routes, routes
 from gateway.identity.revocation import RevocationRegistry
@@ -25,8 +26,8 @@ from gateway.identity.service import TokenIssuer, sync_service_clients
 from gateway.keys import SigningKey
 from gateway.openapi import MergedOpenAPI
 from gateway.policy import POLICY, PolicyTable
-from gateway.proxy import Proxy
-from gateway.ratelimit import LoginThrottle, SlidingWindow
+from gateway.proxy import METHODS, ROUTE_PATH, Proxy
+from gateway.ratelimit import GrowingDelay, LoginThrottle, SlidingWindow
 from shared.audit import AuditLog, audit_router
 from shared.auth import TokenVerifier
 from shared.db import for_writing, make_engine
@@ -84,7 +85,7 @@ def create_app(
     )
     _hold(app, settings, engine or make_engine(settings.resolved_database_url), key, gate)
     install_problem_handlers(app)
-    _add_middleware(app, settings, access_log)
+    _add_middleware(app, settings, access_log, proxy)
     app.include_router(routes.router)
     app.include_router(admin_routes.router)
     app.include_router(
@@ -94,9 +95,9 @@ def create_app(
     _add_healthz(app, settings, proxy)
     _add_docs(app, proxy, MergedOpenAPI(settings.service_urls, policy))
     app.add_route(
-        "/api/{service}/{path:path}",
+        ROUTE_PATH,
         proxy.handle,
-        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        methods=list(METHODS),
         include_in_schema=False,
     )
     return app
@@ -155,12 +156,17 @@ def _hold(
     state.audit = AuditLog(TABLES.audit)
     state.metrics = Metrics("gateway")
     state.login_throttle = LoginThrottle(
-        SlidingWindow(settings.login_failures_per_account, settings.login_failure_window_seconds),
+        GrowingDelay(settings.login_failures_per_account, settings.login_failure_window_seconds),
         SlidingWindow(settings.login_attempts_per_address, settings.login_address_window_seconds),
     )
 
 
-def _add_middleware(app: FastAPI, settings: GatewaySettings, access_log: bool) -> None:
+def _add_middleware(
+    app: FastAPI, settings: GatewaySettings, access_log: bool, proxy: Proxy
+) -> None:
+    """Pure ASGI middleware only, outermost last: request context (request id, metrics,
+    access log), body limit, CORS, and innermost the proxy's pre-matched route."""
+    app.add_middleware(ProxyFastPath, owner=app, proxy=proxy)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -1,8 +1,10 @@
 """Path safety for ``/api/...``: the path the gate judges is exactly the path forwarded.
 
-A segment that is empty, ``.`` or ``..``, or that decodes to a ``/ ? # %`` or backslash, would
-let the policy see one path while the service (after its client or server normalises it) sees
-another; such requests are refused before any policy decision.
+A segment that is empty, ``.`` or ``..``, or that decodes to a ``/ ? # %``, a backslash or a
+control character (``%09``, ``%0A``, ``%0D`` … ``%7F``: some layers strip them, so
+``/api/fin%0dance/audit`` could be judged as ``/api/finance/audit`` and forwarded as it is),
+would let the policy see one path while the service (after its client or server normalises
+it) sees another; such requests are refused before any policy decision.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from urllib.parse import unquote
 
 from shared.problems import ProblemError
 
-_FORBIDDEN_DECODED = frozenset("/?#%\\\x00")
+_FORBIDDEN_DECODED = frozenset("/?#%\\") | frozenset(map(chr, [*range(0x20), 0x7F]))
 
 
 def malformed(detail: str) -> ProblemError:

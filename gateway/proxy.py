@@ -13,9 +13,9 @@ import aiohttp
 import yarl
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope
 
 from gateway.gate import Gate
-from gateway.paths import checked_raw_path
 from shared.context import current_request_id
 from shared.problems import ProblemError, problem_response
 
@@ -48,6 +48,12 @@ RESPONSE_DROP = HOP_BY_HOP | {"date", "server", "content-length"}
 SMALL_BODY = 64 * 1024
 
 
+NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+# what the pre-matched route answers (the FastAPI route below takes the same methods)
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+ROUTE_PATH = "/api/{service}/{path:path}"
+
+
 def _connection_listed(value: str | None) -> set[str]:
     """Headers a ``Connection`` header names are hop-by-hop too (RFC 9110 §7.6.1)."""
     return {h.strip().lower() for h in (value or "").split(",") if h.strip()}
@@ -65,6 +71,7 @@ class Proxy:
     ) -> None:
         self.gate = gate
         self.service_urls = {k: v.rstrip("/") for k, v in service_urls.items()}
+        self._prefixes = {k: f"/api/{k}" for k in service_urls}
         self.timeout = aiohttp.ClientTimeout(
             total=total_timeout, connect=connect_timeout, sock_read=read_timeout
         )
@@ -89,37 +96,36 @@ class Proxy:
         assert self._session is not None, "proxy not started"
         return self._session
 
-    def _request_headers(self, request: Request) -> dict[str, str]:
-        drop = REQUEST_DROP | _connection_listed(request.headers.get("connection"))
-        headers = {k: v for k, v in request.headers.items() if k not in drop}
-        # the address this gateway saw, never a client's claim about itself
-        headers["x-forwarded-for"] = request.client.host if request.client else ""
-        headers["x-forwarded-proto"] = request.url.scheme
-        headers["x-forwarded-host"] = request.headers.get("host", "")
-        headers["x-request-id"] = current_request_id()
-        return headers
-
     async def handle(self, request: Request) -> Response:
-        await self.gate.check(request)
-        service = request.path_params["service"]
+        """The route ``/api/{service}/{path:path}``: the gate, then the service's answer."""
+        return await self.forward(request.scope, request.receive)
+
+    async def forward(self, scope: Scope, receive: Receive) -> Response:
+        """Judge the request (``Gate``), then relay it to its service and the answer back.
+
+        The scope is read directly (no ``Request`` headers or URL objects): one pass over the
+        request headers builds the forwarded ones.
+        """
+        service: str = scope["path_params"]["service"]
+        raw = await self.gate.admit(scope)
         base = self.service_urls.get(service)
         if base is None:
             raise ProblemError(404, "NO_SUCH_SERVICE", f"no service named {service!r}")
         # forward the raw path the gate checked, not a decoded-and-re-encoded copy
-        raw = checked_raw_path(request.scope.get("raw_path") or request.url.path.encode())
-        target = base + raw.removeprefix(f"/api/{service}")
-        query = request.scope.get("query_string", b"")
+        target = base + raw.removeprefix(self._prefixes[service])
+        query: bytes = scope.get("query_string", b"")
         if query:
             target += "?" + query.decode("latin-1")
-        has_body = request.method not in ("GET", "HEAD", "OPTIONS", "DELETE") or (
-            "content-length" in request.headers or "transfer-encoding" in request.headers
-        )
-        data: AsyncIterator[bytes] | None = _body(request) if has_body else None
+        method: str = scope["method"]
+        headers, framed = _request_headers(scope)
+        data: AsyncIterator[bytes] | None = None
+        if framed or method not in NO_BODY_METHODS:
+            data = _body(Request(scope, receive))
         try:
             upstream = await self.session.request(
-                request.method,
+                method,
                 yarl.URL(target, encoded=True),
-                headers=self._request_headers(request),
+                headers=headers,
                 data=data,
                 allow_redirects=False,
             )
@@ -130,6 +136,54 @@ class Proxy:
         except aiohttp.ClientError as exc:
             return _down(502, "BAD_GATEWAY", f"{service} failed: {type(exc).__name__}")
         return await _relay(upstream, service, base)
+
+
+def _request_headers(scope: Scope) -> tuple[dict[str, str], bool]:
+    """The headers sent on to the service, and whether the request declares a body
+    (``Content-Length`` or ``Transfer-Encoding``).
+
+    Hop-by-hop headers, those the ``Connection`` header names, and every forwarding header a
+    client sent are dropped; the gateway sets the forwarding headers from what it saw. A name
+    sent twice keeps its last value.
+    """
+    headers: dict[str, str] = {}
+    connection = host = None
+    framed = False
+    for name, value in scope["headers"]:
+        key = name.decode("latin-1")
+        if key in REQUEST_DROP:
+            if key == "connection":
+                if connection is None:
+                    connection = value.decode("latin-1")
+            elif key == "host":
+                if host is None:
+                    host = value.decode("latin-1")
+                continue
+            elif key == "content-length" or key == "transfer-encoding":
+                framed = True
+            continue
+        headers[key] = value.decode("latin-1")
+    if connection is not None:
+        for listed in _connection_listed(connection):
+            headers.pop(listed, None)
+    client = scope.get("client")
+    # the address this gateway saw, never a client's claim about itself
+    headers["x-forwarded-for"] = client[0] if client else ""
+    headers["x-forwarded-proto"] = scope.get("scheme", "http")
+    headers["x-forwarded-host"] = host or ""
+    headers["x-request-id"] = current_request_id()
+    return headers, framed
+
+
+class Relayed(Response):
+    """A service's whole answer, relayed as it came: its status, the headers already chosen
+    and its body (Starlette's ``Response`` would build headers only to have them replaced)."""
+
+    def __init__(self, body: bytes, status: int, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.body = body
+        self.status_code = status
+        self.raw_headers = raw_headers
+        self.background = None
 
 
 async def _body(request: Request) -> AsyncIterator[bytes]:
@@ -145,7 +199,8 @@ def _down(status: int, code: str, detail: str) -> Response:
 def _response_headers(
     upstream: aiohttp.ClientResponse, service: str, base: str
 ) -> list[tuple[bytes, bytes]]:
-    drop = RESPONSE_DROP | _connection_listed(upstream.headers.get("connection"))
+    connection = upstream.headers.get("connection")
+    drop = RESPONSE_DROP | _connection_listed(connection) if connection else RESPONSE_DROP
     headers = []
     for key, value in upstream.headers.items():
         name = key.lower()
@@ -168,9 +223,9 @@ async def _relay(upstream: aiohttp.ClientResponse, service: str, base: str) -> R
             return _down(502, "BAD_GATEWAY", f"{service} broke off its answer")
         finally:
             upstream.release()
-        response = Response(body, status_code=upstream.status)
-        response.raw_headers = [*headers, (b"content-length", str(len(body)).encode())]
-        return response
+        return Relayed(
+            body, upstream.status, [*headers, (b"content-length", str(len(body)).encode())]
+        )
 
     async def stream() -> AsyncIterator[bytes]:
         try:

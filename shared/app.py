@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from shared.audit import AuditLog, audit_router
-from shared.auth import TokenVerifier, authenticate, declare_roles
+from shared.auth import BEARER_SCHEME, BEARER_SECURITY_SCHEME, TokenVerifier, declare_roles
 from shared.config import ServiceSettings
 from shared.db import for_writing, make_engine
 from shared.health import health_router
@@ -116,17 +116,32 @@ def create_service_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
     _include_routers(app, spec)
+    _declare_bearer_scheme(app)
     return app
 
 
+def _declare_bearer_scheme(app: FastAPI) -> None:
+    """The OpenAPI's bearer security scheme, which every role-checked operation names."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            components = build().setdefault("components", {})
+            components.setdefault("securitySchemes", {})[BEARER_SCHEME] = BEARER_SECURITY_SCHEME
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _include_routers(app: FastAPI, spec: ServiceSpec) -> None:
-    """Health first, then the audit log, the inbox and the service's routers in its order;
-    every router but health needs a verified token and every operation its roles."""
+    """Health first, then the audit log, the inbox and the service's routers in its order.
+    Every operation but health's must name its roles (``require_roles``, which verifies the
+    token too): an app with one that does not refuses to start."""
     app.include_router(health_router(spec.name, spec.migrations_dir))
     undeclared = []
     for router in (audit_router(app.state.audit), inbox_router(), *spec.routers):
         undeclared += declare_roles(router.routes)
-        app.include_router(router, dependencies=[Depends(authenticate)])
+        app.include_router(router)
     if undeclared:
         raise RuntimeError(f"{spec.name}: routes without require_roles: {undeclared}")
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Table, event, func, insert, select
+from sqlalchemy import Table, event, insert, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
@@ -32,7 +33,7 @@ from shared.auth import require_roles
 from shared.context import Principal, current_request_id, principal_var
 from shared.db import SessionDep, is_postgres
 from shared.deps import from_app_state
-from shared.pagination import Page, PageDep, PageParams
+from shared.pagination import Listing, Page, PageDep, PageParams
 from shared.problems import ProblemError
 from shared.routing import Router
 from shared.types import utcnow
@@ -102,6 +103,11 @@ class ChainReport(BaseModel):
 
 
 _PENDING = "suite_audit_pending"
+LIST_FILTERS = ("action", "resource_type", "resource_id", "actor")
+
+
+def _equals(column: Any) -> Callable[[Any], Any]:
+    return lambda value: column == value
 
 
 class AuditLog:
@@ -117,6 +123,11 @@ class AuditLog:
         # the name our own table's.
         lock = f"SELECT pg_advisory_xact_lock({self._lock_key})"
         self._locked_head_sql = f"{lock}; SELECT hash FROM {t.name} ORDER BY seq DESC LIMIT 1"  # noqa: S608
+        self._listing: Listing[Any] = Listing(
+            select(table),
+            table.c.seq.desc(),
+            filters={name: _equals(table.c[name]) for name in LIST_FILTERS},
+        )
 
     def record(
         self,
@@ -226,25 +237,11 @@ class AuditLog:
         return ChainReport(ok=True, checked=checked, **head)
 
     def page(
-        self, session: Session, params: PageParams, filters: dict[str, str | None]
+        self, session: Session, params: PageParams, filters: dict[str, Any]
     ) -> Page[AuditEntry]:
-        t = self.table
-        conditions = [t.c[name] == value for name, value in filters.items() if value is not None]
-        conn = session.connection()  # Core statements: the ORM layer would only add cost
-        total = conn.execute(select(func.count()).select_from(t).where(*conditions)).scalar_one()
-        rows = (
-            conn.execute(
-                select(t)
-                .where(*conditions)
-                .order_by(t.c.seq.desc())
-                .limit(params.limit)
-                .offset(params.offset)
-            )
-            .mappings()
-            .all()
-        )
+        rows, total = self._listing.fetch(session, params, **filters)
         items = [
-            AuditEntry(**{**row, "roles": [r for r in row["roles"].split(",") if r]})
+            AuditEntry(**{**row._mapping, "roles": [r for r in row.roles.split(",") if r]})
             for row in rows
         ]
         return Page(items=items, total=total, limit=params.limit, offset=params.offset)

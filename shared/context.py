@@ -25,6 +25,13 @@ class Principal:
     def has_any(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
 
+    def as_user(self, subs_by_role: dict[str, str] | None) -> Principal:
+        """This principal with the ``sub`` a real user of its (first) role has, when known:
+        demo data is made in the names of the demo users who sign in."""
+        role = min(self.roles) if self.roles else ""
+        sub = (subs_by_role or {}).get(role)
+        return self if sub is None else Principal(sub=sub, roles=self.roles)
+
 
 principal_var: ContextVar[Principal | None] = ContextVar("principal", default=None)
 

@@ -78,9 +78,24 @@ class Metrics:
         self.service = service
 
 
+# Headers every answer carries unless the answer set its own: no content sniffing, and no
+# cache anywhere (answers hold personal data, full national ID numbers and tokens among them;
+# a file or page meant to be cached says so itself).
+_DEFAULT_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store"))
+
+
+def _with_defaults(headers: Any, rid_header: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with the request id and the default headers each added once: a proxied
+    answer that carries them from the service does not get them twice."""
+    present = {name.lower() for name, _ in headers}
+    added = [rid_header] if rid_header[0] not in present else []
+    added += [h for h in _DEFAULT_HEADERS if h[0] not in present]
+    return [*headers, *added]
+
+
 class RequestContextMiddleware:
-    """Sets ``X-Request-ID`` (kept from the caller when well-formed), ``traceparent``, metrics
-    and one access-log line per request."""
+    """Sets ``X-Request-ID`` (kept from the caller when well-formed), ``traceparent``, the
+    default security headers, metrics and one access-log line per request."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics, access_log: bool = True) -> None:
         self.app = app
@@ -109,7 +124,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), rid_header]
+                message["headers"] = _with_defaults(message.get("headers", []), rid_header)
             await send(message)
 
         try:

@@ -19,7 +19,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -291,12 +291,25 @@ def _csv_cell(value: Any) -> str:
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """UTF-8 with a byte-order mark (so Excel shows Chinese correctly), formula-safe."""
+    return b"".join(stream_csv(headers, [rows]))
+
+
+def stream_csv(
+    headers: Sequence[str], batches: Iterable[Iterable[Sequence[Any]]]
+) -> Iterator[bytes]:
+    """``write_csv``'s file in pieces: the header row, then one piece per batch of rows, so a
+    file of any length is sent without ever being held whole."""
     buffer = io.StringIO(newline="")
-    buffer.write(_BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(_BOM)
     writer.writerow([_csv_cell(h) for h in headers])
-    writer.writerows([_csv_cell(v) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    yield buffer.getvalue().encode("utf-8")
+    for rows in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([_csv_cell(v) for v in row] for row in rows)
+        if buffer.tell():
+            yield buffer.getvalue().encode("utf-8")
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str) -> bytes:

@@ -20,8 +20,11 @@ def demo_username(role: str) -> str:
     return role.replace("_", ".")
 
 
-def ensure_demo_users(session: Session, password: str) -> None:
-    """Create the demo user of every role in ``DEMO_ROLES`` that does not exist yet."""
+def ensure_demo_users(session: Session, password: str) -> dict[str, str]:
+    """Create the demo user of every role in ``DEMO_ROLES`` that does not exist yet; answer
+    each role's demo user id, which its tokens carry as ``sub`` (the services' demo data is
+    made in those users' names, so rules that compare people, such as never approving one's
+    own request, hold for it)."""
     for role in DEMO_ROLES:
         ensure_user(
             session,
@@ -30,6 +33,9 @@ def ensure_demo_users(session: Session, password: str) -> None:
             roles=[role],
             display_name=f"Demo {role.replace('_', ' ')}",
         )
+    by_name = {demo_username(role): role for role in DEMO_ROLES}
+    users = session.exec(select(User).where(col(User.username).in_(list(by_name))))
+    return {by_name[user.username]: str(user.id) for user in users}
 
 
 def link_unit_users(session: Session, *, unit_id: str, staff_id: str) -> None:

@@ -74,7 +74,7 @@ async def _password_grant(
         username=username,
         password=password,
     )
-    throttle.succeeded(username)
+    throttle.succeeded(username, address)
     return tokens
 
 

@@ -121,9 +121,12 @@ def plans() -> Iterator[Plan]:
                 yield Plan(code, f"{code}-{n:02d}", kind, _floors(kind, n), n)
 
 
-def seed(session: Session, units: Sequence[uuid.UUID] = ()) -> bool:
-    """Create whatever of the demo register is missing; True when anything was."""
-    token = principal_var.set(OFFICER)
+def seed(
+    session: Session, units: Sequence[uuid.UUID] = (), *, users: dict[str, str] | None = None
+) -> bool:
+    """Create whatever of the demo register is missing; True when anything was. ``users``:
+    the demo users' ids by role (the register is made in the demo asset officer's name)."""
+    token = principal_var.set(OFFICER.as_user(users))
     try:
         return _seed(session, AuditLog(platform_tables("assets").audit), list(units))
     finally:

@@ -82,11 +82,18 @@ def _units(
     return rows
 
 
-def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = None) -> bool:
+def seed(
+    session: Session,
+    units: Sequence[tuple[uuid.UUID, str, str]] | None = None,
+    *,
+    users: dict[str, str] | None = None,
+) -> bool:
     """Fill an empty finance database with demo books; False if it already has units (the
-    caller commits)."""
+    caller commits). ``users`` are the demo users' ids by role: the books are made in their
+    names (requested by the demo officer, approved by the demo approver)."""
     if session.exec(select(BudgetUnit)).first() is not None:
         return False
+    officer, approver = OFFICER.as_user(users), APPROVER.as_user(users)
     rng = random.Random(20261126)
     audit = AuditLog(platform_tables("finance").audit)
     day = today()
@@ -100,7 +107,7 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
             line = budget.create(
                 session,
                 audit,
-                OFFICER,
+                officer,
                 AppropriationCreate(
                     fiscal_year=day.year,
                     unit_id=unit.id,
@@ -120,7 +127,7 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
         quotas.set_quota(
             session,
             audit,
-            OFFICER,
+            officer,
             unit_id=unit.id,
             fiscal_year=day.year,
             month=day.month,
@@ -133,7 +140,7 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
         payment = payments.create(
             session,
             audit,
-            OFFICER,
+            officer,
             scope,
             PaymentCreate(
                 unit_id=unit.id,
@@ -147,7 +154,7 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
             ),
         )
         if n % 2 == 0:  # half of them approved, ready to submit
-            decisions.approve(session, audit, APPROVER, payment, Decimal("500000.00"))
+            decisions.approve(session, audit, approver, payment, Decimal("500000.00"))
     for n, unit in enumerate(rows[:8]):
         revenue.record(
             session,
@@ -160,7 +167,7 @@ def seed(session: Session, units: Sequence[tuple[uuid.UUID, str, str]] | None = 
                 payer="Canteen Operator Ltd" if n % 2 == 0 else "City Auction House",
                 reference=f"DEMO-{n:03d}",
             ),
-            recorded_by=OFFICER.sub,
-            principal=OFFICER,
+            recorded_by=officer.sub,
+            principal=officer,
         )
     return True

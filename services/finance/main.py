@@ -2,7 +2,8 @@
 
 Everything is wired here, explicitly: the routers in the order they are matched, the inbox
 handlers, the treasury status handlers of payments and remittances, the sender and its
-background worker, and what keeps a budget unit from being closed.
+background worker, what keeps a budget unit from being closed, and what follows a month's
+closing or reopening (its frozen balances).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from fastapi import FastAPI
 import services.finance
 from services.finance.budget import routes as budget_routes
 from services.finance.config import FinanceSettings
+from services.finance.ledger import month_balances
 from services.finance.ledger import routes as ledger_routes
 from services.finance.payments import routes as payment_routes
 from services.finance.payments import service as payment_service
 from services.finance.payments import settlement
 from services.finance.periods import routes as period_routes
+from services.finance.periods.service import MonthFollowers
 from services.finance.revenue import events as revenue_events
 from services.finance.revenue import routes as revenue_routes
 from services.finance.revenue import service as revenue_service
@@ -59,6 +62,10 @@ WORK_IN_FLIGHT = WorkInFlight(
         ("receipts are not remitted", revenue_service.unremitted),
     )
 )
+
+
+# a month's balances are frozen as it closes and dropped as it reopens
+PERIOD_FOLLOWERS = MonthFollowers(month_balances.follow)
 
 
 def status_handlers(platform: Platform) -> StatusHandlers:
@@ -109,4 +116,5 @@ def create_app(settings: FinanceSettings | None = None, **overrides: Any) -> Fas
     app.state.treasury_sender = treasury.sender
     app.state.treasury_statuses = treasury.sender.statuses
     app.state.unit_work_in_flight = WORK_IN_FLIGHT
+    app.state.period_followers = PERIOD_FOLLOWERS
     return app

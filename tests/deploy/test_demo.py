@@ -13,6 +13,7 @@ from deploy.components import ALL, BY_NAME, GATEWAY, unit_of_work
 from deploy.demo import seed_demo
 from gateway.identity.models import User
 from services.assets.realestate.models import Room
+from services.finance.payments.models import Payment
 from services.finance.units.models import BudgetUnit
 from services.personnel import demo as personnel_demo
 
@@ -40,6 +41,15 @@ def test_the_demo_books_and_users_refer_to_personnel_s_units(
     assert room_units == {unit_id for unit_id, _, _ in units}, "offices for every unit, by id"
     with unit_of_work(GATEWAY) as session:
         users = {u.username: (u.unit_id, u.staff_id) for u in session.exec(select(User))}
+        ids = {u.username: str(u.id) for u in session.exec(select(User))}
+    with unit_of_work(BY_NAME["finance"]) as session:
+        requesters = set(session.exec(select(Payment.requested_by)))
+        approvers = set(
+            session.exec(select(Payment.approved_by).where(col(Payment.approved_by).is_not(None)))
+        )
+    # made in the names of the demo users who sign in: the self-approval rule can match them
+    assert requesters == {ids["finance.officer"]}
+    assert approvers == {ids["finance.approver"]}
     assert users["unit.liaison"] == (str(bureau[0]), None)
     assert users["staff"] == (str(bureau[0]), str(bureau[1]))
     assert users["auditor"] == (None, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,33 @@ def test_the_banner_shows_the_sandbox() -> None:
     banner = local._banner("http://127.0.0.1:8000", "http://127.0.0.1:8009", None, "demo")
     assert "Treasury:  http://127.0.0.1:8009" in banner
     assert banner.rstrip().endswith("Stop with Ctrl-C.")
+
+
+def test_an_operator_supplied_admin_password_is_never_shown() -> None:
+    assert local.shown_admin_password(True, "operator-secret", "generated") is None
+    assert local.shown_admin_password(False, None, "generated") is None
+    assert local.shown_admin_password(True, None, "generated") == "generated"
+    banner = local._banner("http://g", "http://t", None, "demo")
+    assert "GATEWAY_ADMIN_PASSWORD" in banner
+    assert "operator-secret" not in banner
+
+
+def test_var_is_kept_private(var: Path) -> None:
+    (var / "log").mkdir(mode=0o755)
+    for name in ("gateway.db", "gateway.db-wal", "gateway.db-shm", "log/gateway.log"):
+        (var / name).write_text("x")
+        (var / name).chmod(0o644)
+    (var / "run.sh").write_text("x")
+    (var / "run.sh").chmod(0o755)
+    var.chmod(0o755)
+    previous = os.umask(0o022)
+    try:
+        var_dir.keep_private()
+        assert os.umask(0o022) == 0o077  # what the suite and its children create is private
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    assert stat.S_IMODE((var / "log").stat().st_mode) == 0o700
+    for name in ("gateway.db", "gateway.db-wal", "gateway.db-shm", "log/gateway.log"):
+        assert stat.S_IMODE((var / name).stat().st_mode) == 0o600, name
+    assert stat.S_IMODE((var / "run.sh").stat().st_mode) == 0o700

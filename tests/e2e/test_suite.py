@@ -22,6 +22,10 @@ def test_people_sign_in_through_the_gateway_and_reach_services_by_role(suite: Su
         through = httpx.get(f"{suite.gateway}/api/{name}/audit", headers=auditor)
         assert through.status_code == 200, (name, through.text)
         assert through.json()["items"] == []
+        # the service's headers are not doubled on the way through the gateway
+        assert len(through.headers.get_list("x-request-id")) == 1
+        assert through.headers.get_list("x-content-type-options") == ["nosniff"]
+        assert through.headers.get_list("cache-control") == ["no-store"]
         assert (
             httpx.get(f"{suite.gateway}/api/{name}/audit/verify", headers=auditor).json()["ok"]
             is True

@@ -23,6 +23,10 @@ from shared.problems import ProblemError
         b"/api/personnel/units//staff/7",
         b"/api/personnel/units/u1/staff/7/",
         b"/api/personnel/units/u1/staff/%00",
+        b"/api/fin%0dance/audit",  # judged as /api/finance/audit where %0D is stripped
+        b"/api/fin%09ance/audit",
+        b"/api/fin%0Aance/audit",
+        b"/api/finance/audit%7F",
         b"/api/personnel/\xe5\x8d\x95\xe4\xbd\x8d",
         b"api/no-leading-slash",
     ],

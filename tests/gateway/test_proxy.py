@@ -124,6 +124,8 @@ def test_redirects_do_not_reveal_the_service_address(make_gateway: GatewayFactor
         "/api/personnel/units/u1/staff/a%2Fb",
         "/api/personnel/units//staff/7",
         "/api/personnel/units/u1/staff/7/",
+        "/api/fin%0dance/audit",
+        "/api/fin%09ance/audit",
     ],
 )
 def test_ambiguous_paths_are_refused_before_the_policy(

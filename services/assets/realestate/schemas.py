@@ -10,14 +10,15 @@ from pydantic import BaseModel, Field, PlainSerializer, StringConstraints, field
 
 from services.assets.realestate.models import BuildingKind, RoomUse
 from shared.patching import Patch
+from shared.text import Line20, Line50, Line100, Line200, Line300
 
 # human-readable and unique: C1, C1-B03, C1-B03-0312
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,29}$")]
-Text20 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-Text50 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text20 = Line20
+Text50 = Line50
+Text100 = Line100
+Text200 = Line200
+Text300 = Line300
 # square metres, at most two decimals (more is refused, not rounded), sent as a string
 Area = Annotated[
     Decimal,

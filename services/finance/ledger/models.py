@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.types import Money, UTCDateTime, utcnow
@@ -98,7 +98,11 @@ class JournalEntry(SQLModel, table=True):
 
 
 class JournalLine(SQLModel, table=True):
-    """One side of an entry: a debit or a credit (never both) on one account for one unit."""
+    """One side of an entry: a debit or a credit (never both) on one account for one unit.
+
+    Two indexes cover balances as of a day without reading the table: by account then day
+    (consolidated: the lines of each account up to the day, already grouped by account), and
+    by unit, account, day (one unit's). They also serve as the foreign keys' indexes."""
 
     __tablename__ = "finance_journal_line"
     __table_args__ = (
@@ -106,14 +110,25 @@ class JournalLine(SQLModel, table=True):
             "debit >= 0 AND credit >= 0 AND (debit = 0) <> (credit = 0)",
             name="ck_finance_journal_line_one_side",
         ),
+        Index(
+            "ix_finance_journal_line_account_day", "account_code", "entry_date", "debit", "credit"
+        ),
+        Index(
+            "ix_finance_journal_line_unit_account_day",
+            "unit_id",
+            "account_code",
+            "entry_date",
+            "debit",
+            "credit",
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     entry_id: uuid.UUID = Field(foreign_key="finance_journal_entry.id", index=True)
     line_no: int
     entry_date: date = Field(index=True)  # the entry's, kept here for balances as of a day
-    account_code: str = Field(foreign_key="finance_account.code", index=True, max_length=20)
-    unit_id: uuid.UUID = Field(foreign_key="finance_budget_unit.id", index=True)
+    account_code: str = Field(foreign_key="finance_account.code", max_length=20)
+    unit_id: uuid.UUID = Field(foreign_key="finance_budget_unit.id")
     debit: Decimal = Field(default=Decimal(0), sa_type=Money())
     credit: Decimal = Field(default=Decimal(0), sa_type=Money())
     economic_class: str | None = Field(
@@ -123,3 +138,18 @@ class JournalLine(SQLModel, table=True):
         default=None, foreign_key="finance_fund_source.code", max_length=20
     )
     memo: str | None = Field(default=None, max_length=500)
+
+
+class MonthBalance(SQLModel, table=True):
+    """A closed month's debits and credits per unit and account: the sums of its lines,
+    written in the transaction that closes the month and deleted when it reopens (nothing
+    posts into a closed month, so they stay exact). Balances as of a day add them up for the
+    closed months before it, then the lines after them; the lines remain the books."""
+
+    __tablename__ = "finance_month_balance"
+
+    month: date = Field(primary_key=True)  # the month's first day
+    unit_id: uuid.UUID = Field(primary_key=True, foreign_key="finance_budget_unit.id")
+    account_code: str = Field(primary_key=True, foreign_key="finance_account.code", max_length=20)
+    debit: Decimal = Field(sa_type=Money())
+    credit: Decimal = Field(sa_type=Money())

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from services.finance.ledger.models import Category, EntrySource
 from shared.money import Money, SignedMoney
+from shared.text import Line200
 
 Memo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
@@ -28,8 +29,8 @@ class AccountPublic(BaseModel):
 
 class AccountCreate(BaseModel):
     code: Code
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    name_zh: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Line200
+    name_zh: Line200
     category: Category
 
 

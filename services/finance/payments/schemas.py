@@ -6,30 +6,19 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from services.finance.payments.models import Method, PaymentStatus
 from shared.money import Amount, Money
+from shared.text import Line140, Line200, Line500, Prose2000
 
-
-def _printable(text: str) -> str:
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
-        raise ValueError("control characters are not allowed")
-    return text
-
-
-Text140 = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=140),
-    AfterValidator(_printable),
-]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+Reason = Annotated[Prose2000, StringConstraints(min_length=3)]
 
 
 class Attachment(BaseModel):
     """Metadata of a supporting document (the file itself lives in the document store)."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Line200
     media_type: Annotated[str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100)]
     size: int = Field(ge=0, le=1024**3)
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -40,20 +29,16 @@ class PaymentCreate(BaseModel):
     unit_id: uuid.UUID
     method: Method
     appropriation_id: uuid.UUID = Field(description="The budget line that pays")
-    payee_name: Text140
+    payee_name: Line140
     payee_account: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{4,34}$")
     ]
-    payee_bank: Text140
+    payee_bank: Line140
     payee_bank_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")] | None = Field(
         default=None, description="CNAPS code of the payee's bank (12 digits)"
     )
     amount: Amount
-    purpose: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=2, max_length=500),
-        AfterValidator(_printable),
-    ]
+    purpose: Annotated[Line500, StringConstraints(min_length=2)]
     due_on: date | None = Field(
         default=None, description="Day it is to be paid (default today); its month's plan pays"
     )

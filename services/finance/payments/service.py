@@ -27,7 +27,7 @@ from shared.audit import AuditLog
 from shared.changes import record_creation
 from shared.concurrency import check_version
 from shared.context import Principal
-from shared.pagination import Page, PageParams, paginate
+from shared.pagination import Listing, Page, PageParams
 from shared.problems import Invalid, NotFound
 from shared.scope import RowScope
 from shared.types import today
@@ -254,6 +254,20 @@ def locked_at(session: Session, payment_id: uuid.UUID, expected_version: int | N
     return payment
 
 
+# newest first, by number; statements built once per combination of filters (shared.pagination)
+PAYMENTS: Listing[Payment] = Listing(
+    select(Payment),
+    col(Payment.number).desc(),
+    filters={
+        "unit_id": lambda v: col(Payment.unit_id) == v,
+        "status": lambda v: col(Payment.status) == v,
+        "method": lambda v: col(Payment.method) == v,
+        "due_from": lambda v: col(Payment.due_on) >= v,
+        "due_to": lambda v: col(Payment.due_on) <= v,
+    },
+)
+
+
 def search(
     session: Session,
     params: PageParams,
@@ -265,19 +279,16 @@ def search(
     due_from: date | None,
     due_to: date | None,
 ) -> Page[PaymentPublic]:
-    query = select(Payment)
-    if unit_id is not None:
-        query = query.where(Payment.unit_id == unit_id)
-    if status is not None:
-        query = query.where(Payment.status == status)
-    if method is not None:
-        query = query.where(Payment.method == method)
-    if due_from is not None:
-        query = query.where(col(Payment.due_on) >= due_from)
-    if due_to is not None:
-        query = query.where(col(Payment.due_on) <= due_to)
-    order = col(Payment.number).desc()
-    return paginate(session, query, params, order, view=lambda p: public(p, threshold))
+    return PAYMENTS.page(
+        session,
+        params,
+        view=lambda p: public(p, threshold),
+        unit_id=unit_id,
+        status=status,
+        method=method,
+        due_from=due_from,
+        due_to=due_to,
+    )
 
 
 def in_flight(session: Session, unit_id: uuid.UUID) -> int:

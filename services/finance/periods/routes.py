@@ -39,11 +39,23 @@ def get_period(session: SessionDep, year: Year, month: Month) -> PeriodPublic:
 
 @router.post("/periods/{year}/{month}/close")
 def close_period(
-    session: SessionDep, audit: AuditDep, year: Year, month: Month, principal: Approver
+    session: SessionDep,
+    audit: AuditDep,
+    followers: service.MonthFollowersDep,
+    year: Year,
+    month: Month,
+    principal: Approver,
 ) -> PeriodPublic:
     """Close a month: nothing more posts into it (closing a closed month changes nothing)."""
     period = service.change(
-        session, audit, principal, year=year, month=month, status=PeriodStatus.CLOSED, reason=None
+        session,
+        audit,
+        principal,
+        year=year,
+        month=month,
+        status=PeriodStatus.CLOSED,
+        reason=None,
+        followers=followers,
     )
     return service.public(period)
 
@@ -52,6 +64,7 @@ def close_period(
 def reopen_period(
     session: SessionDep,
     audit: AuditDep,
+    followers: service.MonthFollowersDep,
     year: Year,
     month: Month,
     body: PeriodReopen,
@@ -66,5 +79,6 @@ def reopen_period(
         month=month,
         status=PeriodStatus.OPEN,
         reason=body.reason,
+        followers=followers,
     )
     return service.public(period)

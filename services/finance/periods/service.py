@@ -5,12 +5,17 @@ closed month is posted today (``posting_day``), never lost.
 
 Posting takes a shared lock on its month's row and closing an exclusive one (PostgreSQL;
 SQLite serialises writers anyway), so an entry can never slip into a month as it closes.
+What else a month's closing or reopening changes happens in the same transaction, after that
+lock (``MonthFollowers``, wired in ``main.py``: the ledger freezes the month's balances).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -18,9 +23,28 @@ from services.finance.periods.models import Period, PeriodStatus
 from services.finance.periods.schemas import PeriodPublic
 from shared.audit import AuditLog
 from shared.context import Principal
+from shared.deps import from_app_state
 from shared.pagination import Page
 from shared.problems import Conflict, Invalid
 from shared.types import today, utcnow
+
+Follower = Callable[[Session, int, int, PeriodStatus], None]
+
+
+class MonthFollowers:
+    """What follows a month's change of status, in the transaction that changes it."""
+
+    def __init__(self, *followers: Follower) -> None:
+        self.followers = followers
+
+    def __call__(self, session: Session, year: int, month: int, status: PeriodStatus) -> None:
+        for follow in self.followers:
+            follow(session, year, month, status)
+
+
+MonthFollowersDep = Annotated[
+    MonthFollowers, Depends(from_app_state("period_followers", MonthFollowers))
+]
 
 
 def _row(session: Session, year: int, month: int, *, exclusive: bool) -> Period:
@@ -95,8 +119,10 @@ def change(
     month: int,
     status: PeriodStatus,
     reason: str | None,
+    followers: MonthFollowers,
 ) -> Period:
-    """Close or reopen a month (idempotent: closing a closed month changes nothing)."""
+    """Close or reopen a month (idempotent: closing a closed month changes nothing), and
+    what follows from it."""
     check_month(year, month)
     current = today()
     if status == PeriodStatus.CLOSED and (year, month) >= (current.year, current.month):
@@ -115,6 +141,8 @@ def change(
     # (a month's row has no id of its own: it is audited as "YYYY-MM", its own way)
     period.version += 1
     session.add(period)
+    session.flush()
+    followers(session, year, month, status)
     audit.record(
         session,
         action="period.closed" if status == PeriodStatus.CLOSED else "period.reopened",

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, StringConstraints
 
 from services.finance.revenue.models import ReceiptStatus, RevenueKind
 from shared.money import Amount, Money
+from shared.text import Name
 from shared.types import today
 
 
@@ -24,7 +25,7 @@ class ReceiptCreate(BaseModel):
     kind: RevenueKind
     amount: Amount
     received_on: Annotated[date, AfterValidator(_not_future)]
-    payer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    payer: Name
     reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = (
         None
     )

@@ -8,8 +8,9 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from shared.patching import Patch
+from shared.text import Line200
 
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text200 = Line200
 AccountNo = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{4,34}$")
 ]

@@ -6,21 +6,14 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from services.personnel.accountability.models import RecordKind
-from services.personnel.free_text import Name, Reason, no_nul
+from shared.text import Line100, Name
+from shared.text import Prose2000 as Reason
 
-Subtype = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
-    AfterValidator(no_nul),
-]
-DocumentNo = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(no_nul),
-]
+Subtype = Annotated[Line100, StringConstraints(max_length=60)]
+DocumentNo = Line100
 
 
 class Correction(BaseModel):

@@ -12,8 +12,8 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from services.personnel.appraisal.models import CycleKind, CycleStatus
 from services.personnel.appraisal.rules import CENT, DIMENSIONS, Grade
-from services.personnel.free_text import Name
 from services.personnel.organisation.schemas import CODE_PATTERN
+from shared.text import Name
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from services.personnel.appraisal.models import CycleKind, ResultSource
 from services.personnel.appraisal.rules import Grade, Veto
 from services.personnel.appraisal.schemas import ScoreValues
-from services.personnel.free_text import Reason
+from shared.text import Prose2000 as Reason
 
 
 class ResultPublic(ScoreValues):

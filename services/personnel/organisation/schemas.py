@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from services.personnel.organisation.models import UnitKind
 from shared.patching import Patch
+from shared.text import Line100, Line200
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,19}$"
 
@@ -28,8 +29,8 @@ class RankPublic(BaseModel):
 
 class UnitCreate(BaseModel):
     code: str = Field(pattern=CODE_PATTERN, description="Upper-case code, e.g. FIN or FIN-01")
-    name: str = Field(min_length=1, max_length=200)
-    name_zh: str = Field(min_length=1, max_length=100)
+    name: Line200
+    name_zh: Line100
     kind: UnitKind = UnitKind.BUDGET_UNIT
     body_id: uuid.UUID
     parent_id: uuid.UUID | None = Field(
@@ -38,8 +39,8 @@ class UnitCreate(BaseModel):
 
 
 class UnitUpdate(Patch):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+    name: Line200 | None = None
+    name_zh: Line100 | None = None
     active: bool | None = None
 
 

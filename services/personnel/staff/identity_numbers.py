@@ -7,6 +7,7 @@ written to logs or the audit trail, and returned in full to ``hr_officer`` alone
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -52,16 +53,22 @@ class IdVault:
 
     secret: str
 
+    @functools.cached_property
     def _fernet(self) -> Fernet:
+        """Derived once per vault (the app holds one for its life)."""
         key = hashlib.sha256(b"personnel-id-encryption:" + self.secret.encode()).digest()
         return Fernet(base64.urlsafe_b64encode(key))
 
+    @functools.cached_property
+    def _digest_key(self) -> bytes:
+        return hashlib.sha256(b"personnel-id-digest:" + self.secret.encode()).digest()
+
     def encrypt(self, value: str) -> str:
-        return self._fernet().encrypt(value.encode()).decode()
+        return self._fernet.encrypt(value.encode()).decode()
 
     def decrypt(self, token: str) -> str:
         try:
-            return self._fernet().decrypt(token.encode()).decode()
+            return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken as exc:
             raise ProblemError(
                 500,
@@ -70,8 +77,7 @@ class IdVault:
             ) from exc
 
     def digest(self, value: str) -> str:
-        key = hashlib.sha256(b"personnel-id-digest:" + self.secret.encode()).digest()
-        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._digest_key, value.encode(), hashlib.sha256).hexdigest()
 
 
 VaultDep = Annotated[IdVault, Depends(from_app_state("id_vault", IdVault))]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from services.personnel.staff.models import StaffStatus
 from shared.patching import Patch
+from shared.text import Line100, Prose2000
 
 STAFF_NO_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,19}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -16,7 +18,7 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 class StaffCreate(BaseModel):
     staff_no: str = Field(pattern=STAFF_NO_PATTERN)
-    name: str = Field(min_length=1, max_length=100)
+    name: Line100
     national_id: str = Field(min_length=18, max_length=22, description="Stored encrypted")
     phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=200, pattern=EMAIL_PATTERN)
@@ -30,7 +32,7 @@ class StaffCreate(BaseModel):
 class ContactUpdate(Patch):
     nullable = frozenset({"phone", "email"})
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: Line100 | None = None
     phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=200, pattern=EMAIL_PATTERN)
 
@@ -39,7 +41,7 @@ class PostingChange(BaseModel):
     """A transfer, promotion, retirement or departure, effective from a day."""
 
     effective_from: date
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[Prose2000, StringConstraints(max_length=500)]
     unit_id: uuid.UUID | None = None
     position_id: uuid.UUID | None = None
     rank_code: str | None = Field(default=None, min_length=1, max_length=40)

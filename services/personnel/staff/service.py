@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, false, or_
 from sqlmodel import Session, col, select
 
 from services.personnel.organisation.models import Rank, Unit
@@ -27,14 +27,14 @@ from services.personnel.staff.schemas import (
 from shared.audit import AuditLog
 from shared.changes import apply_update, record_change
 from shared.concurrency import check_version
-from shared.pagination import Page, PageParams, fetch_page
+from shared.pagination import Listing, Page, PageParams
 from shared.problems import Conflict, Invalid, NotFound, ProblemError
 from shared.scope import RowScope, claim_uuid
 from shared.types import today
 
 
-def period_on(day: date) -> Any:
-    """SQL condition: the period that covers ``day``."""
+def period_on(day: date | Any) -> Any:
+    """SQL condition: the period that covers ``day`` (a date, or a bound parameter of one)."""
     return and_(
         col(StaffPeriod.valid_from) <= day,
         or_(col(StaffPeriod.valid_to).is_(None), col(StaffPeriod.valid_to) > day),
@@ -320,6 +320,45 @@ def _listing(
     return query
 
 
+# staff as posted on a day (``day`` bound), by staff number; the caller's scope and the
+# request's filters are bound parameters, so the statements are built once per shape
+STAFF_LIST: Listing[Any] = Listing(
+    select(Staff, StaffPeriod).join(
+        StaffPeriod,
+        and_(col(StaffPeriod.staff_id) == col(Staff.id), period_on(bindparam("day"))),
+    ),
+    col(Staff.staff_no),
+    filters={
+        "scope_units": lambda v: col(StaffPeriod.unit_id).in_(v),
+        "scope_self": lambda v: col(Staff.id) == v,
+        "scope_units_or_self": lambda v: or_(
+            col(StaffPeriod.unit_id).in_(v), col(Staff.id) == bindparam("scope_self_too")
+        ),
+        "scope_nobody": lambda v: false(),
+        "unit_ids": lambda v: col(StaffPeriod.unit_id).in_(v),
+        "status": lambda v: col(StaffPeriod.status) == v,
+        "rank_code": lambda v: col(StaffPeriod.rank_code) == v,
+        "position_id": lambda v: col(StaffPeriod.position_id) == v,
+    },
+    expanding={"scope_units", "scope_units_or_self", "unit_ids"},
+)
+
+
+def _scope_filters(scope: StaffScope) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``StaffScope.condition`` as ``STAFF_LIST`` filters and the extra values they bind."""
+    if scope.rows.everything:
+        return {}, {}
+    units = sorted(scope.units) if scope.units is not None else None
+    staff_id = scope.rows.staff_id
+    if units is not None and staff_id is not None:
+        return {"scope_units_or_self": units}, {"scope_self_too": staff_id}
+    if units is not None:
+        return {"scope_units": units}, {}
+    if staff_id is not None:
+        return {"scope_self": staff_id}, {}
+    return {"scope_nobody": True}, {}
+
+
 def list_staff(
     session: Session,
     params: PageParams,
@@ -333,9 +372,18 @@ def list_staff(
     position_id: uuid.UUID | None = None,
 ) -> Page[StaffPublic]:
     """Staff as posted on ``day``, in staff-number order, within the caller's scope."""
-    query = _listing(session, scope, day, unit_ids, status, rank_code, position_id)
-    rows, total = fetch_page(session, query, params, col(Staff.staff_no))
-    return Page.of([public(s, p, day, scope, vault) for s, p in rows], total, params)
+    scoped, binds = _scope_filters(scope)
+    return STAFF_LIST.page(
+        session,
+        params,
+        view=lambda row: public(row[0], row[1], day, scope, vault),
+        binds={"day": day, **binds},
+        unit_ids=with_sections(session, list(unit_ids)) if unit_ids else None,
+        status=status,
+        rank_code=rank_code,
+        position_id=position_id,
+        **scoped,
+    )
 
 
 def bulk(
