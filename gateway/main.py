@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
@@ -34,7 +34,7 @@ from shared.db import for_writing, make_engine
 from shared.health import health_router
 from shared.limits import BodyLimitMiddleware
 from shared.observability import Metrics, RequestContextMiddleware, configure_logging
-from shared.problems import install_problem_handlers
+from shared.problems import ProblemError, install_problem_handlers
 from shared.tables import platform_tables
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -91,7 +91,11 @@ def create_app(
     app.include_router(
         audit_router(app.state.audit), prefix="/api/admin", dependencies=[Depends(gate_check)]
     )
-    app.include_router(health_router("gateway", MIGRATIONS_DIR, include_healthz=False))
+    app.include_router(
+        health_router(
+            "gateway", MIGRATIONS_DIR, include_healthz=False, metrics_guard=_metrics_reader
+        )
+    )
     _add_healthz(app, settings, proxy)
     _add_docs(app, proxy, MergedOpenAPI(settings.service_urls, policy))
     app.add_route(
@@ -178,6 +182,17 @@ def _add_middleware(
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
+
+
+METRICS_READERS = frozenset({"admin", "service"})
+
+
+async def _metrics_reader(request: Request) -> None:
+    """The gateway's ``/metrics`` is not public (its port is): an ``admin``, or a scraper
+    signed in as a service client (client credentials, as Prometheus' ``oauth2`` does)."""
+    principal = await request.app.state.gate.principal(request)
+    if principal.roles.isdisjoint(METRICS_READERS):
+        raise ProblemError(403, "FORBIDDEN", "metrics are for admin and service clients")
 
 
 def _add_healthz(app: FastAPI, settings: GatewaySettings, proxy: Proxy) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -17,7 +18,15 @@ from shared.problems import problem_response
 from shared.routing import Router
 
 
-def health_router(prefix: str, migrations_dir: Path, *, include_healthz: bool = True) -> Router:
+def health_router(
+    prefix: str,
+    migrations_dir: Path,
+    *,
+    include_healthz: bool = True,
+    metrics_guard: Callable[..., Awaitable[object]] | None = None,
+) -> Router:
+    """``/healthz``, ``/readyz`` and ``/metrics``; ``metrics_guard``, a dependency, decides
+    who may read the metrics (the gateway's are not public: its port is the public one)."""
     router = Router(tags=["health"])
     head = head_revision(migrations_dir)
 
@@ -55,7 +64,9 @@ def health_router(prefix: str, migrations_dir: Path, *, include_healthz: bool = 
             )
         return {"status": "ready", "revision": current}
 
-    @router.get("/metrics", include_in_schema=False)
+    guard = [] if metrics_guard is None else [Depends(metrics_guard)]
+
+    @router.get("/metrics", include_in_schema=False, dependencies=guard)
     def metrics(request: Request) -> Response:
         state = request.app.state
         outbox = getattr(state, "outbox", None)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from gateway.keys import SigningKey
 from tests.gateway.conftest import PASSWORD, SERVICE_SECRET, auth, login
 from tests.shared.test_tokens import BAD_TOKENS
-from tests.support.tokens import signing_key_for_tests
+from tests.support.tokens import make_token, signing_key_for_tests
 
 AUDIT = "/api/finance/audit"
 
@@ -226,3 +226,12 @@ def test_jwks_is_public_json(gateway: TestClient) -> None:
     keys = gateway.get("/.well-known/jwks.json").json()["keys"]
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256" and keys[0]["use"] == "sig"
     assert json.dumps(keys)
+
+
+def test_the_gateway_metrics_are_not_public(gateway: TestClient) -> None:
+    assert gateway.get("/metrics").status_code == 401
+    assert gateway.get("/metrics", headers=auth(make_token("auditor"))).status_code == 403
+    for role in ("admin", "service"):
+        answer = gateway.get("/metrics", headers=auth(make_token(role)))
+        assert answer.status_code == 200
+        assert "http_requests_total" in answer.text
