@@ -181,7 +181,10 @@ def _add_middleware(
             expose_headers=["ETag", "X-Request-ID"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
+    # the gateway is the suite's edge: it mints every request id (a client's is kept apart)
+    app.add_middleware(
+        RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log, mint_ids=True
+    )
 
 
 METRICS_READERS = frozenset({"admin", "service"})

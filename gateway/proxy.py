@@ -16,7 +16,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope
 
 from gateway.gate import Gate
-from shared.context import current_request_id
+from shared.context import current_client_request_id, current_request_id
 from shared.problems import ProblemError, problem_response
 
 HOP_BY_HOP = frozenset(
@@ -41,6 +41,7 @@ FORWARDING = frozenset(
         "forwarded",
         "x-real-ip",
         "x-request-id",
+        "x-client-request-id",
     }
 )
 REQUEST_DROP = HOP_BY_HOP | FORWARDING | {"host", "content-length"}
@@ -172,6 +173,9 @@ def _request_headers(scope: Scope) -> tuple[dict[str, str], bool]:
     headers["x-forwarded-proto"] = scope.get("scheme", "http")
     headers["x-forwarded-host"] = host or ""
     headers["x-request-id"] = current_request_id()
+    client_request_id = current_client_request_id()
+    if client_request_id is not None:
+        headers["x-client-request-id"] = client_request_id
     return headers, framed
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 traceparent_var: ContextVar[str | None] = ContextVar("traceparent", default=None)
+# the id a client gave its request at the gateway, kept apart from the suite's own id
+client_request_id_var: ContextVar[str | None] = ContextVar("client_request_id", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +44,7 @@ def new_request_id() -> str:
 
 def current_request_id() -> str:
     return request_id_var.get()
+
+
+def current_client_request_id() -> str | None:
+    return client_request_id_var.get()

@@ -12,7 +12,12 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.context import new_request_id, request_id_var, traceparent_var
+from shared.context import (
+    client_request_id_var,
+    new_request_id,
+    request_id_var,
+    traceparent_var,
+)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
@@ -33,6 +38,9 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
             "request_id": request_id_var.get(),
         }
+        client_id = client_request_id_var.get()
+        if client_id is not None:
+            entry["client_request_id"] = client_id
         extra = getattr(record, "fields", None)
         if isinstance(extra, dict):
             entry.update(extra)
@@ -94,27 +102,45 @@ def _with_defaults(headers: Any, rid_header: tuple[bytes, bytes]) -> list[tuple[
 
 
 class RequestContextMiddleware:
-    """Sets ``X-Request-ID`` (kept from the caller when well-formed), ``traceparent``, the
-    default security headers, metrics and one access-log line per request."""
+    """Sets the request id, ``traceparent``, the default security headers, metrics and one
+    access-log line per request.
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, access_log: bool = True) -> None:
+    The request id: at the suite's edge (the gateway, ``mint_ids``) always a new one, and a
+    well-formed ``X-Request-ID`` the client sent is kept apart as its ``client_request_id``
+    (logged, passed on as ``X-Client-Request-ID``), so no caller can choose the id the audit
+    trail records. Behind the edge (a service, called by the gateway or a peer) the caller's
+    well-formed ``X-Request-ID`` is kept, and ``X-Client-Request-ID`` with it.
+    """
+
+    def __init__(
+        self, app: ASGIApp, metrics: Metrics, access_log: bool = True, *, mint_ids: bool = False
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.access_log = access_log
+        self.mint_ids = mint_ids
         self.log = logging.getLogger("access")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = rid = tp = None
+        incoming = client = tp = None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
+            elif name == b"x-client-request-id":
+                client = value.decode("latin-1")
             elif name == b"traceparent":
                 tp = value.decode("latin-1")
-        rid = incoming if incoming and _REQUEST_ID.match(incoming) else new_request_id()
+        incoming = incoming if incoming and _REQUEST_ID.match(incoming) else None
+        if self.mint_ids:
+            rid, client = new_request_id(), incoming
+        else:
+            rid = incoming or new_request_id()
+            client = client if client and _REQUEST_ID.match(client) else None
         request_id_var.set(rid)
+        client_request_id_var.set(client)
         traceparent_var.set(tp if tp and _TRACEPARENT.match(tp) else None)
         status = 500
         started = time.perf_counter()

@@ -31,6 +31,7 @@ def test_request_reaches_the_service_with_forwarding_headers(gateway: TestClient
         headers={
             **AUDITOR,
             "X-Request-ID": "trace-me",
+            "X-Client-Request-ID": "forged",  # the gateway's to set, never a client's
             "Connection": "keep-alive, X-Secret",
             "X-Secret": "hop",
             "traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01",
@@ -41,7 +42,10 @@ def test_request_reaches_the_service_with_forwarding_headers(gateway: TestClient
     assert echo["path"] == "/audit" and echo["query"] == "limit=5&action=x"
     headers = echo["headers"]
     assert headers["authorization"] == AUDITOR["Authorization"], "services verify the token again"
-    assert headers["x-request-id"] == "trace-me" == response.headers["x-request-id"]
+    # the gateway mints the id the suite records; the client's own is kept apart
+    assert headers["x-request-id"] == response.headers["x-request-id"] != "trace-me"
+    assert len(headers["x-request-id"]) == 32
+    assert headers["x-client-request-id"] == "trace-me"
     assert headers["x-forwarded-for"] == "testclient"
     assert headers["x-forwarded-proto"] == "http"
     assert headers["traceparent"].startswith("00-aaaa")
