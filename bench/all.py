@@ -27,19 +27,33 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PY = sys.executable
 
-# name -> script (in the order they run); each takes --json and --quick
-BENCHMARKS: dict[str, str] = {
-    "reads": "reads.py",
-    "gateway": "gateway.py",
-    "payments": "finance_payments.py",
-    "personnel bulk": "personnel_bulk.py",
-    "volume": "volume.py",
+# name -> script and its arguments (in the order they run); each takes --json and --quick
+BENCHMARKS: dict[str, tuple[str, ...]] = {
+    "reads": ("reads.py",),
+    "gateway": ("gateway.py",),
+    "payments": ("finance_payments.py",),
+    "personnel bulk": ("personnel_bulk.py",),
+    "volume": ("volume.py", "--db", "sqlite"),
+    "volume postgres": ("volume.py", "--db", "postgres"),
 }
 
 
-def run(name: str, script: str, quick: bool) -> tuple[dict[str, Any] | None, str, float]:
+def _report(stdout: str) -> dict[str, Any]:
+    """The JSON object a benchmark printed last (on one line, or indented over many)."""
+    text = stdout.strip()
+    try:
+        report: dict[str, Any] = json.loads(text)
+    except json.JSONDecodeError:
+        report = json.loads(text.splitlines()[-1])
+    return report
+
+
+def run(
+    name: str, script: tuple[str, ...], quick: bool
+) -> tuple[dict[str, Any] | None, str, float]:
     """One benchmark's figures (None when it failed), what went wrong, and its seconds."""
-    command = [PY, str(BENCH / script), "--json", *(["--quick"] if quick else [])]
+    path, *arguments = script
+    command = [PY, str(BENCH / path), *arguments, "--json", *(["--quick"] if quick else [])]
     started = time.monotonic()
     done = subprocess.run(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=None, text=True, check=False
@@ -48,7 +62,7 @@ def run(name: str, script: str, quick: bool) -> tuple[dict[str, Any] | None, str
     if done.returncode != 0:
         return None, f"exit status {done.returncode}", seconds
     try:
-        report = json.loads(done.stdout.strip().splitlines()[-1])
+        report = _report(done.stdout)
     except (IndexError, json.JSONDecodeError):
         return None, "no JSON report on stdout", seconds
     return report, "", seconds
@@ -94,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = {}
     started = time.monotonic()
     for name in chosen:
-        print(f"== {name} ({BENCHMARKS[name]}) ==", file=sys.stderr, flush=True)
+        print(f"== {name} ({' '.join(BENCHMARKS[name])}) ==", file=sys.stderr, flush=True)
         reports[name] = run(name, BENCHMARKS[name], args.quick)
         print(f"== {name}: {reports[name][2]:.0f} s ==", file=sys.stderr, flush=True)
     load = os.getloadavg()[0]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from gateway.identity.directory import PersonnelDirectory
 from gateway.identity.revocation import RevocationRegistry
 from gateway.identity.service import TokenIssuer
 from gateway.keys import SigningKey
@@ -19,3 +20,6 @@ RevocationsDep = Annotated[
 ]
 ThrottleDep = Annotated[LoginThrottle, Depends(from_app_state("login_throttle", LoginThrottle))]
 SigningKeyDep = Annotated[SigningKey, Depends(from_app_state("signing_key", SigningKey))]
+DirectoryDep = Annotated[
+    PersonnelDirectory, Depends(from_app_state("personnel_directory", PersonnelDirectory))
+]

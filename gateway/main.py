@@ -21,6 +21,7 @@ from gateway.config import GatewaySettings
 from gateway.fastpath import ProxyFastPath
 from gateway.gate import Gate, gate_check
 from gateway.identity import admin_routes, routes
+from gateway.identity.directory import PersonnelDirectory
 from gateway.identity.revocation import RevocationRegistry
 from gateway.identity.service import TokenIssuer, sync_service_clients
 from gateway.keys import SigningKey
@@ -155,6 +156,11 @@ def _hold(
         settings.refresh_token_seconds,
     )
     state.revocations = gate.revocations
+    state.personnel_directory = PersonnelDirectory(
+        settings.service_urls.get("personnel"),
+        state.token_issuer,
+        timeout=min(settings.proxy_read_timeout, 10.0),
+    )
     state.gate = gate
     state.policy = gate.policy
     state.audit = AuditLog(TABLES.audit)

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Depends, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from gateway.deps import RevocationsDep
+from gateway.deps import DirectoryDep, RevocationsDep
 from gateway.gate import gate_check
 from gateway.identity import service
 from gateway.identity.models import PasswordReset, Role, User, UserCreate, UserPublic, UserUpdate
@@ -48,9 +48,14 @@ def list_users(
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 async def create_user(
-    session: SessionDep, audit: AuditDep, body: UserCreate, response: Response
+    session: SessionDep,
+    audit: AuditDep,
+    directory: DirectoryDep,
+    body: UserCreate,
+    response: Response,
 ) -> UserPublic:
-    """Create a user with roles and unit scope."""
+    """Create a user with roles and unit scope (the unit and person checked with personnel)."""
+    await directory.check(unit_id=body.unit_id, staff_id=body.staff_id)
     user = await run_in_threadpool(service.create_user, session=session, audit=audit, data=body)
     response.headers["Location"] = f"/api/admin/users/{user.id}"
     return _public(user, response)
@@ -63,17 +68,25 @@ def get_user(session: SessionDep, user_id: uuid.UUID, response: Response) -> Use
 
 
 @router.patch("/users/{user_id}")
-def update_user(
+async def update_user(
     session: SessionDep,
     audit: AuditDep,
     revocations: RevocationsDep,
+    directory: DirectoryDep,
     user_id: uuid.UUID,
     body: UserUpdate,
     response: Response,
     expected: ExpectedVersion,
 ) -> UserPublic:
-    """Change display name, roles or unit scope; the user's current tokens are revoked."""
-    user = service.update_user(
+    """Change display name, roles or unit scope (a unit or person checked with personnel);
+    the user's current tokens are revoked."""
+    named = body.model_fields_set
+    await directory.check(
+        unit_id=body.unit_id if "unit_id" in named else None,
+        staff_id=body.staff_id if "staff_id" in named else None,
+    )
+    user = await run_in_threadpool(
+        service.update_user,
         session=session,
         audit=audit,
         revocations=revocations,

@@ -108,8 +108,8 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=12, max_length=200)
     roles: list[str] = Field(default_factory=list, max_length=len(Role))
-    unit_id: str | None = Field(default=None, max_length=64)
-    staff_id: str | None = Field(default=None, max_length=64)
+    unit_id: uuid.UUID | None = Field(default=None, description="Personnel's unit id")
+    staff_id: uuid.UUID | None = Field(default=None, description="Personnel's staff id")
 
     _roles = field_validator("roles")(_check_roles)
 
@@ -118,9 +118,9 @@ class UserUpdate(Patch):
     nullable = frozenset({"unit_id", "staff_id"})
 
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
-    roles: list[str] | None = Field(default=None, max_length=len(Role))
-    unit_id: str | None = Field(default=None, max_length=64)
-    staff_id: str | None = Field(default=None, max_length=64)
+    roles: list[str] | None = Field(default=None, min_length=1, max_length=len(Role))
+    unit_id: uuid.UUID | None = Field(default=None, description="Personnel's unit id")
+    staff_id: uuid.UUID | None = Field(default=None, description="Personnel's staff id")
 
     @field_validator("roles")
     @classmethod

@@ -264,14 +264,34 @@ def list_users(
     return users[params.offset : params.offset + params.limit], len(users)
 
 
+def _id_text(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _check_staff_id_free(session: Session, staff_id: str | None, user_id: uuid.UUID | None) -> None:
+    """A member of staff has at most one user account."""
+    if staff_id is None:
+        return
+    query = select(User).where(User.staff_id == staff_id)
+    if user_id is not None:
+        query = query.where(User.id != user_id)
+    other = session.exec(query).first()
+    if other is not None:
+        raise Conflict(
+            "STAFF_ID_TAKEN", f"staff {staff_id} already has the account {other.username!r}"
+        )
+
+
 def create_user(*, session: Session, audit: AuditLog, data: UserCreate) -> User:
+    """Create a user (its unit and person already checked with personnel by the caller)."""
+    _check_staff_id_free(session, _id_text(data.staff_id), None)
     user = User(
         username=data.username,
         display_name=data.display_name,
         password_hash=hash_password(data.password),
         roles=data.roles,
-        unit_id=data.unit_id,
-        staff_id=data.staff_id,
+        unit_id=_id_text(data.unit_id),
+        staff_id=_id_text(data.staff_id),
     )
     session.add(user)
     try:
@@ -308,6 +328,11 @@ def update_user(
     _check_version(user, expected_version)
     before = _public(user)
     changes = data.model_dump(exclude_unset=True)
+    for name in ("unit_id", "staff_id"):
+        if name in changes:
+            changes[name] = _id_text(changes[name])
+    if "staff_id" in changes:
+        _check_staff_id_free(session, changes["staff_id"], user.id)
     for name, value in changes.items():
         setattr(user, name, value)
     scope_changed = any(before[k] != getattr(user, k) for k in ("roles", "unit_id", "staff_id"))

@@ -6,7 +6,6 @@ and posted once."""
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any
 
 import httpx
@@ -24,8 +23,21 @@ def call(suite: Suite, method: str, path: str, who: dict[str, str], **kw: Any) -
     return response.json()
 
 
+def _personnel_unit(suite: Suite) -> str:
+    """A new budget unit in personnel, made by an HR officer through the gateway."""
+    api = f"{suite.gateway}/api/personnel"
+    create_user(suite, "henry", "hr_officer")
+    hr = bearer_of(suite, "henry")
+    bodies = httpx.get(f"{api}/bodies", headers=hr).json()["items"]
+    gov = next(b["id"] for b in bodies if b["code"] == "GOV")
+    body = {"code": "E2E", "name": "E2E Unit", "name_zh": "端到端单位", "body_id": gov}
+    created = httpx.post(f"{api}/units", headers=hr, json=body)
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
 def test_payment_settles_through_the_gateway_and_the_sandbox(suite: Suite) -> None:
-    unit_id = str(uuid.uuid4())
+    unit_id = _personnel_unit(suite)  # a liaison's unit must be one personnel knows
     create_user(suite, "fiona", "finance_officer")
     create_user(suite, "alan", "finance_approver")
     create_user(suite, "lily", "unit_liaison", unit_id=unit_id)

@@ -29,6 +29,8 @@ SERVICE_SECRET = "s3rvice-secret-for-tests"
 
 
 BIG = 200 * 1024
+# the echo server answers 404 for an id ending so: a unit or person personnel does not know
+UNKNOWN_ID = "0000deadbeef"
 
 
 async def _echo(request: Request) -> Response:
@@ -39,6 +41,8 @@ async def _echo(request: Request) -> Response:
         return Response(b"z" * BIG, media_type="application/octet-stream")
     if request.url.path == "/cookie":
         return Response(b"{}", headers={"Set-Cookie": "session=for-whoever-asked; Path=/"})
+    if request.url.path.endswith(UNKNOWN_ID):
+        return JSONResponse({"code": "NOT_FOUND"}, status_code=404)
     if request.url.path == "/moved":
         return Response(status_code=307, headers={"Location": f"{request.base_url}audit"})
     return JSONResponse(

@@ -6,9 +6,19 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from tests.gateway.conftest import PASSWORD, auth, login, password_status, refresh_status
+from tests.gateway.conftest import (
+    PASSWORD,
+    UNKNOWN_ID,
+    GatewayFactory,
+    auth,
+    login,
+    password_status,
+    refresh_status,
+)
 
 NEW_PASSWORD = "another long passphrase"
+UNIT_9 = str(uuid.UUID(int=9))
+UNKNOWN = f"00000000-0000-0000-0000-{UNKNOWN_ID}"
 
 
 def _admin(gateway: TestClient) -> dict[str, str]:
@@ -32,10 +42,10 @@ def _create(gateway: TestClient, admin: dict[str, str], **fields: object) -> dic
 
 def test_created_user_can_sign_in_with_its_roles(gateway: TestClient) -> None:
     admin = _admin(gateway)
-    user = _create(gateway, admin, roles=["unit_liaison", "staff"], unit_id="unit-9")
+    user = _create(gateway, admin, roles=["unit_liaison", "staff"], unit_id=UNIT_9)
     assert "password" not in user and "password_hash" not in user
     me = gateway.get("/auth/me", headers=auth(login(gateway, "bob")["access_token"])).json()
-    assert me["roles"] == ["staff", "unit_liaison"] and me["unit_id"] == "unit-9"
+    assert me["roles"] == ["staff", "unit_liaison"] and me["unit_id"] == UNIT_9
 
 
 def test_bad_users_are_refused_and_nothing_is_stored(gateway: TestClient) -> None:
@@ -165,3 +175,78 @@ def test_admin_actions_are_in_the_gateway_audit_chain(gateway: TestClient) -> No
     assert [e["action"] for e in entries] == ["user.disable", "user.create"]
     assert entries[0]["before"]["disabled"] is False and entries[0]["after"]["disabled"] is True
     assert gateway.get("/api/admin/audit/verify", headers=auditor).json()["ok"] is True
+
+
+def test_a_user_names_only_units_and_people_personnel_knows(gateway: TestClient) -> None:
+    admin = _admin(gateway)
+    user = _create(gateway, admin, roles=["staff"], unit_id=UNIT_9, staff_id=str(uuid.UUID(int=1)))
+    path = f"/api/admin/users/{user['id']}"
+    for bad, code in (
+        ({"unit_id": ""}, "VALIDATION_FAILED"),
+        ({"staff_id": ""}, "VALIDATION_FAILED"),
+        ({"roles": []}, "VALIDATION_FAILED"),
+        ({"unit_id": UNKNOWN}, "UNKNOWN_UNIT"),
+        ({"staff_id": UNKNOWN}, "UNKNOWN_STAFF"),
+    ):
+        answer = gateway.patch(path, json=bad, headers=admin)
+        assert answer.status_code == 422, (bad, answer.text)
+        assert answer.json()["code"] == code, (bad, answer.json())
+    # another person's staff id: a member of staff has one account at most
+    _create(gateway, admin, username="carol", roles=["staff"], staff_id=str(uuid.UUID(int=2)))
+    taken = gateway.patch(path, json={"staff_id": str(uuid.UUID(int=2))}, headers=admin)
+    assert taken.status_code == 409 and taken.json()["code"] == "STAFF_ID_TAKEN"
+    refused = gateway.post(
+        "/api/admin/users",
+        json={
+            "username": "dave",
+            "display_name": "Dave",
+            "password": PASSWORD,
+            "roles": ["staff"],
+            "staff_id": str(uuid.UUID(int=2)),
+        },
+        headers=admin,
+    )
+    assert refused.status_code == 409
+    stored = gateway.get(path, headers=admin).json()
+    assert stored["unit_id"] == UNIT_9 and stored["staff_id"] == str(uuid.UUID(int=1))
+    assert stored["roles"] == ["staff"] and stored["version"] == 1, "nothing was changed"
+
+
+def test_personnel_down_means_503_and_no_change(make_gateway: GatewayFactory) -> None:
+    gateway = make_gateway(
+        service_urls={
+            "finance": "http://127.0.0.1:9",
+            "assets": "http://127.0.0.1:9",
+            "facilities": "http://127.0.0.1:9",
+            "personnel": "http://127.0.0.1:9",
+        }
+    )
+    admin = _admin(gateway)
+    answer = gateway.post(
+        "/api/admin/users",
+        json={
+            "username": "erin",
+            "display_name": "Erin",
+            "password": PASSWORD,
+            "roles": ["unit_liaison"],
+            "unit_id": UNIT_9,
+        },
+        headers=admin,
+    )
+    assert answer.status_code == 503 and answer.json()["code"] == "PERSONNEL_UNAVAILABLE"
+    users = gateway.get("/api/admin/users", headers=admin).json()["items"]
+    assert "erin" not in {u["username"] for u in users}
+    # an account that names no unit or person needs no personnel
+    assert (
+        gateway.post(
+            "/api/admin/users",
+            json={
+                "username": "erin",
+                "display_name": "Erin",
+                "password": PASSWORD,
+                "roles": ["auditor"],
+            },
+            headers=admin,
+        ).status_code
+        == 201
+    )
