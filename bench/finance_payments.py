@@ -60,6 +60,20 @@ TARGET_SETTLED_PER_S = 60.0  # SQLite, 16 in flight
 WARMUP = 16  # payments settled before the measured ones (not counted)
 
 
+def payment_body(line: dict[str, Any], n: int) -> dict[str, Any]:
+    """The ``n``-th benchmark payment request, drawn on budget ``line``."""
+    return {
+        "unit_id": line["unit_id"],
+        "method": "direct",
+        "appropriation_id": line["id"],
+        "payee_name": f"Supplier {n % 97}",
+        "payee_account": f"62220202{n:08d}",
+        "payee_bank": "ICBC City Branch",
+        "amount": f"{100 + n % 50}.{n % 100:02d}",
+        "purpose": f"Office supplies, order {n}",
+    }
+
+
 def token(key: SigningKey, sub: str, *roles: str) -> str:
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": sub, "roles": list(roles)}
@@ -151,17 +165,7 @@ async def run_load(
         gate = asyncio.Semaphore(concurrency)
 
         async def create(n: int) -> str:
-            line = lines[n % len(lines)]
-            body = {
-                "unit_id": line["unit_id"],
-                "method": "direct",
-                "appropriation_id": line["id"],
-                "payee_name": f"Supplier {n % 97}",
-                "payee_account": f"62220202{n:08d}",
-                "payee_bank": "ICBC City Branch",
-                "amount": f"{100 + n % 50}.{n % 100:02d}",
-                "purpose": f"Office supplies, order {n}",
-            }
+            body = payment_body(lines[n % len(lines)], n)
             async with gate:
                 response = await http_client.post("/payments", json=body, headers=as_officer)
             response.raise_for_status()

@@ -39,6 +39,7 @@ import anyio.to_thread  # noqa: E402
 import httpx  # noqa: E402
 from sqlalchemy import Engine, event  # noqa: E402
 
+from bench.finance_payments import payment_body  # noqa: E402
 from gateway.keys import SigningKey  # noqa: E402
 from services.finance import demo  # noqa: E402
 from services.finance.config import FinanceSettings  # noqa: E402
@@ -224,17 +225,7 @@ async def _drive(
             return lambda: client.post("/treasury/callbacks", content=raw, headers=headers)
 
         for n in range(args.payments + args.warmup):
-            line = lines[n % len(lines)]
-            body = {
-                "unit_id": line["unit_id"],
-                "method": "direct",
-                "appropriation_id": line["id"],
-                "payee_name": f"Supplier {n % 97}",
-                "payee_account": f"62220202{n:08d}",
-                "payee_bank": "ICBC City Branch",
-                "amount": f"{100 + n % 50}.{n % 100:02d}",
-                "purpose": f"Office supplies, order {n}",
-            }
+            body = payment_body(lines[n % len(lines)], n)
             if n == args.warmup:  # what the warm-up did is not counted
                 for s in STEPS:
                     cpu[s].clear()
