@@ -36,6 +36,7 @@ from shared.health import health_router
 from shared.limits import BodyLimitMiddleware
 from shared.observability import Metrics, RequestContextMiddleware, configure_logging
 from shared.problems import ProblemError, install_problem_handlers
+from shared.routing import operation_ids
 from shared.tables import platform_tables
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -83,6 +84,7 @@ def create_app(
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_ids("gateway"),
     )
     _hold(app, settings, engine or make_engine(settings.resolved_database_url), key, gate)
     install_problem_handlers(app)

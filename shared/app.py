@@ -18,8 +18,9 @@ import httpx
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
+from shared import openapi
 from shared.audit import AuditLog, audit_router
-from shared.auth import BEARER_SCHEME, BEARER_SECURITY_SCHEME, TokenVerifier, declare_roles
+from shared.auth import TokenVerifier, declare_roles
 from shared.config import ServiceSettings
 from shared.db import for_writing, make_engine
 from shared.health import health_router
@@ -30,6 +31,7 @@ from shared.observability import Metrics, RequestContextMiddleware, configure_lo
 from shared.outbox import Outbox, OutboxRelay
 from shared.peers import PeerClient, ServiceTokenProvider
 from shared.problems import install_problem_handlers
+from shared.routing import duplicate_operation_ids, operation_ids
 from shared.tables import platform_tables
 
 
@@ -96,6 +98,7 @@ def create_service_app(
         description=spec.description,
         version=spec.version,
         lifespan=_lifespan(spec, settings, run_relay),
+        generate_unique_id_function=operation_ids(spec.name),
     )
     app.state.platform = platform
     app.state.settings = settings
@@ -116,21 +119,8 @@ def create_service_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=access_log)
     _include_routers(app, spec)
-    _declare_bearer_scheme(app)
+    openapi.install(app)
     return app
-
-
-def _declare_bearer_scheme(app: FastAPI) -> None:
-    """The OpenAPI's bearer security scheme, which every role-checked operation names."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            components = build().setdefault("components", {})
-            components.setdefault("securitySchemes", {})[BEARER_SCHEME] = BEARER_SECURITY_SCHEME
-        return app.openapi_schema or build()
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _include_routers(app: FastAPI, spec: ServiceSpec) -> None:
@@ -144,6 +134,9 @@ def _include_routers(app: FastAPI, spec: ServiceSpec) -> None:
         app.include_router(router)
     if undeclared:
         raise RuntimeError(f"{spec.name}: routes without require_roles: {undeclared}")
+    shared_ids = duplicate_operation_ids(app.routes)
+    if shared_ids:
+        raise RuntimeError(f"{spec.name}: operation ids used twice: {shared_ids}")
 
 
 def _lifespan(

@@ -16,7 +16,7 @@ from shared.context import current_request_id
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("shared.problems")
 
-_TITLES = {
+TITLES = {
     400: "Bad request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -71,7 +71,7 @@ class ProblemError(Exception):
         self.status = status
         self.code = code
         self.detail = detail
-        self.title = title or _TITLES.get(status, "Error")
+        self.title = title or TITLES.get(status, "Error")
         self.headers = headers or {}
         self.extra = extra
 
@@ -112,7 +112,7 @@ def problem_body(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"https://agency-suite.example/problems/{code.lower().replace('_', '-')}",
-        "title": title or _TITLES.get(status, "Error"),
+        "title": title or TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
         "code": code,
@@ -149,7 +149,7 @@ async def _on_problem(_: Request, exc: Exception) -> JSONResponse:
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
-    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(status, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(status, "Error")
     return problem_response(
         status, _CODES.get(status, "ERROR"), detail, headers=dict(exc.headers or {})
     )

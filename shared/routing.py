@@ -128,3 +128,28 @@ class Router(APIRouter):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("route_class", AnsweringRoute)
         super().__init__(**kwargs)
+
+
+def operation_ids(service: str) -> Callable[[APIRoute], str]:
+    """Stable, readable OpenAPI operation ids: ``<service>.<domain>.<handler>``
+    (``finance.payments.approve_payment``), the domain being the route's first tag (spaces as
+    ``_``), else its module's package. Generated clients name their methods by them."""
+
+    def operation_id(route: APIRoute) -> str:
+        if route.tags:
+            domain = str(route.tags[0])
+        else:
+            parts = route.endpoint.__module__.split(".")
+            domain = parts[-2] if parts[-1].endswith("routes") and len(parts) > 1 else parts[-1]
+        return f"{service}.{domain.replace(' ', '_')}.{route.name}"
+
+    return operation_id
+
+
+def duplicate_operation_ids(routes: list[Any]) -> list[str]:
+    """Operation ids two operations share (an app must have none)."""
+    seen: dict[str, int] = {}
+    for route in routes:
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            seen[route.unique_id] = seen.get(route.unique_id, 0) + 1
+    return sorted(name for name, count in seen.items() if count > 1)
