@@ -65,6 +65,20 @@ class TabularFormat(StrEnum):
         return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def file_responses(description: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a route answering a CSV or XLSX file (with
+    ``response_class=Response``): its real media types, not JSON."""
+    return {
+        200: {
+            "description": f"{description} (``Content-Disposition: attachment``)",
+            "content": {
+                TabularFormat.CSV.media_type: {"schema": {"type": "string"}},
+                TabularFormat.XLSX.media_type: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row: ``number`` is its 1-based row in the source, ``cells`` maps header → value

@@ -35,3 +35,12 @@ def test_every_operation_id_is_readable_and_unique(name: str, make: Callable[...
     assert all(READABLE.match(i) and i.startswith(f"{name}.") for i in ids), ids
     if name == "finance":
         assert "finance.payments.approve_payment" in ids
+
+
+def test_file_downloads_declare_their_real_media_types() -> None:
+    doc = finance(verifier=verifier(), run_relay=False, access_log=False).openapi()
+    exported = doc["paths"]["/ledger/export"]["get"]["responses"]["200"]["content"]
+    assert "application/json" not in exported
+    assert any(kind.startswith("text/csv") for kind in exported)
+    problems = doc["paths"]["/ledger/export"]["get"]["responses"]["422"]["content"]
+    assert list(problems) == ["application/problem+json"]

@@ -167,7 +167,12 @@ def account_balances(
     return Page.whole(rows)
 
 
-@router.get("/ledger/export", dependencies=readers)
+@router.get(
+    "/ledger/export",
+    dependencies=readers,
+    response_class=Response,
+    responses=tabular.file_responses("The posted lines"),
+)
 def export_ledger(
     session: SessionDep,
     engine: ReadEngine,

@@ -56,7 +56,12 @@ def list_results(
     )
 
 
-@router.get("/appraisal-cycles/{cycle_id}/results/export", dependencies=read_appraisal)
+@router.get(
+    "/appraisal-cycles/{cycle_id}/results/export",
+    dependencies=read_appraisal,
+    response_class=Response,
+    responses=tabular.file_responses("The cycle's results"),
+)
 def export_results(
     session: SessionDep,
     scope: ReadScope,

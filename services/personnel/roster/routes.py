@@ -78,15 +78,7 @@ def import_roster(
     "/staff/export",
     dependencies=[Depends(require_roles(*EXPORTERS))],
     response_class=Response,
-    responses={
-        200: {
-            "description": "The roster file (``Content-Disposition: attachment``)",
-            "content": {
-                tabular.TabularFormat.CSV.media_type: {},
-                tabular.TabularFormat.XLSX.media_type: {},
-            },
-        }
-    },
+    responses=tabular.file_responses("The roster file"),
 )
 def export_roster(
     session: SessionDep,
