@@ -47,7 +47,8 @@ class User(SQLModel, table=True):
     password_hash: str = SQLField(max_length=200)
     roles: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     unit_id: str | None = SQLField(default=None, max_length=64)
-    staff_id: str | None = SQLField(default=None, max_length=64)
+    # a member of staff has one account at most (NULLs, accounts of no one, are many)
+    staff_id: str | None = SQLField(default=None, max_length=64, unique=True, index=True)
     disabled: bool = False
     # raised whenever the user's current tokens must stop working (role change, disable …)
     token_epoch: int = 0

@@ -298,6 +298,8 @@ def create_user(*, session: Session, audit: AuditLog, data: UserCreate) -> User:
         session.flush()
     except IntegrityError as exc:
         session.rollback()
+        # the one constraint besides the username: another account took the staff id first
+        _check_staff_id_free(session, _id_text(data.staff_id), None)
         raise Conflict("USERNAME_TAKEN", f"username {data.username!r} is taken") from exc
     audit.record(
         session,
