@@ -185,7 +185,7 @@ def render(title: str, summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _seed(suite: Suite, service: str) -> None:
+def seed_demo(suite: Suite, service: str) -> None:
     env = suite.environment()
     subprocess.run([PY, "-c", _SEEDS[service]], cwd=ROOT, env=env, check=True, timeout=300)
 
@@ -204,7 +204,7 @@ def profile_scenario(name: str, seconds: float, connections: int) -> dict[str, A
     try:
         suite.start()
         if "seed" in spec:
-            _seed(suite, spec["seed"])
+            seed_demo(suite, spec["seed"])
         via_gateway = spec.get("via_gateway", False)
         base = suite.gateway_url + f"/api/{spec['service']}" if via_gateway else suite.finance_url
         process = suite.processes["gateway" if via_gateway else spec["service"]]

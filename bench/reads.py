@@ -78,7 +78,7 @@ def measure(
     try:
         suite.start()
         if seed:
-            _bench_module("profile")._seed(suite, seed)
+            _bench_module("profile").seed_demo(suite, seed)
         pid = suite.processes[service].pid
         return load_rounds(suite.finance_url + path, pid, suite.token, args)
     finally:

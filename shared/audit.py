@@ -244,7 +244,7 @@ class AuditLog:
             AuditEntry(**{**row._mapping, "roles": [r for r in row.roles.split(",") if r]})
             for row in rows
         ]
-        return Page(items=items, total=total, limit=params.limit, offset=params.offset)
+        return Page.of(items, total, params)
 
 
 def append_pending(session: Session | OrmSession) -> None:

@@ -11,7 +11,6 @@ Two ways to answer a list:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
@@ -134,7 +133,6 @@ class Listing(Generic[R]):
         self._orm = base._propagate_attrs.get("compile_state_plugin") == "orm"
         self._scalars = isinstance(base, SelectOfScalar)
         self._shapes: dict[tuple[str, ...], _Statements] = {}
-        self._lock = threading.Lock()
 
     def _statements(self, shape: tuple[str, ...]) -> _Statements:
         built = self._shapes.get(shape)
@@ -149,8 +147,8 @@ class Listing(Generic[R]):
                 .limit(bindparam("page_limit"))
                 .offset(bindparam("page_offset")),
             )
-            with self._lock:
-                built = self._shapes.setdefault(shape, built)
+            # two threads may build the same shape at once: the first one stored is kept
+            built = self._shapes.setdefault(shape, built)
         return built
 
     def fetch(

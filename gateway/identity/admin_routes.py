@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway.deps import DirectoryDep, RevocationsDep
 from gateway.gate import gate_check
-from gateway.identity import service
+from gateway.identity import users as accounts
 from gateway.identity.models import PasswordReset, Role, User, UserCreate, UserPublic, UserUpdate
 from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag
@@ -39,7 +39,7 @@ def list_users(
     unit_id: str | None = None,
 ) -> Page[UserPublic]:
     """List users by username, filtered by role, disabled state or unit."""
-    users, total = service.list_users(
+    users, total = accounts.list_users(
         session, params, role=role, disabled=disabled, unit_id=unit_id
     )
     items = [UserPublic.model_validate(u, from_attributes=True) for u in users]
@@ -56,7 +56,7 @@ async def create_user(
 ) -> UserPublic:
     """Create a user with roles and unit scope (the unit and person checked with personnel)."""
     await directory.check(unit_id=body.unit_id, staff_id=body.staff_id)
-    user = await run_in_threadpool(service.create_user, session=session, audit=audit, data=body)
+    user = await run_in_threadpool(accounts.create_user, session=session, audit=audit, data=body)
     response.headers["Location"] = f"/api/admin/users/{user.id}"
     return _public(user, response)
 
@@ -64,7 +64,7 @@ async def create_user(
 @router.get("/users/{user_id}")
 def get_user(session: SessionDep, user_id: uuid.UUID, response: Response) -> UserPublic:
     """Read one user (``ETag`` carries its version)."""
-    return _public(service.get_user(session, user_id), response)
+    return _public(accounts.get_user(session, user_id), response)
 
 
 @router.patch("/users/{user_id}")
@@ -86,7 +86,7 @@ async def update_user(
         staff_id=body.staff_id if "staff_id" in named else None,
     )
     user = await run_in_threadpool(
-        service.update_user,
+        accounts.update_user,
         session=session,
         audit=audit,
         revocations=revocations,
@@ -107,7 +107,7 @@ def disable_user(
     expected: ExpectedVersion,
 ) -> UserPublic:
     """Disable the user: sign-in and refresh refused, current tokens revoked."""
-    user = service.set_disabled(
+    user = accounts.set_disabled(
         session=session,
         audit=audit,
         revocations=revocations,
@@ -128,7 +128,7 @@ def enable_user(
     expected: ExpectedVersion,
 ) -> UserPublic:
     """Enable a disabled user again."""
-    user = service.set_disabled(
+    user = accounts.set_disabled(
         session=session,
         audit=audit,
         revocations=revocations,
@@ -150,7 +150,7 @@ def reset_password(
     expected: ExpectedVersion,
 ) -> UserPublic:
     """Set a new password; the user's sign-ins are ended."""
-    user = service.reset_password(
+    user = accounts.reset_password(
         session=session,
         audit=audit,
         revocations=revocations,

@@ -15,17 +15,14 @@ import uuid
 import aiohttp
 
 from gateway.identity.service import TokenIssuer
-from shared.problems import Invalid, ProblemError
+from shared.problems import Invalid, Unavailable
 
 CLIENT = "service:gateway"
 
 
-def personnel_unavailable(reason: str) -> ProblemError:
-    return ProblemError(
-        503,
-        "PERSONNEL_UNAVAILABLE",
-        f"cannot check the unit or person with personnel: {reason}",
-        headers={"Retry-After": "5"},
+def personnel_unavailable(reason: str) -> Unavailable:
+    return Unavailable(
+        "PERSONNEL_UNAVAILABLE", f"cannot check the unit or person with personnel: {reason}"
     )
 
 
