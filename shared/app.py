@@ -31,6 +31,7 @@ from shared.observability import Metrics, RequestContextMiddleware, configure_lo
 from shared.outbox import Outbox, OutboxRelay
 from shared.peers import PeerClient, ServiceTokenProvider
 from shared.problems import install_problem_handlers
+from shared.revocations import RevocationFeed, RevocationList
 from shared.routing import duplicate_operation_ids, operation_ids
 from shared.tables import platform_tables
 
@@ -109,6 +110,8 @@ def create_service_app(
         issuer=settings.token_issuer,
         audience=settings.token_audience,
     )
+    # what the gateway has revoked, kept current by the feed the lifespan polls
+    app.state.revocations = app.state.token_verifier.revocations = RevocationList()
     app.state.audit = platform.audit
     app.state.idempotency = IdempotencyStore(tables.idempotency)
     app.state.outbox = platform.outbox
@@ -142,7 +145,8 @@ def _include_routers(app: FastAPI, spec: ServiceSpec) -> None:
 def _lifespan(
     spec: ServiceSpec, settings: ServiceSettings, run_relay: bool
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
-    """Peer clients and the outbox relay (and the spec's background tasks) for the app's life."""
+    """Peer clients, the outbox relay, the revocation feed (and the spec's background tasks)
+    for the app's life."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -171,9 +175,17 @@ def _lifespan(
             poll_seconds=settings.outbox_poll_seconds,
         )
         app.state.relay = relay
+        gateway = PeerClient(
+            "gateway", settings.gateway_url, http, tokens, timeout=timeout, retries=0
+        )
+        feed = RevocationFeed(
+            gateway, app.state.revocations, poll_seconds=settings.revocation_poll_seconds
+        )
+        app.state.revocation_feed = feed
         tasks = []
         if run_relay:
             tasks.append(asyncio.create_task(relay.run_forever()))
+            tasks.append(asyncio.create_task(feed.run_forever()))
             tasks.extend(asyncio.create_task(work(app)) for work in spec.background)
         try:
             yield

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute
 
 from shared.context import Principal, principal_var
 from shared.problems import ProblemError
+from shared.revocations import RevocationList
 
 ALGORITHM = "RS256"
 _BEARER = {"WWW-Authenticate": "Bearer"}
@@ -59,7 +60,9 @@ class TokenVerifier:
     Keys are fetched from the gateway's JWKS and refetched when an unknown ``kid`` shows up
     (at most every ``refetch_interval`` seconds, so a flood of forged kids costs nothing).
     Verified tokens are remembered until they expire: a token string includes its signature,
-    so a cache hit is exactly as trustworthy as a fresh check.
+    so a cache hit is exactly as trustworthy as a fresh check. With ``revocations`` (the list
+    a service learns from the gateway's feed, ``shared.revocations``) a revoked token is
+    refused, cached or not.
     """
 
     def __init__(
@@ -71,7 +74,9 @@ class TokenVerifier:
         refetch_interval: float = 30.0,
         cache_size: int = 4096,
         leeway: float = 5.0,
+        revocations: RevocationList | None = None,
     ) -> None:
+        self.revocations = revocations
         self.issuer = issuer
         self.audience = audience
         self._fetch_jwks = fetch_jwks
@@ -126,7 +131,7 @@ class TokenVerifier:
         now = time.time()
         if cached is not None and cached[1] > now:
             self._cache.move_to_end(token)
-            return cached[0]
+            return self._unless_revoked(cached[0])
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -152,6 +157,11 @@ class TokenVerifier:
         self._cache[token] = (principal, float(claims["exp"]))
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
+        return self._unless_revoked(principal)
+
+    def _unless_revoked(self, principal: Principal) -> Principal:
+        if self.revocations is not None and self.revocations.is_revoked(principal):
+            raise unauthenticated("token has been revoked")
         return principal
 
 

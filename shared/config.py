@@ -23,6 +23,8 @@ class ServiceSettings(BaseSettings):
     client_secret: str = DEV_SECRET
     peer_urls: dict[str, str] = {}
     outbox_poll_seconds: float = 2.0
+    # how often the gateway's revocation feed is read (a revocation reaches the service within)
+    revocation_poll_seconds: float = 2.0
     peer_timeout_seconds: float = 5.0
     max_body_bytes: int = 10 * 1024 * 1024
     log_level: str = "INFO"

@@ -114,6 +114,7 @@ class PeerClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request; retry transport errors and 502/503/504 only when safe to repeat."""
         method = method.upper()
@@ -123,21 +124,22 @@ class PeerClient:
         last_error = "no attempt made"
         attempt = 0
         while attempt < attempts:
-            headers = {
+            sent = {
+                **(headers or {}),
                 "Authorization": f"Bearer {await self._tokens.token()}",
                 "X-Request-ID": current_request_id(),
             }
             if (traceparent := traceparent_var.get()) is not None:
-                headers["traceparent"] = traceparent
+                sent["traceparent"] = traceparent
             if idempotency_key is not None:
-                headers["Idempotency-Key"] = idempotency_key
+                sent["Idempotency-Key"] = idempotency_key
             try:
                 response = await self._http.request(
                     method,
                     self.base_url + path,
                     json=json,
                     params=params,
-                    headers=headers,
+                    headers=sent,
                     timeout=self._timeout,
                 )
             except httpx.TimeoutException:

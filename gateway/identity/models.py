@@ -159,3 +159,10 @@ class Me(BaseModel):
     roles: list[str]
     unit_id: str | None
     staff_id: str | None
+
+
+class Revocations(BaseModel):
+    """The revocation feed services poll (``GET /auth/revocations``)."""
+
+    token_ids: list[str]  # revoked access-token ids (``jti``) and sign-ins (``sid``)
+    user_epochs: dict[str, int]  # a user's tokens older than this epoch no longer count

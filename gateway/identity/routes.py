@@ -8,13 +8,14 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import JSONResponse
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from gateway.deps import IssuerDep, RevocationsDep, SigningKeyDep, ThrottleDep
 from gateway.gate import GateDep
 from gateway.identity import service
-from gateway.identity.models import Me, TokenResponse, User
+from gateway.identity.models import Me, Revocations, TokenResponse, User
 from gateway.identity.revocation import RevocationRegistry
 from gateway.identity.service import TokenIssuer
 from gateway.ratelimit import LoginThrottle
@@ -195,6 +196,25 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
+
+
+@router.get(
+    "/auth/revocations",
+    response_model=Revocations,
+    responses={304: {"description": "Unchanged since the ETag sent in If-None-Match"}},
+)
+async def revocations_feed(
+    request: Request, caller: CallerDep, revocations: RevocationsDep
+) -> Response:
+    """The revoked tokens and sign-ins and the users' token epochs, for services (role
+    ``service``) that verify tokens themselves; ``If-None-Match`` answers ``304`` while the
+    list is unchanged."""
+    if "service" not in caller.roles:
+        raise ProblemError(403, "FORBIDDEN", "requires one of the roles: service")
+    headers = {"ETag": revocations.etag}
+    if request.headers.get("if-none-match") == revocations.etag:
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(revocations.snapshot(), headers=headers)
 
 
 @router.get("/.well-known/jwks.json", tags=["auth"])

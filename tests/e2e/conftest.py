@@ -99,7 +99,7 @@ def bearer_of(suite: Suite, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {suite.token(username, USER_PASSWORD)}"}
 
 
-def create_user(suite: Suite, username: str, role: str, **fields: Any) -> None:
+def create_user(suite: Suite, username: str, role: str, **fields: Any) -> dict[str, Any]:
     admin = {"Authorization": f"Bearer {suite.token('admin', ADMIN_PASSWORD)}"}
     body = {
         "username": username,
@@ -110,3 +110,5 @@ def create_user(suite: Suite, username: str, role: str, **fields: Any) -> None:
     }
     created = httpx.post(f"{suite.gateway}/api/admin/users", headers=admin, json=body)
     assert created.status_code == 201, created.text
+    user: dict[str, Any] = created.json()
+    return user

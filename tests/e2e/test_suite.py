@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import USER_PASSWORD, Suite
+from tests.e2e.conftest import ADMIN_PASSWORD, USER_PASSWORD, Suite, bearer_of, create_user
 from tests.support.servers import stop
 
 pytestmark = pytest.mark.e2e
@@ -76,6 +77,29 @@ def test_service_token_by_client_credentials(suite: Suite) -> None:
         ).status_code
         == 403
     )
+
+
+def test_a_disabled_users_token_stops_working_on_every_service_port_within_5_s(
+    suite: Suite,
+) -> None:
+    """Services verify tokens offline; the gateway's revocation feed reaches them."""
+    user = create_user(suite, "rita", "auditor")
+    token = bearer_of(suite, "rita")
+    for url in suite.services.values():
+        assert httpx.get(f"{url}/audit", headers=token).status_code == 200
+    admin = {"Authorization": f"Bearer {suite.token('admin', ADMIN_PASSWORD)}"}
+    disabled = httpx.post(f"{suite.gateway}/api/admin/users/{user['id']}/disable", headers=admin)
+    assert disabled.status_code == 200, disabled.text
+    started = time.monotonic()
+    pending = dict(suite.services)
+    while pending and time.monotonic() - started < 5.0:
+        for name, url in list(pending.items()):
+            answer = httpx.get(f"{url}/audit", headers=token)
+            if answer.status_code == 401:
+                assert answer.json()["detail"] == "token has been revoked"
+                del pending[name]
+        time.sleep(0.1)
+    assert pending == {}, f"still accepted after 5 s by {sorted(pending)}"
 
 
 def test_a_stopped_service_gives_a_clear_503(suite: Suite) -> None:
