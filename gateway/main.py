@@ -11,13 +11,12 @@ from typing import Any
 import aiohttp
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from gateway.config import GatewaySettings
+from gateway.docs import add_docs_pages
 from gateway.fastpath import ProxyFastPath
 from gateway.gate import Gate, gate_check
 from gateway.identity import admin_routes, routes
@@ -227,7 +226,8 @@ def _add_healthz(app: FastAPI, settings: GatewaySettings, proxy: Proxy) -> None:
 
 
 def _add_docs(app: FastAPI, proxy: Proxy, merged_docs: MergedOpenAPI) -> None:
-    """``/openapi.json``: the gateway's own operations and every service's behind it."""
+    """``/openapi.json``: the gateway's own operations and every service's behind it, rendered
+    at ``/docs`` and ``/redoc`` from assets the gateway serves itself (``gateway.docs``)."""
 
     def gateway_openapi() -> dict[str, Any]:
         return get_openapi(
@@ -238,6 +238,4 @@ def _add_docs(app: FastAPI, proxy: Proxy, merged_docs: MergedOpenAPI) -> None:
     async def openapi() -> dict[str, Any]:
         return await merged_docs.document(proxy.session, gateway_openapi())
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{TITLE} API")
+    add_docs_pages(app, TITLE, "/openapi.json")
