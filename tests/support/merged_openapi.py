@@ -5,6 +5,8 @@ checks it against the live gateway's.)"""
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from typing import Any
 
 from sqlalchemy import create_engine
@@ -18,7 +20,13 @@ from tests.support.tokens import signing_key_for_tests, verifier
 
 
 def merged_document() -> dict[str, Any]:
-    """The merged document of the gateway and every service (apps built, never started)."""
+    """The merged document of the gateway and every service (apps built, never started); a
+    copy of one built once per test process."""
+    return copy.deepcopy(_merged())
+
+
+@cache
+def _merged() -> dict[str, Any]:
     documents: dict[str, dict[str, Any]] = {}
     for component in SERVICES:
         factory = load_object(component.app_factory)
