@@ -15,13 +15,14 @@ from typing import Any
 import aiohttp
 
 from gateway.policy import PolicyTable
+from shared.openapi import complete
 
 CACHE_SECONDS = 30.0
 PARTIAL_CACHE_SECONDS = 5.0  # a document missing a service is retried sooner
 FETCH_TIMEOUT = aiohttp.ClientTimeout(total=3)
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 BEARER = "HTTPBearer"  # the scheme name FastAPI gives the services' bearer dependency
-_SIGNED_IN_PATHS = frozenset({"/auth/me", "/auth/logout"})
+_SIGNED_IN_PATHS = frozenset({"/auth/me", "/auth/logout", "/auth/revocations"})
 
 
 def _rename_refs(node: Any, service: str) -> Any:
@@ -65,6 +66,7 @@ def merge(
                 op["x-roles"] = sorted(r.roles)
             if r is not None or path in _SIGNED_IN_PATHS:
                 op.setdefault("security", [{BEARER: []}])
+    complete(doc)  # the gateway's own problems, as the services' documents declare theirs
     for service, sdoc in sorted(service_docs.items()):
         sdoc = _rename_refs(sdoc, service)
         for name, schema in sdoc.get("components", {}).get("schemas", {}).items():

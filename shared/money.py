@@ -23,23 +23,28 @@ from shared.types import FEN
 _UNSIGNED = r"(0|[1-9][0-9]{0,13})(\.[0-9]{1,2})?"
 UNSIGNED_TEXT = re.compile(_UNSIGNED, re.ASCII)
 SIGNED_TEXT = re.compile(r"-?" + _UNSIGNED, re.ASCII)
+# more than zero, so the schema states it too: 0.01 … 99999999999999.99
+POSITIVE_TEXT = re.compile(r"(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,13}(\.[0-9]{1,2})?)", re.ASCII)
 
 
-def _text_only(pattern: re.Pattern[str]) -> BeforeValidator:
+def text_only(pattern: re.Pattern[str], what: str = "an amount") -> BeforeValidator:
+    """Take a decimal only as a string ``pattern`` matches in full (or a ``Decimal`` from code).
+    Other two-place quantities (scores, weights) use it too, their range in the pattern."""
+
     def parse(value: Any) -> Any:
         if isinstance(value, Decimal):
             return value
         if isinstance(value, str) and pattern.fullmatch(value):
             return Decimal(value)
         raise PydanticCustomError(
-            "money_text",
-            'an amount is a decimal string with at most two decimals, such as "1250.00"',
+            "decimal_text",
+            f"{what} is a decimal string with at most two decimals matching {pattern.pattern}",
         )
 
     return BeforeValidator(parse)
 
 
-def _schema(pattern: re.Pattern[str], example: str, description: str) -> WithJsonSchema:
+def text_schema(pattern: re.Pattern[str], example: str, description: str) -> WithJsonSchema:
     return WithJsonSchema(
         {
             "type": "string",
@@ -54,32 +59,32 @@ def _to_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN)
 
 
-_as_text = PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")
+AS_TEXT = PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")
 
 # an amount of money: at most two decimal places (fractions of a fen are refused, not rounded)
 Money = Annotated[
     Decimal,
-    _text_only(UNSIGNED_TEXT),
+    text_only(UNSIGNED_TEXT),
     Field(max_digits=16, decimal_places=2, ge=0),
     AfterValidator(_to_fen),
-    _as_text,
-    _schema(UNSIGNED_TEXT, "1250.00", "yuan, at most two decimals, zero or more"),
+    AS_TEXT,
+    text_schema(UNSIGNED_TEXT, "1250.00", "yuan, at most two decimals, zero or more"),
 ]
 # a positive amount (what a payment, an appropriation or a receipt moves)
 Amount = Annotated[
     Decimal,
-    _text_only(UNSIGNED_TEXT),
+    text_only(POSITIVE_TEXT),
     Field(max_digits=16, decimal_places=2, gt=0),
     AfterValidator(_to_fen),
-    _as_text,
-    _schema(UNSIGNED_TEXT, "1250.00", "yuan, at most two decimals, more than zero"),
+    AS_TEXT,
+    text_schema(POSITIVE_TEXT, "1250.00", "yuan, at most two decimals, more than zero"),
 ]
 # a signed amount (balances, changes to an appropriation)
 SignedMoney = Annotated[
     Decimal,
-    _text_only(SIGNED_TEXT),
+    text_only(SIGNED_TEXT),
     Field(max_digits=16, decimal_places=2),
     AfterValidator(_to_fen),
-    _as_text,
-    _schema(SIGNED_TEXT, "-300.00", "yuan, at most two decimals, negative allowed"),
+    AS_TEXT,
+    text_schema(SIGNED_TEXT, "-300.00", "yuan, at most two decimals, negative allowed"),
 ]

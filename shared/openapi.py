@@ -10,6 +10,9 @@ Every error the suite answers is an RFC 9457 problem under ``application/problem
 - ``409`` for writes (a state or a key that forbids them), ``412`` where ``If-Match`` is taken;
 - ``503`` for all (the database or a peer unreachable);
 - ``default``: any other problem (``413`` too large, ``429`` too many, ``500``).
+
+An optional query or header parameter is absent or a value, never ``null`` (a query string has
+no null), so its schema loses FastAPI's ``anyOf [..., {type: null}]``.
 """
 
 from __future__ import annotations
@@ -64,6 +67,19 @@ def problem_statuses(path: str, method: str, operation: dict[str, Any]) -> list[
     return sorted(statuses)
 
 
+def _without_null(parameter: dict[str, Any]) -> None:
+    schema = parameter.get("schema", {})
+    options = schema.get("anyOf")
+    if parameter.get("required") or not options:
+        return
+    kept = [option for option in options if option.get("type") != "null"]
+    if len(kept) < len(options):
+        del schema["anyOf"]
+        schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+        if schema.get("default", 0) is None:
+            del schema["default"]
+
+
 def complete(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` with the bearer scheme and every operation's problems declared."""
     components = document.setdefault("components", {})
@@ -74,6 +90,8 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
         for method, operation in item.items():
             if method not in _METHODS:
                 continue
+            for parameter in operation.get("parameters", []):
+                _without_null(parameter)
             responses = operation.setdefault("responses", {})
             for status in problem_statuses(path, method, operation):
                 responses[str(status)] = _problem(TITLES.get(status, "Error"))

@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 
 class Patch(BaseModel):
     """Base of ``XUpdate`` bodies. ``nullable`` names the fields a client may clear with null;
-    an explicit null anywhere else is a 422, not a write of NULL into a required column."""
+    an explicit null anywhere else is a 422, not a write of NULL into a required column.
+    The JSON schema says the same: only the ``nullable`` fields admit ``null``."""
 
     nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        for name, field in target.get("properties", {}).items():
+            options = field.get("anyOf")
+            if name in cls.nullable or not options:
+                continue
+            kept = [option for option in options if option.get("type") != "null"]
+            del field["anyOf"]
+            field.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+            if field.get("default", 0) is None:
+                del field["default"]
+        return schema
 
     @model_validator(mode="before")
     @classmethod

@@ -11,6 +11,9 @@ Anything else a handler returns (a table row to convert, a ``Response`` of its o
 FastAPI's usual path, unchanged. So does every route where a direct answer could differ from
 FastAPI's: one with a ``Response`` parameter somewhere in its dependencies (its headers would be
 lost), a custom response class, or any ``response_model_*`` option.
+
+A ``Router`` route also refuses query parameters it does not declare, and a single one given
+twice (``shared.query``), before anything else runs.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from starlette.types import Receive, Scope, Send
 
 from shared.db import commit_request
+from shared.query import QueryRule
 
 _JSON = "application/json"
 
@@ -111,6 +116,7 @@ class AnsweringRoute(APIRoute):
         is_generator = inspect.isgeneratorfunction(endpoint) or inspect.isasyncgenfunction(endpoint)
         wrapped = endpoint if is_generator else _answering(endpoint, answer)
         super().__init__(path, wrapped, **kwargs)
+        self.query_rule = QueryRule(self.dependant)
         model = self.response_model
         if (
             is_generator
@@ -120,6 +126,10 @@ class AnsweringRoute(APIRoute):
         ):
             return
         answer.learn(model, self.status_code)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.query_rule.check(scope.get("query_string", b""))
+        await super().handle(scope, receive, send)
 
 
 class Router(APIRouter):

@@ -10,16 +10,27 @@ bank, a report) is one of these types. Refused, with 422:
   U+2066–U+2069) that make ``"\\u202egnp.exe"`` display as ``"exe.png"``, the zero-width
   space, joiners and marks (U+200B–U+200F), the byte-order mark, soft hyphen and the like;
 - surrogates, private-use and unassigned code points (Cs, Co, Cn).
+
+In the OpenAPI these strings carry ``format: text`` (the rule above, which a regular
+expression cannot state portably), so a client or a generator knows it.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 _REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+TEXT_FORMAT = "text"
+# the Unicode categories a text may hold (line breaks and tabs aside)
+ALLOWED_CATEGORIES = (
+    "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
+    "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs",
+)  # fmt: skip
 _PROSE_CONTROLS = frozenset("\n\r\t")
 
 
@@ -45,6 +56,18 @@ def _check(allow: frozenset[str]) -> AfterValidator:
     return AfterValidator(check)
 
 
+class _TextFormat:
+    """Marks the string's JSON schema with ``format: text``."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema: dict[str, Any] = handler(core_schema)
+        schema["format"] = TEXT_FORMAT
+        return schema
+
+
+_FORMAT = _TextFormat()
 LINE = _check(frozenset())  # add to an Annotated str: one line, nothing hidden
 PROSE = _check(_PROSE_CONTROLS)  # the same, line breaks and tabs kept
 
@@ -54,14 +77,14 @@ def _trimmed(max_length: int, min_length: int = 1) -> StringConstraints:
 
 
 # one line (a name, a title, a purpose), trimmed, at most N characters
-Line20 = Annotated[str, _trimmed(20), LINE]
-Line50 = Annotated[str, _trimmed(50), LINE]
-Line100 = Annotated[str, _trimmed(100), LINE]
-Line140 = Annotated[str, _trimmed(140), LINE]  # what a pain.001 name or remittance line holds
-Line200 = Annotated[str, _trimmed(200), LINE]
-Line300 = Annotated[str, _trimmed(300), LINE]
-Line500 = Annotated[str, _trimmed(500), LINE]
+Line20 = Annotated[str, _trimmed(20), LINE, _FORMAT]
+Line50 = Annotated[str, _trimmed(50), LINE, _FORMAT]
+Line100 = Annotated[str, _trimmed(100), LINE, _FORMAT]
+Line140 = Annotated[str, _trimmed(140), LINE, _FORMAT]  # a pain.001 name or remittance line
+Line200 = Annotated[str, _trimmed(200), LINE, _FORMAT]
+Line300 = Annotated[str, _trimmed(300), LINE, _FORMAT]
+Line500 = Annotated[str, _trimmed(500), LINE, _FORMAT]
 # a person's or an organisation's name
 Name = Line200
 # text that may run over lines (a reason, a note), line breaks and tabs kept
-Prose2000 = Annotated[str, _trimmed(2000), PROSE]
+Prose2000 = Annotated[str, _trimmed(2000), PROSE, _FORMAT]

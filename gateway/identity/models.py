@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from shared.patching import Patch
+from shared.text import Name
 from shared.types import UTCDateTime, utcnow
 
 
@@ -95,6 +97,13 @@ class RevokedAccessToken(SQLModel, table=True):
 # ---- API shapes -------------------------------------------------------------------------
 
 
+# a role a person can hold, stated in the schema so a client (or a generator) knows them all
+PersonRole = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "enum": sorted(ALL_ROLES - {Role.SERVICE, Role.TREASURY})}),
+]
+
+
 def _check_roles(roles: list[str]) -> list[str]:
     unknown = sorted(set(roles) - ALL_ROLES)
     if unknown:
@@ -106,9 +115,9 @@ def _check_roles(roles: list[str]) -> list[str]:
 
 class UserCreate(BaseModel):
     username: str = Field(pattern=USERNAME_PATTERN)
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: Name
     password: str = Field(min_length=12, max_length=200)
-    roles: list[str] = Field(default_factory=list, max_length=len(Role))
+    roles: list[PersonRole] = Field(default_factory=list, max_length=len(Role))
     unit_id: uuid.UUID | None = Field(default=None, description="Personnel's unit id")
     staff_id: uuid.UUID | None = Field(default=None, description="Personnel's staff id")
 
@@ -118,8 +127,8 @@ class UserCreate(BaseModel):
 class UserUpdate(Patch):
     nullable = frozenset({"unit_id", "staff_id"})
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
-    roles: list[str] | None = Field(default=None, min_length=1, max_length=len(Role))
+    display_name: Name | None = None
+    roles: list[PersonRole] | None = Field(default=None, min_length=1, max_length=len(Role))
     unit_id: uuid.UUID | None = Field(default=None, description="Personnel's unit id")
     staff_id: uuid.UUID | None = Field(default=None, description="Personnel's staff id")
 

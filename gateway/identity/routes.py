@@ -127,7 +127,7 @@ async def issue_token(
     issuer: IssuerDep,
     throttle: ThrottleDep,
     revocations: RevocationsDep,
-    grant_type: Annotated[str, Form(max_length=40)],
+    grant_type: Annotated[str, Form(min_length=1, max_length=40)],
     username: Annotated[str | None, Form(max_length=64)] = None,
     password: Annotated[str | None, Form(max_length=200)] = None,
     client_id: Annotated[str | None, Form(max_length=64)] = None,

@@ -142,7 +142,7 @@ def _seed(session: Session, audit: AuditLog, units: list[uuid.UUID]) -> bool:
     for code, name, name_zh, address, land, _ in COMPOUNDS:
         if code not in compounds:
             made = CompoundCreate(
-                code=code, name=name, name_zh=name_zh, address=address, land_area_m2=land
+                code=code, name=name, name_zh=name_zh, address=address, land_area_m2=Decimal(land)
             )
             compounds[code] = service.create_compound(session, audit, data=made)
     office_floor = 0

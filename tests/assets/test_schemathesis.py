@@ -15,10 +15,10 @@ from sqlalchemy import Engine
 from services.assets.config import AssetsSettings
 from services.assets.main import create_app
 from tests.assets.conftest import OFFICER, layout
-from tests.support.fuzz import assert_no_server_errors
+from tests.support.fuzz import assert_conforms
 from tests.support.tokens import verifier
 
-EXAMPLES_PER_OPERATION = 20
+EXAMPLES_PER_OPERATION = 10
 
 
 @pytest.fixture
@@ -32,4 +32,4 @@ def assets_api(engine: Engine) -> Any:
 
 
 def test_no_input_makes_the_service_fail(assets_api: Any) -> None:
-    assert_no_server_errors(assets_api, OFFICER, examples=EXAMPLES_PER_OPERATION, min_operations=17)
+    assert_conforms(assets_api, OFFICER, examples=EXAMPLES_PER_OPERATION, min_operations=17)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from subprocess import Popen
@@ -41,7 +42,16 @@ class Suite:
 
 @pytest.fixture(scope="module")
 def suite(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
-    workdir = Path(tmp_path_factory.mktemp("suite"))
+    with running_suite(databases, Path(tmp_path_factory.mktemp("suite"))) as started:
+        yield started
+
+
+@contextmanager
+def running_suite(
+    databases: Databases, workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Suite]:
+    """The five processes and the sandbox on fresh databases, with users ``admin``,
+    ``audrey`` (auditor) and ``sam`` (staff); stopped on leaving."""
     ports = {c.name: free_port() for c in (GATEWAY, *SERVICES, TREASURY)}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     secrets = {c.name: f"secret-of-{c.name}-for-e2e" for c in SERVICES}
@@ -59,6 +69,7 @@ def suite(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "TREASURY_CLIENT_SECRET": "treasury-secret-for-e2e",
         "TREASURY_SETTLE_DELAY_SECONDS": "0.1",
         "FINANCE_TREASURY_URL": urls["treasury"],
+        **(extra_env or {}),
     }
     for variable, secret in (("INSTRUCTION", b"e2e-instructions"), ("CALLBACK", b"e2e-callbacks")):
         env[f"TREASURY_{variable}_SECRET"] = env[f"FINANCE_TREASURY_{variable}_SECRET"] = (

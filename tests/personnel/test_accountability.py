@@ -89,7 +89,7 @@ def test_bad_records_are_refused(client: TestClient) -> None:
     cases = [
         ({"staff_id": str(uuid.uuid4())}, "UNKNOWN_STAFF"),
         ({"effective_on": "2023-12-31"}, "STAFF_NOT_POSTED"),
-        ({"effective_until": "2026-02-28"}, "VALIDATION_FAILED"),
+        ({"effective_until": "2026-02-28"}, "INVALID_PERIOD"),  # a rule, not a shape
         ({"kind": "bonus"}, "VALIDATION_FAILED"),
         ({"reason": ""}, "VALIDATION_FAILED"),
         ({"reason": "nul \x00 byte"}, "VALIDATION_FAILED"),

@@ -18,10 +18,10 @@ from services.personnel.staff.identity_numbers import IdVault
 from shared.db import unit_of_work
 from tests.personnel.conftest import HR
 from tests.support.databases import Databases
-from tests.support.fuzz import assert_no_server_errors
+from tests.support.fuzz import assert_conforms
 from tests.support.tokens import verifier
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 10
 
 
 @pytest.fixture
@@ -41,4 +41,4 @@ def personnel_api(databases: Databases) -> Iterator[Any]:
 
 
 def test_no_input_makes_the_service_fail(personnel_api: Any) -> None:
-    assert_no_server_errors(personnel_api, HR, examples=EXAMPLES_PER_OPERATION, min_operations=10)
+    assert_conforms(personnel_api, HR, examples=EXAMPLES_PER_OPERATION, min_operations=10)

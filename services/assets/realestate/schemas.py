@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from services.assets.realestate.models import BuildingKind, RoomUse
+from shared.money import AS_TEXT, text_only, text_schema
 from shared.patching import Patch
 from shared.text import Line20, Line50, Line100, Line200, Line300
 
@@ -20,12 +22,23 @@ Text100 = Line100
 Text200 = Line200
 Text300 = Line300
 # square metres, at most two decimals (more is refused, not rounded), sent as a string
+AREA_TEXT = re.compile(r"(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?", re.ASCII)
 Area = Annotated[
     Decimal,
-    Field(max_digits=12, decimal_places=2, ge=0, examples=["36.50"]),
-    PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json"),
+    text_only(AREA_TEXT, "an area"),
+    Field(max_digits=12, decimal_places=2, ge=0),
+    AS_TEXT,
+    text_schema(AREA_TEXT, "36.50", "square metres, at most two decimals"),
 ]
-Level = Annotated[int, Field(ge=-9, le=199, description="1 is the ground floor, -1 basement 1")]
+Level = Annotated[
+    int,
+    Field(
+        ge=-9,
+        le=199,
+        description="1 is the ground floor, -1 basement 1; there is no floor 0",
+        json_schema_extra={"not": {"const": 0}},
+    ),
+]
 Year = Annotated[int, Field(ge=1800, le=2100)]
 Seats = Annotated[int, Field(ge=0, le=1000, description="Workstations (office rooms)")]
 

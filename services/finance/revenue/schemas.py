@@ -6,25 +6,18 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from services.finance.revenue.models import ReceiptStatus, RevenueKind
 from shared.money import Amount, Money
 from shared.text import Name
-from shared.types import today
-
-
-def _not_future(day: date) -> date:
-    if day > today():
-        raise ValueError("a receipt cannot be dated in the future")
-    return day
 
 
 class ReceiptCreate(BaseModel):
     unit_id: uuid.UUID
     kind: RevenueKind
     amount: Amount
-    received_on: Annotated[date, AfterValidator(_not_future)]
+    received_on: date = Field(description="The day the money came in; never in the future")
     payer: Name
     reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = (
         None

@@ -49,6 +49,8 @@ def record(
     principal: Principal | None,
     source_event_id: uuid.UUID | None = None,
 ) -> RevenueReceipt:
+    if data.received_on > today():
+        raise Invalid("FUTURE_DATE", "a receipt cannot be dated in the future")
     unit = session.get(BudgetUnit, data.unit_id)
     if unit is None or not unit.active:
         raise Invalid("UNKNOWN_UNIT", f"{data.unit_id} is not an active budget unit")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request, Response, status
+from fastapi import Depends, Path, Request, Response, status
 
 from services.finance.config import FinanceSettingsDep
 from services.finance.roles import PREPARERS, READERS, TREASURY
@@ -28,6 +28,11 @@ from shared.pagination import Page, PageDep
 from shared.problems import Invalid, ProblemError, problem_response
 from shared.routing import Router
 from shared.types import today
+
+# an ISO 20022 identifier in a path (Max35Text, in the characters a path carries as they are)
+TreasuryId = Annotated[
+    str, Path(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9._~:@!$&'()*+,;=-]+$")
+]
 
 router = Router(tags=["treasury"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
@@ -90,7 +95,7 @@ def list_instructions(
 
 
 @router.get("/treasury/instructions/{instruction_id}", dependencies=readers)
-def get_instruction(session: SessionDep, instruction_id: str) -> InstructionPublic:
+def get_instruction(session: SessionDep, instruction_id: TreasuryId) -> InstructionPublic:
     return service.get_instruction(session, instruction_id)
 
 
@@ -129,7 +134,10 @@ def import_statement(
     return report
 
 
-@router.post("/treasury/statements/fetch")
+@router.post(
+    "/treasury/statements/fetch",
+    responses={201: {"model": Reconciliation, "description": "A statement new to the books"}},
+)
 def fetch_statement(
     session: SessionDep,
     audit: AuditDep,
@@ -139,7 +147,8 @@ def fetch_statement(
     response: Response,
     day: date | None = None,
 ) -> Reconciliation:
-    """Fetch a day's statement (default today) from the treasury and reconcile it."""
+    """Fetch a day's statement (default today) from the treasury and reconcile it: ``201``
+    when the statement is new, ``200`` when it was imported before."""
     data = service.fetch_statement(client, day or today())
     report, new = service.import_and_reconcile(
         session, audit, principal, data, "application/xml", tsa_account=settings.treasury_account
@@ -156,7 +165,7 @@ def list_statements(session: SessionDep, params: PageDep) -> Page[StatementPubli
 
 @router.get("/treasury/statements/{statement_id}/reconciliation", dependencies=readers)
 def statement_reconciliation(
-    session: SessionDep, settings: FinanceSettingsDep, statement_id: str
+    session: SessionDep, settings: FinanceSettingsDep, statement_id: TreasuryId
 ) -> Reconciliation:
     """What matched, what differs and what is missing on either side."""
     return reconciliation.report(session, statement_id, settings.treasury_account)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints
 
 from services.personnel.accountability.models import RecordKind
 from shared.text import Line100, Name
@@ -33,12 +33,6 @@ class RecordCreate(BaseModel):
     issuer: Name = Field(description="Who decided it, e.g. 市纪委")
     document_no: DocumentNo | None = Field(default=None, description="文号")
     corrects: Correction | None = None
-
-    @model_validator(mode="after")
-    def _until_not_before_on(self) -> RecordCreate:
-        if self.effective_until is not None and self.effective_until < self.effective_on:
-            raise ValueError("effective_until cannot be before effective_on")
-        return self
 
 
 class VoidCreate(BaseModel):

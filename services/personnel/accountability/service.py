@@ -142,6 +142,8 @@ def _void(
 def create_record(
     *, session: Session, audit: AuditLog, principal: Principal, data: RecordCreate
 ) -> RecordPublic:
+    if data.effective_until is not None and data.effective_until < data.effective_on:
+        raise Invalid("INVALID_PERIOD", "effective_until cannot be before effective_on")
     if session.get(Staff, data.staff_id) is None:
         raise Invalid("UNKNOWN_STAFF", f"staff {data.staff_id} does not exist")
     unit_id = budget_unit_on(session, data.staff_id, data.effective_on)

@@ -77,7 +77,7 @@ def _apply(scheme: AppraisalScheme, fields: dict[str, Any]) -> None:
 def _check_rules(scheme: AppraisalScheme) -> None:
     problems = scheme.rules().problems()
     if problems:
-        raise Invalid("INVALID_SCHEME", "; ".join(problems), errors=problems)
+        raise Invalid("INVALID_SCHEME", "; ".join(problems), errors=[{"msg": p} for p in problems])
 
 
 def get_scheme(session: Session, scheme_id: uuid.UUID) -> AppraisalScheme:
