@@ -40,6 +40,8 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
+from tests.support.servers import stop
+
 DEFAULT = Path("/usr/bin/chromium")
 PACKAGE = "chromium"
 LOCK = Path(tempfile.gettempdir()) / "agency-suite-chromium-install.lock"
@@ -220,9 +222,4 @@ def browser() -> Iterator[Browser]:
                     driven.call(f"{domain}.enable")
                 yield driven
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+            stop(process)
