@@ -70,7 +70,7 @@ def list_fund_sources(session: SessionDep) -> Page[FundSourcePublic]:
     return service.list_fund_sources(session)
 
 
-@router.post("/journal-entries", status_code=status.HTTP_201_CREATED)
+@router.post("/journal-entries", status_code=status.HTTP_201_CREATED, response_model=EntryPublic)
 def create_entry(
     session: SessionDep,
     audit: AuditDep,

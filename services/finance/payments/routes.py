@@ -47,7 +47,7 @@ def _public(settings: FinanceSettings, payment: Payment) -> PaymentPublic:
     return service.public(payment, settings.director_threshold)
 
 
-@router.post("/payments", status_code=status.HTTP_201_CREATED)
+@router.post("/payments", status_code=status.HTTP_201_CREATED, response_model=PaymentPublic)
 def create_payment(
     session: SessionDep,
     audit: AuditDep,

@@ -29,7 +29,7 @@ Submitter = Annotated[Principal, Depends(require_roles(*SUBMITTERS))]
 readers = [Depends(require_roles(*UNIT_READERS))]
 
 
-@router.post("/revenue-receipts", status_code=status.HTTP_201_CREATED)
+@router.post("/revenue-receipts", status_code=status.HTTP_201_CREATED, response_model=ReceiptPublic)
 def record_receipt(
     session: SessionDep,
     audit: AuditDep,
