@@ -55,6 +55,20 @@ def text_schema(pattern: re.Pattern[str], example: str, description: str) -> Wit
     )
 
 
+def two_places(pattern: str, what: str, example: str, description: str) -> tuple[Any, ...]:
+    """The metadata of a two-place decimal that is not money (an area, a weight, a score):
+    taken only as a string matching ``pattern`` (its range spelled in the pattern, so the
+    OpenAPI states it), kept and answered with two places. ``Annotated[Decimal, *two_places(…)]``.
+    """
+    compiled = re.compile(f"({pattern})", re.ASCII)
+    return (
+        text_only(compiled, what),
+        AfterValidator(_to_fen),
+        AS_TEXT,
+        text_schema(compiled, example, description),
+    )
+
+
 def _to_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN)
 

@@ -68,7 +68,7 @@ RULE_REFUSALS = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "415", 
 
 
 def with_rule_refusals(api: Any) -> Any:
-    """``api`` whose ``positive_data_acceptance`` takes a rule's 412 or 422 (module docstring)."""
+    """``api`` whose ``positive_data_acceptance`` takes a rule's refusal (module docstring)."""
     api.config.checks.positive_data_acceptance.expected_statuses = RULE_REFUSALS
     return api
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from decimal import Decimal
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from services.assets.realestate.models import BuildingKind, RoomUse
-from shared.money import AS_TEXT, text_only, text_schema
+from shared.money import two_places
 from shared.patching import Patch
 from shared.text import Line20, Line50, Line100, Line200, Line300
 
@@ -22,13 +21,9 @@ Text100 = Line100
 Text200 = Line200
 Text300 = Line300
 # square metres, at most two decimals (more is refused, not rounded), sent as a string
-AREA_TEXT = re.compile(r"(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?", re.ASCII)
 Area = Annotated[
     Decimal,
-    text_only(AREA_TEXT, "an area"),
-    Field(max_digits=12, decimal_places=2, ge=0),
-    AS_TEXT,
-    text_schema(AREA_TEXT, "36.50", "square metres, at most two decimals"),
+    *two_places(r"(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?", "an area", "36.50", "square metres"),
 ]
 Level = Annotated[
     int,

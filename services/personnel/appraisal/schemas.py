@@ -3,18 +3,17 @@ in ``appraisal_results.schemas``)."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.personnel.appraisal.models import CycleKind, CycleStatus
-from services.personnel.appraisal.rules import CENT, DIMENSIONS, Grade
+from services.personnel.appraisal.rules import DIMENSIONS, Grade
 from services.personnel.organisation.schemas import CODE_PATTERN
-from shared.money import AS_TEXT, text_only, text_schema
+from shared.money import two_places
 from shared.text import Name
 
 M = TypeVar("M", bound=BaseModel)
@@ -26,37 +25,20 @@ def from_row(model: type[M], row: object, **extra: Any) -> M:
     return model.model_validate({**data, **extra})
 
 
-def cents(value: Decimal) -> Decimal:
-    """Two decimal places, as stored: 80 → 80.00, so every answer spells a number alike."""
-    return value.quantize(CENT)
-
-
-def _two_places(pattern: str, what: str, example: str, description: str) -> tuple[Any, ...]:
-    """What makes a two-place decimal of the appraisal: a string matching ``pattern`` (its range
-    spelled in the pattern, so the OpenAPI states it), kept and answered with two places."""
-    compiled = re.compile(f"({pattern})", re.ASCII)
-    return (
-        text_only(compiled, what),
-        AfterValidator(cents),
-        AS_TEXT,
-        text_schema(compiled, example, description),
-    )
-
-
 _FRACTION = r"(\.[0-9]{1,2})?"
-_WEIGHT = _two_places(
+_WEIGHT = two_places(
     f"100(\\.0{{1,2}})?|(0|[1-9][0-9]?){_FRACTION}", "a weight", "20.00", "0 to 100"
 )
-_PERCENT = _two_places(
+_PERCENT = two_places(
     f"100(\\.0{{1,2}})?|[1-9][0-9]?{_FRACTION}|0\\.(0[1-9]|[1-9][0-9]?)",
     "a percentage",
     "15.00",
     "more than 0, at most 100",
 )
-_SCALE = _two_places(
+_SCALE = two_places(
     f"1000(\\.0{{1,2}})?|(0|[1-9][0-9]{{0,2}}){_FRACTION}", "a scale value", "85.00", "0 to 1000"
 )
-_SCORE = _two_places(f"-?(0|[1-9][0-9]{{0,3}}){_FRACTION}", "a score", "88.50", "-9999 to 9999")
+_SCORE = two_places(f"-?(0|[1-9][0-9]{{0,3}}){_FRACTION}", "a score", "88.50", "-9999 to 9999")
 Weight = Annotated[Decimal, *_WEIGHT]
 Percent = Annotated[Decimal, *_PERCENT]
 ScaleValue = Annotated[Decimal, *_SCALE]
