@@ -8,8 +8,11 @@ from typing import Any
 from fastapi import FastAPI
 
 import services.assets
+from services.assets.categories import models as _categories  # noqa: F401
 from services.assets.config import AssetsSettings
 from services.assets.realestate import routes as realestate_routes
+from services.assets.register import models as _register  # noqa: F401
+from services.assets.rights import models as _rights  # noqa: F401
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(

@@ -1,0 +1,1 @@
+"""Fixed-asset categories (GB/T 14885) with the useful life each is depreciated over."""
