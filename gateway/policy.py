@@ -236,7 +236,32 @@ def _assets_rules() -> list[Rule]:
             rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
             rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
         ]
-    return rules
+    return rules + _register_rules(a)
+
+
+ASSET_WIDE = (A.ASSET_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
+# a liaison reads its unit's cards, staff the cards in their custody (the service narrows)
+ASSET_READERS = (*ASSET_WIDE, A.UNIT_LIAISON, A.STAFF)
+
+
+def _register_rules(a: str) -> list[Rule]:
+    """The categories and the asset register."""
+    return [
+        rule("GET", f"{a}/categories", *EVERYONE),
+        rule("GET", f"{a}/categories/{{code}}", *EVERYONE),
+        rule("PATCH", f"{a}/categories/{{code}}", A.ASSET_OFFICER),
+        rule("GET", f"{a}/assets", *ASSET_READERS),
+        rule("POST", f"{a}/assets", A.ASSET_OFFICER),
+        rule("POST", f"{a}/assets/import", A.ASSET_OFFICER),
+        rule("GET", f"{a}/assets/bulk", *ASSET_WIDE),
+        rule("GET", f"{a}/asset-events", *ASSET_READERS),
+        rule("GET", f"{a}/assets/{{asset_id}}", *ASSET_READERS),
+        rule("PATCH", f"{a}/assets/{{asset_id}}", A.ASSET_OFFICER),
+        rule("GET", f"{a}/assets/{{asset_id}}/events", *ASSET_READERS),
+        rule("POST", f"{a}/assets/{{asset_id}}/moves", A.ASSET_OFFICER),
+        rule("POST", f"{a}/assets/{{asset_id}}/transfers", A.ASSET_OFFICER),
+        rule("POST", f"{a}/assets/{{asset_id}}/revaluations", A.ASSET_OFFICER),
+    ]
 
 
 POLICY: tuple[Rule, ...] = (

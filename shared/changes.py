@@ -22,11 +22,14 @@ from shared.types import UTCDateTime, utcnow
 
 
 class Identified(Protocol):
-    id: Any
+    @property
+    def id(self) -> Any: ...  # a column, or a property naming the row (a code)
 
 
 class Versioned(Protocol):
-    id: Any
+    @property
+    def id(self) -> Any: ...
+
     version: int
     updated_at: datetime
 

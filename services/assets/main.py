@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import FastAPI
 
 import services.assets
-from services.assets.categories import models as _categories  # noqa: F401
+from services.assets.categories import routes as categories_routes
 from services.assets.config import AssetsSettings
 from services.assets.realestate import routes as realestate_routes
-from services.assets.register import models as _register  # noqa: F401
-from services.assets.rights import models as _rights  # noqa: F401
+from services.assets.register import routes as register_routes
+from services.assets.rights import models as _rights  # noqa: F401  (its routes come next)
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -20,7 +20,9 @@ SPEC = ServiceSpec(
     title="Assets service",
     description=(services.assets.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(realestate_routes.router,),  # /rooms/bulk is declared before /rooms/{room_id}
+    # in matching order; each router declares its fixed paths (/rooms/bulk, /assets/import)
+    # before its parameterised ones
+    routers=(realestate_routes.router, categories_routes.router, register_routes.router),
 )
 
 

@@ -24,3 +24,8 @@ class Category(VersionedColumns, table=True):
     # 折旧年限 (whole years); None: not depreciated
     useful_life_years: int | None = None
     active: bool = True
+
+    @property
+    def id(self) -> str:
+        """The code, as what audit entries and versioned changes name the row by."""
+        return self.code

@@ -1,0 +1,290 @@
+"""Registering many cards at once from a CSV (possibly gzip-compressed) or XLSX file, all or
+nothing (service layer of ``register``).
+
+Every row is checked as one acquisition would be (``AssetCreate``'s fields, an active
+category, a known room by its code, a day not in the future) and every number must be new,
+in the file and in the register. Every error of every row is reported at once with its row
+number; one bad row means nothing is registered. Reference data is loaded once.
+
+Each card gets its ``acquired`` lifecycle record naming the import; the hash-chained audit log
+gets one entry for the import (the file's SHA-256, the count, the first and last numbers),
+which is what ties the records to who registered them and when.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from services.assets.categories.models import Category
+from services.assets.realestate.models import Room
+from services.assets.register.lifecycle import actor
+from services.assets.register.models import Asset, AssetEvent, AssetStatus, EventKind
+from services.assets.register.schemas import AssetCreate, ImportResult
+from shared import tabular
+from shared.audit import AuditLog
+from shared.problems import Invalid
+from shared.types import today, utcnow
+
+MAX_ROWS = 100_000
+MAX_FILE_BYTES = 9 * 1024 * 1024  # under the 10 MiB body limit with the form around it
+MAX_REPORTED_ERRORS = 2_000
+_IN_CHUNK = 1000
+
+COLUMNS = (
+    "number",
+    "category_code",
+    "name",
+    "specification",
+    "unit_id",
+    "custodian_id",
+    "room_code",
+    "acquired_on",
+    "original_value",
+    "fund_source",
+    "payment_id",
+)
+REQUIRED = ("number", "category_code", "name", "unit_id", "acquired_on", "original_value")
+CHINESE_HEADERS = {
+    "资产编号": "number",
+    "分类代码": "category_code",
+    "资产名称": "name",
+    "规格型号": "specification",
+    "单位ID": "unit_id",
+    "保管人ID": "custodian_id",
+    "存放地点": "room_code",
+    "房间编码": "room_code",
+    "取得日期": "acquired_on",
+    "原值": "original_value",
+    "资金来源": "fund_source",
+    "支付单ID": "payment_id",
+}
+_ROWS = TypeAdapter(AssetCreate)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def dump(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Check:
+    errors: list[RowError] = field(default_factory=list)
+    accepted: list[tuple[int, AssetCreate]] = field(default_factory=list)
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def fail(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+
+def _headings(headers: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    """Column name → the file's heading (English or Chinese), and the headings ignored."""
+    found: dict[str, str] = {}
+    ignored = []
+    for heading in headers:
+        name = CHINESE_HEADERS.get(heading, heading.strip().lower())
+        if name in COLUMNS and name not in found:
+            found[name] = heading
+        else:
+            ignored.append(heading)
+    missing = [c for c in REQUIRED if c not in found]
+    if missing:
+        raise Invalid(
+            "MISSING_COLUMNS",
+            f"the file lacks the column(s) {', '.join(missing)}",
+            missing=missing,
+        )
+    return found, ignored
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return tabular.cell_text(value)
+
+
+def _check_row(
+    check: Check,
+    number: int,
+    values: dict[str, Any],
+    rooms: dict[str, uuid.UUID],
+    categories: set[str],
+    day: date,
+) -> None:
+    data = {k: _text(v) for k, v in values.items() if k != "room_code"}
+    if values.get("acquired_on") is not None and not isinstance(values["acquired_on"], str):
+        try:
+            data["acquired_on"] = tabular.cell_day(values["acquired_on"]).isoformat()
+        except ValueError as exc:
+            check.fail(number, "acquired_on", str(exc))
+            return
+    data = {k: v for k, v in data.items() if v is not None}
+    data.setdefault("fund_source", "fiscal")
+    room_code = _text(values.get("room_code"))
+    if room_code is not None:
+        room_id = rooms.get(room_code)
+        if room_id is None:
+            check.fail(number, "room_code", f"no active room {room_code}")
+        else:
+            data["room_id"] = str(room_id)
+    try:
+        asset = _ROWS.validate_python(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False, include_context=False, include_input=False):
+            check.fail(number, str(error["loc"][0]) if error["loc"] else "", error["msg"])
+        return
+    if asset.category_code not in categories:
+        check.fail(number, "category_code", f"no active category {asset.category_code}")
+    if asset.acquired_on > day:
+        check.fail(number, "acquired_on", f"{asset.acquired_on} is in the future")
+    if asset.number in check.numbers:
+        check.fail(
+            number, "number", f"number {asset.number} is on row {check.numbers[asset.number]} too"
+        )
+    else:
+        check.numbers[asset.number] = number
+    check.accepted.append((number, asset))
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+def _taken(session: Session, check: Check) -> None:
+    numbers = list(check.numbers)
+    for chunk in _chunks(numbers):
+        for taken in session.exec(select(Asset.number).where(col(Asset.number).in_(chunk))):
+            check.fail(check.numbers[taken], "number", f"asset number {taken} is taken")
+
+
+def import_register(
+    *,
+    session: Session,
+    audit: AuditLog,
+    content: bytes,
+    filename: str | None,
+    content_type: str | None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Check every row of a register file; unless one fails (422 listing all), register every
+    card (on a dry run, none: nothing is written)."""
+    sheet = tabular.read_table(
+        content,
+        filename=filename,
+        content_type=content_type,
+        max_rows=MAX_ROWS,
+        max_bytes=MAX_FILE_BYTES,
+    )
+    headings, ignored = _headings(sheet.headers)
+    if not sheet.rows:
+        raise Invalid("REGISTER_EMPTY", "the file has a header row but no asset rows")
+    rooms = dict(session.exec(select(Room.code, Room.id).where(col(Room.active))).all())
+    categories = set(session.exec(select(Category.code).where(col(Category.active))).all())
+    check = Check()
+    day = today()
+    for row in sheet.rows:
+        if row.overflow:
+            check.fail(row.number, "", f"{row.overflow} value(s) right of the last heading")
+        values = {name: row.cells[heading] for name, heading in headings.items()}
+        _check_row(check, row.number, values, rooms, categories, day)
+    _taken(session, check)
+    if check.errors:
+        _refuse(check.errors)
+    result = ImportResult(
+        imported=0 if dry_run else len(check.accepted),
+        rows=len(sheet.rows),
+        dry_run=dry_run,
+        ignored_columns=ignored,
+    )
+    if not dry_run:
+        _register(session, audit, [a for _, a in check.accepted], content, filename, sheet)
+    return result
+
+
+def _register(
+    session: Session,
+    audit: AuditLog,
+    accepted: list[AssetCreate],
+    content: bytes,
+    filename: str | None,
+    sheet: tabular.Sheet,
+) -> None:
+    now = utcnow()
+    by = actor()
+    import_id = uuid.uuid4()
+    cards = []
+    steps = []
+    for data in accepted:
+        asset_id = uuid.uuid4()
+        cards.append(
+            {
+                **data.model_dump(exclude={"reason"}),
+                "id": asset_id,
+                "value": data.original_value,
+                "accumulated_depreciation": 0,
+                "depreciated_months": 0,
+                "status": AssetStatus.IN_USE,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        steps.append(
+            {
+                "id": uuid.uuid4(),
+                "asset_id": asset_id,
+                "kind": EventKind.ACQUIRED,
+                "occurred_on": data.acquired_on,
+                "at": now,
+                "by": by,
+                "reason": "registered by import",
+                "unit_id": data.unit_id,
+                "details": {"import_id": str(import_id)},
+            }
+        )
+    connection = session.connection()
+    connection.execute(insert(Asset), cards)
+    connection.execute(insert(AssetEvent), steps)
+    audit.record(
+        session,
+        action="asset.import",
+        resource_type="asset",
+        resource_id=import_id,
+        after={
+            "file": (filename or "").replace("\\", "/").rsplit("/", 1)[-1][-200:],
+            "format": sheet.format.value,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "count": len(cards),
+            "first_number": accepted[0].number,
+            "last_number": accepted[-1].number,
+        },
+    )
+
+
+def _refuse(errors: list[RowError]) -> None:
+    errors.sort(key=lambda e: e.row)
+    rows = len({e.row for e in errors})
+    shown = errors[:MAX_REPORTED_ERRORS]
+    more = f" (the first {len(shown)} are listed)" if len(shown) < len(errors) else ""
+    raise Invalid(
+        "REGISTER_INVALID",
+        f"{len(errors)} error(s) in {rows} row(s){more}; nothing was registered",
+        errors=[e.dump() for e in shown],
+        error_count=len(errors),
+    )
