@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from figures import figure
 from suite import (
     TARGET_ADDED_P50_MS,
     TARGET_GATEWAY_CPU_MS,
@@ -59,21 +60,6 @@ def summarise(scenarios: list[Scenario]) -> dict[str, Any]:
         if s.errors or not s.requests
     ]
     return {"ratios": ratios, "figures": figures, "warnings": warnings}
-
-
-def figure(name: str, unit: str, value: float, target: float | None, better: str) -> dict[str, Any]:
-    """One figure of the benchmark contract (bench/README.md): value, target, met."""
-    met = None
-    if target is not None:
-        met = value <= target if better == "lower" else value >= target
-    return {
-        "figure": name,
-        "unit": unit,
-        "value": round(value, 3),
-        "target": target,
-        "better": better,
-        "met": met,
-    }
 
 
 def _figures(

@@ -21,7 +21,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from services.assets.categories.models import Category
@@ -31,6 +30,7 @@ from services.assets.register.models import Asset, AssetEvent, AssetStatus, Even
 from services.assets.register.schemas import AssetCreate, ImportResult
 from shared import tabular
 from shared.audit import AuditLog
+from shared.bulk import insert_rows, table_of
 from shared.problems import Invalid
 from shared.types import today, utcnow
 
@@ -228,18 +228,30 @@ def _register(
     now = utcnow()
     by = actor()
     import_id = uuid.uuid4()
+    details = {"import_id": str(import_id)}
     cards = []
     steps = []
     for data in accepted:
         asset_id = uuid.uuid4()
         cards.append(
             {
-                **data.model_dump(exclude={"reason"}),
                 "id": asset_id,
+                "number": data.number,
+                "category_code": data.category_code,
+                "name": data.name,
+                "specification": data.specification,
+                "unit_id": data.unit_id,
+                "custodian_id": data.custodian_id,
+                "room_id": data.room_id,
+                "acquired_on": data.acquired_on,
+                "original_value": data.original_value,
                 "value": data.original_value,
                 "accumulated_depreciation": 0,
                 "depreciated_months": 0,
+                "fund_source": data.fund_source,
+                "payment_id": data.payment_id,
                 "status": AssetStatus.IN_USE,
+                "disposed_on": None,
                 "version": 1,
                 "created_at": now,
                 "updated_at": now,
@@ -255,12 +267,13 @@ def _register(
                 "by": by,
                 "reason": "registered by import",
                 "unit_id": data.unit_id,
-                "details": {"import_id": str(import_id)},
+                "other_unit_id": None,
+                "details": details,
             }
         )
     connection = session.connection()
-    connection.execute(insert(Asset), cards)
-    connection.execute(insert(AssetEvent), steps)
+    insert_rows(connection, table_of(Asset), cards)
+    insert_rows(connection, table_of(AssetEvent), steps)
     audit.record(
         session,
         action="asset.import",

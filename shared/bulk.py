@@ -1,0 +1,54 @@
+"""Writing many rows of one table at once, at the speed of the database driver.
+
+``insert(table)`` with a list of dicts makes SQLAlchemy build each row's parameters through
+its compiled statement; over 100,000 rows that costs several times what the database spends
+writing them. ``insert_rows`` compiles the statement once, takes each column's bind processor
+(a TypeDecorator's ``process_bind_param`` and the dialect's own conversion: UUIDs, dates,
+money in fen, JSON) once, and hands the driver one ``executemany`` of ready tuples. It runs on
+the caller's connection, in the caller's transaction; rows are dicts keyed by column name,
+every row with the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, Table, column, insert, table
+
+
+def insert_rows(connection: Connection, table_: Table, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert ``rows`` into ``table_``; how many were inserted."""
+    if not rows:
+        return 0
+    dialect = connection.dialect
+    names = list(rows[0])
+    # a bare clause of just these columns: the table's Python-side defaults stay out of it
+    target = table(table_.name, *(column(n, table_.c[n].type) for n in names))
+    compiled = insert(target).compile(dialect=dialect, column_keys=names)
+    order = list(compiled.positiontup or names) if compiled.positional else names
+    # each row's values in statement order at C speed, then only the columns that need it
+    # converted in place
+    pick = itemgetter(*order)
+    convert = [
+        (i, p)
+        for i, name in enumerate(order)
+        if (p := table_.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    params: list[Any] = []
+    for row in rows:
+        values = list(pick(row)) if len(order) > 1 else [row[order[0]]]
+        for i, process in convert:
+            values[i] = process(values[i])
+        params.append(
+            tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
+        )
+    connection.exec_driver_sql(str(compiled), params)
+    return len(rows)
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a SQLModel table class."""
+    found: Table = model.__table__
+    return found
