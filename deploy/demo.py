@@ -65,14 +65,16 @@ def finance_demo(facts: DemoFacts) -> str | None:
 
 
 def assets_demo(facts: DemoFacts) -> str | None:
-    """The six compounds' buildings, floors and rooms; office floors go to personnel's budget
-    units in turn (by id)."""
+    """The six compounds' buildings, floors and rooms (office floors go to personnel's budget
+    units in turn, by id) and the asset cards of what they hold."""
     from services.assets import demo
 
     with unit_of_work(BY_NAME["assets"]) as session:
         units = [unit_id for unit_id, _, _ in facts.budget_units]
-        seeded = demo.seed(session, units, users=facts.demo_users)
-    return "assets: demo compounds, buildings, floors and rooms created" if seeded else None
+        seeded = demo.seed(
+            session, units, users=facts.demo_users, bureau_member=facts.bureau_member
+        )
+    return "assets: demo real estate and asset register created" if seeded else None
 
 
 def gateway_unit_links(facts: DemoFacts) -> str | None:

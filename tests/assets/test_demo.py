@@ -19,8 +19,9 @@ UNITS = [uuid.uuid4() for _ in range(31)]  # personnel's 31 budget units, as han
 def test_demo_seed_has_the_seed_size_and_a_second_run_changes_nothing(
     engine: Engine, client: TestClient
 ) -> None:
+    keeper = (UNITS[0], uuid.uuid4())
     with unit_of_work(for_writing(engine)) as session:
-        assert demo.seed(session, UNITS) is True
+        assert demo.seed(session, UNITS, bureau_member=keeper) is True
     reader = bearer("director")
     whole = client.get("/area-summary", headers=reader).json()
     assert len(whole["parts"]) == 6
@@ -36,9 +37,17 @@ def test_demo_seed_has_the_seed_size_and_a_second_run_changes_nothing(
     audit = client.get("/audit", params={"limit": 1}, headers=bearer("auditor")).json()
     assert audit["items"][0]["actor"] == "demo:asset.officer"
 
+    cards = client.get("/assets", params={"limit": 1}, headers=reader).json()["total"]
+    assert cards > 10_000  # a computer and a desk set per seat, buildings, vehicles
+    vehicles = client.get("/assets", params={"category_code": "2030000"}, headers=reader)
+    assert vehicles.json()["total"] == 2 * len(UNITS)
+    mine = client.get("/assets", headers=bearer("staff", staff_id=str(keeper[1]))).json()
+    assert [a["name"] for a in mine["items"]] == ["Laptop"]
+
     with unit_of_work(for_writing(engine)) as session:
-        assert demo.seed(session, UNITS) is False
+        assert demo.seed(session, UNITS, bureau_member=keeper) is False
     assert client.get("/area-summary", headers=reader).json() == whole
+    assert client.get("/assets", params={"limit": 1}, headers=reader).json()["total"] == cards
     again = client.get("/audit", params={"limit": 1}, headers=bearer("auditor")).json()
     assert again["total"] == audit["total"]
 

@@ -213,18 +213,28 @@ def import_register(
         ignored_columns=ignored,
     )
     if not dry_run:
-        _register(session, audit, [a for _, a in check.accepted], content, filename, sheet)
+        accepted = [a for _, a in check.accepted]
+        import_id = register_many(session, accepted, reason="registered by import")
+        audit.record(
+            session,
+            action="asset.import",
+            resource_type="asset",
+            resource_id=import_id,
+            after={
+                "file": (filename or "").replace("\\", "/").rsplit("/", 1)[-1][-200:],
+                "format": sheet.format.value,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "count": len(accepted),
+                "first_number": accepted[0].number,
+                "last_number": accepted[-1].number,
+            },
+        )
     return result
 
 
-def _register(
-    session: Session,
-    audit: AuditLog,
-    accepted: list[AssetCreate],
-    content: bytes,
-    filename: str | None,
-    sheet: tabular.Sheet,
-) -> None:
+def register_many(session: Session, accepted: Sequence[AssetCreate], *, reason: str) -> uuid.UUID:
+    """Write checked cards and their ``acquired`` steps in two bulk inserts; the batch's id
+    (each step names it). The caller audits the batch."""
     now = utcnow()
     by = actor()
     import_id = uuid.uuid4()
@@ -265,7 +275,7 @@ def _register(
                 "occurred_on": data.acquired_on,
                 "at": now,
                 "by": by,
-                "reason": "registered by import",
+                "reason": reason,
                 "unit_id": data.unit_id,
                 "other_unit_id": None,
                 "details": details,
@@ -274,20 +284,7 @@ def _register(
     connection = session.connection()
     insert_rows(connection, table_of(Asset), cards)
     insert_rows(connection, table_of(AssetEvent), steps)
-    audit.record(
-        session,
-        action="asset.import",
-        resource_type="asset",
-        resource_id=import_id,
-        after={
-            "file": (filename or "").replace("\\", "/").rsplit("/", 1)[-1][-200:],
-            "format": sheet.format.value,
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "count": len(cards),
-            "first_number": accepted[0].number,
-            "last_number": accepted[-1].number,
-        },
-    )
+    return import_id
 
 
 def _refuse(errors: list[RowError]) -> None:

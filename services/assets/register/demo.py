@@ -1,0 +1,119 @@
+"""Demo asset cards for ``make run``: what the demo rooms hold, deterministically.
+
+Each office room of a unit has a computer and a desk set per seat and a printer; each meeting
+room a projector and a conference table; each building is itself a card (房屋); each unit runs
+two official vehicles. Acquisition days spread over 2012–2026, so depreciation has years to
+show. The bureau's demo member of staff keeps a laptop, so the demo ``staff`` user sees a card
+of their own. Written through ``register_many`` (cards and their ``acquired`` steps in bulk)
+and audited as one batch. Seeding again adds nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from services.assets.realestate.models import Building, Room, RoomUse
+from services.assets.register.imports import register_many
+from services.assets.register.models import Asset, FundSource
+from services.assets.register.schemas import AssetCreate
+from shared.audit import AuditLog
+
+PREFIX = "D"
+# (category, name, specification, value) per seat of an office room, per room, per meeting room
+PER_SEAT = (
+    ("2010100", "Desktop computer", "i5 / 16 GB / 512 GB", "5200.00"),
+    ("6010000", "Desk and chair set", "1.4 m steel-wood", "1850.00"),
+)
+PER_OFFICE = (("2020000", "Laser printer", "A4 mono duplex", "2300.00"),)
+PER_MEETING = (
+    ("2320000", "Projector", "4,000 lm", "6800.00"),
+    ("6010000", "Conference table", "4.8 m", "9600.00"),
+)
+VEHICLES = (("2030000", "Official sedan", "1.8 L", "180000.00"),) * 2
+BUILDING_VALUE_PER_M2 = Decimal("3200.00")
+
+
+def _day(n: int) -> date:
+    return date(2012 + n % 14, 1 + n % 12, 1 + n % 28)
+
+
+def seed(
+    session: Session,
+    audit: AuditLog,
+    units: list[uuid.UUID],
+    keeper: tuple[uuid.UUID, uuid.UUID] | None = None,
+) -> int:
+    """Create the demo cards that are missing; how many were created."""
+    taken = set(session.exec(select(Asset.number).where(col(Asset.number).startswith(PREFIX))))
+    cards: list[AssetCreate] = []
+
+    def add(
+        n: int, category: str, name: str, spec: str | None, value: Decimal, **where: object
+    ) -> None:
+        number = f"{PREFIX}{n:07d}"
+        if number not in taken:
+            data = {
+                "number": number,
+                "category_code": category,
+                "name": name,
+                "specification": spec,
+            }
+            cards.append(
+                AssetCreate.model_validate(
+                    {
+                        **data,
+                        "acquired_on": _day(n),
+                        "original_value": value,
+                        "fund_source": FundSource.FISCAL,
+                        **where,
+                    }
+                )
+            )
+
+    n = 0
+    bureau = keeper[0] if keeper else (units[0] if units else None)
+    if bureau is None:
+        return 0
+    for building in session.exec(select(Building).order_by(col(Building.code))):
+        n += 1
+        value = (building.gross_floor_area_m2 * BUILDING_VALUE_PER_M2).quantize(Decimal("0.01"))
+        add(n, "1020200", building.name, building.code, value, unit_id=bureau)
+    rooms = session.exec(
+        select(Room).where(col(Room.unit_id).is_not(None)).order_by(col(Room.code))
+    ).all()
+    for room in rooms:
+        held = PER_MEETING if room.use == RoomUse.MEETING else PER_OFFICE + PER_SEAT * room.seats
+        for category, name, spec, price in held:
+            n += 1
+            add(n, category, name, spec, Decimal(price), unit_id=room.unit_id, room_id=room.id)
+    for unit in units:
+        for category, name, spec, price in VEHICLES:
+            n += 1
+            add(n, category, name, spec, Decimal(price), unit_id=unit)
+    if keeper is not None:
+        n += 1
+        unit_id, staff_id = keeper
+        add(
+            n,
+            "2010100",
+            "Laptop",
+            "14-inch",
+            Decimal("7600.00"),
+            unit_id=unit_id,
+            custodian_id=staff_id,
+        )
+    if not cards:
+        return 0
+    batch = register_many(session, cards, reason="demo register")
+    audit.record(
+        session,
+        action="asset.import",
+        resource_type="asset",
+        resource_id=batch,
+        after={"file": "demo", "count": len(cards)},
+    )
+    return len(cards)
