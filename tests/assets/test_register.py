@@ -108,7 +108,9 @@ def test_move_transfer_and_revalue_are_steps(client: TestClient) -> None:
     assert moved_to.status_code == 200, moved_to.text
     assert moved_to.json()["unit_id"] == UNIT_B and moved_to.json()["custodian_id"] is None
     revalued = client.post(
-        f"{path}/revaluations", json={"new_value": "4500.00", "reason": "appraisal"}, headers=OFFICER
+        f"{path}/revaluations",
+        json={"new_value": "4500.00", "reason": "appraisal"},
+        headers=OFFICER,
     )
     assert revalued.json()["value"] == "4500.00"
     assert revalued.json()["original_value"] == "6000.00"
