@@ -6,7 +6,8 @@ writing them. ``insert_rows`` compiles the statement once, takes each column's b
 (a TypeDecorator's ``process_bind_param`` and the dialect's own conversion: UUIDs, dates,
 money in fen, JSON) once, and hands the driver one ``executemany`` of ready tuples. It runs on
 the caller's connection, in the caller's transaction; rows are dicts keyed by column name,
-every row with the same keys.
+every row with the same keys. On PostgreSQL the rows go by ``COPY``, which is several times
+faster again than a batched ``INSERT``.
 """
 
 from __future__ import annotations
@@ -28,24 +29,47 @@ def insert_rows(connection: Connection, table_: Table, rows: Sequence[Mapping[st
     target = table(table_.name, *(column(n, table_.c[n].type) for n in names))
     compiled = insert(target).compile(dialect=dialect, column_keys=names)
     order = list(compiled.positiontup or names) if compiled.positional else names
-    # each row's values in statement order at C speed, then only the columns that need it
-    # converted in place
+    prepared = _prepared(connection, table_, order, rows)
+    if dialect.name == "postgresql":
+        _copy(connection, table_.name, order, prepared)
+    elif compiled.positional:
+        connection.exec_driver_sql(str(compiled), prepared)
+    else:
+        keyed = [dict(zip(order, values, strict=True)) for values in prepared]
+        connection.exec_driver_sql(str(compiled), keyed)
+    return len(rows)
+
+
+def _prepared(
+    connection: Connection, table_: Table, order: list[str], rows: Sequence[Mapping[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Each row's values in ``order``, converted as the column types convert them: fetched at
+    C speed, then only the columns that need it converted in place."""
+    dialect = connection.dialect
     pick = itemgetter(*order)
     convert = [
         (i, p)
         for i, name in enumerate(order)
         if (p := table_.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
-    params: list[Any] = []
+    prepared = []
     for row in rows:
         values = list(pick(row)) if len(order) > 1 else [row[order[0]]]
         for i, process in convert:
             values[i] = process(values[i])
-        params.append(
-            tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
-        )
-    connection.exec_driver_sql(str(compiled), params)
-    return len(rows)
+        prepared.append(tuple(values))
+    return prepared
+
+
+def _copy(connection: Connection, name: str, order: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY: the rows stream to the server in one command (psycopg adapts each
+    value as it would a parameter)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    columns = ", ".join(f'"{c}"' for c in order)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def table_of(model: type[Any]) -> Table:
