@@ -236,6 +236,27 @@ def _assets_rules() -> list[Rule]:
             rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
             rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
         ]
+    wide = (A.ASSET_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
+    lease = f"{a}/leases/{{lease_id}}"
+    rules += [
+        # the five rights: the officer records holdings, bureau-wide readers and peers read
+        rule("POST", f"{a}/rights", A.ASSET_OFFICER),
+        rule("GET", f"{a}/rights", *wide),
+        rule("GET", f"{a}/rights/holders", *wide),
+        # leases of operating space: the officer writes, a director approves below-market rent
+        rule("GET", f"{a}/leases", *wide),
+        rule("POST", f"{a}/leases", A.ASSET_OFFICER),
+        rule("GET", f"{a}/leases/arrears", *wide),
+        rule("GET", f"{a}/leases/expiring", *wide),
+        rule("GET", lease, *wide),
+        rule("PATCH", lease, A.ASSET_OFFICER),
+        rule("POST", f"{lease}/activate", A.ASSET_OFFICER),
+        rule("POST", f"{lease}/approve", A.DIRECTOR),
+        rule("POST", f"{lease}/reject", A.DIRECTOR),
+        rule("POST", f"{lease}/terminate", A.ASSET_OFFICER),
+        rule("GET", f"{lease}/invoices", *wide),
+        rule("POST", f"{lease}/invoices/{{seq}}/payments", A.ASSET_OFFICER),
+    ]
     return rules
 
 

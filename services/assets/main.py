@@ -10,9 +10,10 @@ from fastapi import FastAPI
 import services.assets
 from services.assets.categories import models as _categories  # noqa: F401
 from services.assets.config import AssetsSettings
+from services.assets.leases import routes as leases_routes
 from services.assets.realestate import routes as realestate_routes
 from services.assets.register import models as _register  # noqa: F401
-from services.assets.rights import models as _rights  # noqa: F401
+from services.assets.rights import routes as rights_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -20,7 +21,9 @@ SPEC = ServiceSpec(
     title="Assets service",
     description=(services.assets.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(realestate_routes.router,),  # /rooms/bulk is declared before /rooms/{room_id}
+    # each router declares its fixed paths (/rooms/bulk, /leases/arrears) before the
+    # parameterised ones (/rooms/{room_id}, /leases/{lease_id})
+    routers=(realestate_routes.router, rights_routes.router, leases_routes.router),
 )
 
 
