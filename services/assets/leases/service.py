@@ -48,7 +48,7 @@ from services.assets.rights.service import holder_on
 from shared.audit import AuditLog
 from shared.changes import record_change, record_creation
 from shared.concurrency import check_version
-from shared.pagination import Page, PageParams, paginate
+from shared.pagination import Page, PageParams, fetch_page, paginate
 from shared.problems import Conflict, Invalid, NotFound
 from shared.types import FEN, today, utcnow
 
@@ -61,14 +61,15 @@ def room_ids(session: Session, lease_id: uuid.UUID) -> list[uuid.UUID]:
     return sorted(session.exec(query).all())
 
 
-def public(session: Session, lease: Lease) -> LeasePublic:
+def public(session: Session, lease: Lease, rooms: list[uuid.UUID] | None = None) -> LeasePublic:
+    """The lease as the API shows it (``rooms``: its room ids when the caller has them)."""
     status = LeaseStatus(lease.status)
     if status is LeaseStatus.ACTIVE and lease.ends_on < today():
         status = LeaseStatus.EXPIRED
     return LeasePublic.model_validate(
         {
             **{name: getattr(lease, name) for name in Lease.model_fields},
-            "room_ids": room_ids(session, lease.id),
+            "room_ids": room_ids(session, lease.id) if rooms is None else rooms,
             "monthly_rent": (lease.area_m2 * lease.rent_per_m2).quantize(FEN),
             "status": status,
         }
@@ -432,7 +433,16 @@ def list_leases(
         query = query.where(
             col(Lease.id).in_(select(LeaseRoom.lease_id).where(LeaseRoom.room_id == room_id))
         )
-    return paginate(session, query, params, col(Lease.code), view=lambda r: public(session, r))
+    rows, total = fetch_page(session, query, params, col(Lease.code))
+    rooms: dict[uuid.UUID, list[uuid.UUID]] = {row.id: [] for row in rows}
+    if rows:
+        pairs = select(LeaseRoom.lease_id, LeaseRoom.room_id).where(
+            col(LeaseRoom.lease_id).in_(list(rooms))
+        )
+        for lease_id, room_id in session.exec(pairs):
+            rooms[lease_id].append(room_id)
+    items = [public(session, row, sorted(rooms[row.id])) for row in rows]
+    return Page.of(items, total, params)
 
 
 def invoices(
