@@ -137,8 +137,10 @@ def record(session: Session, audit: AuditLog, *, data: HoldingCreate) -> RightHo
         )
     ).all()
     for held in same:
-        ends_after = held.valid_to is None or held.valid_to > data.valid_from
-        if held.valid_from >= data.valid_from or (held.valid_to is not None and ends_after):
+        # the new holding is open-ended: it overlaps whatever starts on or after its start,
+        # and a closed holding still running on its first day
+        closed_after = held.valid_to is not None and held.valid_to > data.valid_from
+        if held.valid_from >= data.valid_from or closed_after:
             raise Conflict(
                 "RIGHT_PERIOD_OVERLAP",
                 f"the {data.right.value} right over this {data.subject_kind.value} is recorded "
