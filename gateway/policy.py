@@ -236,7 +236,7 @@ def _assets_rules() -> list[Rule]:
             rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
             rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
         ]
-    return rules + _register_rules(a)
+    return rules + _register_rules(a) + _rights_and_lease_rules(a)
 
 
 ASSET_WIDE = (A.ASSET_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
@@ -261,6 +261,30 @@ def _register_rules(a: str) -> list[Rule]:
         rule("POST", f"{a}/assets/{{asset_id}}/moves", A.ASSET_OFFICER),
         rule("POST", f"{a}/assets/{{asset_id}}/transfers", A.ASSET_OFFICER),
         rule("POST", f"{a}/assets/{{asset_id}}/revaluations", A.ASSET_OFFICER),
+    ]
+
+
+def _rights_and_lease_rules(a: str) -> list[Rule]:
+    """The five rights and the leases of operating space."""
+    lease = f"{a}/leases/{{lease_id}}"
+    return [
+        # the five rights: the officer records holdings, bureau-wide readers and peers read
+        rule("POST", f"{a}/rights", A.ASSET_OFFICER),
+        rule("GET", f"{a}/rights", *ASSET_WIDE),
+        rule("GET", f"{a}/rights/holders", *ASSET_WIDE),
+        # leases of operating space: the officer writes, a director approves below-market rent
+        rule("GET", f"{a}/leases", *ASSET_WIDE),
+        rule("POST", f"{a}/leases", A.ASSET_OFFICER),
+        rule("GET", f"{a}/leases/arrears", *ASSET_WIDE),
+        rule("GET", f"{a}/leases/expiring", *ASSET_WIDE),
+        rule("GET", lease, *ASSET_WIDE),
+        rule("PATCH", lease, A.ASSET_OFFICER),
+        rule("POST", f"{lease}/activate", A.ASSET_OFFICER),
+        rule("POST", f"{lease}/approve", A.DIRECTOR),
+        rule("POST", f"{lease}/reject", A.DIRECTOR),
+        rule("POST", f"{lease}/terminate", A.ASSET_OFFICER),
+        rule("GET", f"{lease}/invoices", *ASSET_WIDE),
+        rule("POST", f"{lease}/invoices/{{seq}}/payments", A.ASSET_OFFICER),
     ]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from services.assets.leases import demo as leases
 from services.assets.realestate import demo as realestate
 from services.assets.register import demo as register
 from shared.audit import AuditLog
@@ -37,6 +38,9 @@ def seed(
         audit = AuditLog(platform_tables("assets").audit)
         created = realestate.seed(session, audit, list(units))
         created = register.seed(session, audit, list(units), bureau_member) > 0 or created
+        bureau = bureau_member[0] if bureau_member else (units[0] if units else None)
+        if bureau is not None:  # rights and leases name the bureau
+            created = leases.seed(session, audit, bureau) or created
         return created
     finally:
         principal_var.reset(token)

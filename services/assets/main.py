@@ -10,9 +10,10 @@ from fastapi import FastAPI
 import services.assets
 from services.assets.categories import routes as categories_routes
 from services.assets.config import AssetsSettings
+from services.assets.leases import routes as leases_routes
 from services.assets.realestate import routes as realestate_routes
 from services.assets.register import routes as register_routes
-from services.assets.rights import models as _rights  # noqa: F401  (its routes come next)
+from services.assets.rights import routes as rights_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -20,9 +21,15 @@ SPEC = ServiceSpec(
     title="Assets service",
     description=(services.assets.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
-    # in matching order; each router declares its fixed paths (/rooms/bulk, /assets/import)
-    # before its parameterised ones
-    routers=(realestate_routes.router, categories_routes.router, register_routes.router),
+    # in matching order; each router declares its fixed paths (/rooms/bulk, /assets/import,
+    # /leases/arrears) before its parameterised ones
+    routers=(
+        realestate_routes.router,
+        categories_routes.router,
+        register_routes.router,
+        rights_routes.router,
+        leases_routes.router,
+    ),
 )
 
 

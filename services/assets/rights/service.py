@@ -13,9 +13,14 @@ from datetime import date
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from services.assets.realestate.models import Room
+from services.assets.realestate.models import Building, Room
+from services.assets.register.lifecycle import actor
 from services.assets.register.models import Asset
 from services.assets.rights.models import Right, RightHolding, SubjectKind
+from services.assets.rights.schemas import HeldRight, Holders, HoldingCreate, HoldingPublic
+from shared.audit import AuditLog
+from shared.pagination import Listing, Page, PageParams
+from shared.problems import Conflict, Invalid
 
 
 @dataclass(frozen=True)
@@ -77,3 +82,132 @@ def holder_on(
 ) -> Held | None:
     """Who holds ``right`` over the subject on ``day`` (None: nobody)."""
     return holders_on(session, kind, subject_id, day)[right]
+
+
+# --- recording holdings and reading their history -------------------------------------------
+
+SUBJECTS: dict[SubjectKind, type[Building] | type[Room] | type[Asset]] = {
+    SubjectKind.BUILDING: Building,
+    SubjectKind.ROOM: Room,
+    SubjectKind.ASSET: Asset,
+}
+
+HOLDINGS: Listing[RightHolding] = Listing(
+    select(RightHolding),
+    col(RightHolding.subject_kind),
+    col(RightHolding.subject_id),
+    col(RightHolding.right),
+    col(RightHolding.valid_from).desc(),
+    filters={
+        "subject_kind": lambda v: col(RightHolding.subject_kind) == v,
+        "subject_id": lambda v: col(RightHolding.subject_id) == v,
+        "right": lambda v: col(RightHolding.right) == v,
+    },
+)
+
+
+def public(row: RightHolding) -> HoldingPublic:
+    return HoldingPublic.model_validate(row, from_attributes=True)
+
+
+def _subject(
+    session: Session, kind: SubjectKind, subject_id: uuid.UUID, *, lock: bool = False
+) -> None:
+    """422 ``UNKNOWN_SUBJECT`` unless the building, room or asset exists. ``lock`` holds its
+    row until the transaction ends, so two holdings of one subject are recorded one at a time."""
+    if session.get(SUBJECTS[kind], subject_id, with_for_update=lock) is None:
+        raise Invalid("UNKNOWN_SUBJECT", f"{kind.value} {subject_id} does not exist")
+
+
+def record(session: Session, audit: AuditLog, *, data: HoldingCreate) -> RightHolding:
+    """Record that ``holder`` holds ``right`` over the subject from ``valid_from`` on.
+
+    The open holding of the same right over the same subject ends the day the new one starts
+    (its ``valid_to`` becomes the new ``valid_from``). Refused with 409
+    ``RIGHT_PERIOD_OVERLAP``: a start on or before the open holding's start, or inside a
+    closed one (periods of one right over one subject never overlap, and history is never
+    rewritten). Audited as ``right.recorded`` (with the holding it ended, if any).
+    """
+    _subject(session, data.subject_kind, data.subject_id, lock=True)
+    same = session.exec(
+        select(RightHolding).where(
+            col(RightHolding.subject_kind) == data.subject_kind,
+            col(RightHolding.subject_id) == data.subject_id,
+            col(RightHolding.right) == data.right,
+        )
+    ).all()
+    for held in same:
+        # the new holding is open-ended: it overlaps whatever starts on or after its start,
+        # and a closed holding still running on its first day
+        closed_after = held.valid_to is not None and held.valid_to > data.valid_from
+        if held.valid_from >= data.valid_from or closed_after:
+            raise Conflict(
+                "RIGHT_PERIOD_OVERLAP",
+                f"the {data.right.value} right over this {data.subject_kind.value} is recorded "
+                f"from {held.valid_from} (until {held.valid_to or 'further notice'}); a new "
+                "holding must start after the open one's start and after every closed one",
+                holding_id=str(held.id),
+            )
+    ended = next((held for held in same if held.valid_to is None), None)
+    before = None
+    if ended is not None:
+        before = public(ended).model_dump(mode="json")
+        ended.valid_to = data.valid_from
+        ended.version += 1
+        session.add(ended)
+    row = RightHolding(**data.model_dump(), recorded_by=actor())
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        action="right.recorded",
+        resource_type="right_holding",
+        resource_id=row.id,
+        before=before,
+        after=public(row).model_dump(mode="json"),
+    )
+    return row
+
+
+def history(
+    session: Session,
+    params: PageParams,
+    *,
+    subject_kind: SubjectKind | None,
+    subject_id: uuid.UUID | None,
+    right: Right | None,
+) -> Page[HoldingPublic]:
+    """Holdings by subject and right, the latest first within each right."""
+    return HOLDINGS.page(
+        session, params, view=public, subject_kind=subject_kind, subject_id=subject_id, right=right
+    )
+
+
+def holders(session: Session, *, kind: SubjectKind, subject_id: uuid.UUID, day: date) -> Holders:
+    """The five rights over the subject on ``day``, each with its holder and where it was
+    recorded (the subject itself, or the room or building it lies in): one read."""
+    _subject(session, kind, subject_id)
+    found = holders_on(session, kind, subject_id, day)
+    rights = []
+    for right, held in found.items():
+        if held is None:
+            rights.append(
+                HeldRight(
+                    right=right,
+                    holding=None,
+                    recorded_on_kind=None,
+                    recorded_on_id=None,
+                    inherited=False,
+                )
+            )
+            continue
+        rights.append(
+            HeldRight(
+                right=right,
+                holding=public(held.holding),
+                recorded_on_kind=held.subject_kind,
+                recorded_on_id=held.subject_id,
+                inherited=(held.subject_kind, held.subject_id) != (kind, subject_id),
+            )
+        )
+    return Holders(subject_kind=kind, subject_id=subject_id, day=day, rights=rights)

@@ -1,0 +1,455 @@
+"""Rules of leases of operating space. Functions only flush: the caller's unit of work commits.
+
+- **Only operating space is let.** A room in office, meeting, equipment or storage use is
+  non-operating space (非经营性资产: managed at no charge, never let): 409
+  ``NON_OPERATING_ASSET``. Every room must be active (409 ``INACTIVE_ROOM``).
+- **Only what somebody may operate is let.** Each room needs a holder of the operation right
+  (经营权, its own or inherited from its building) on the first day of the term: 409
+  ``NO_OPERATION_RIGHT``. The rent is that holder's revenue, so the holder must be a budget
+  unit (409 ``OPERATOR_NOT_A_UNIT``), the same one for every room (409 ``MIXED_OPERATORS``).
+- **No space is let twice.** Activating a lease locks its rooms' rows (in id order), then
+  refuses it when an activated lease of any of them covers a day of its term (409
+  ``LEASE_OVERLAP``): two activations of overlapping leases run one after the other, and the
+  second sees the first.
+- **Rent below the market floor needs a director.** A rent per m² below
+  ``lease_min_market_share`` (setting, 0.8 by default) of the market rent the lease names goes
+  to ``pending_approval`` on activation; a director approves it (and so activates it) or
+  rejects it back to draft.
+- **States**: draft → active, or draft → pending_approval → active (or back to draft);
+  active → terminated (a draft or pending lease may be terminated too: withdrawn). An active
+  lease whose term has ended is shown as ``expired``. Only a draft is edited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from services.assets.leases.models import InvoiceStatus, Lease, LeaseInvoice, LeaseRoom, LeaseStatus
+from services.assets.leases.schedule import MAX_MONTHS, add_months, schedule
+from services.assets.leases.schemas import (
+    Approval,
+    InvoicePublic,
+    LeaseCreate,
+    LeasePublic,
+    LeaseUpdate,
+    Rejection,
+    Termination,
+)
+from services.assets.realestate.models import Room, RoomUse
+from services.assets.register.lifecycle import actor
+from services.assets.rights.models import Right, SubjectKind
+from services.assets.rights.service import holder_on
+from shared.audit import AuditLog
+from shared.changes import record_change, record_creation
+from shared.concurrency import check_version
+from shared.pagination import Page, PageParams, fetch_page, paginate
+from shared.problems import Conflict, Invalid, NotFound
+from shared.types import FEN, today, utcnow
+
+# non-operating space: kept for the organs' own work, never let
+NON_OPERATING = frozenset({RoomUse.OFFICE, RoomUse.MEETING, RoomUse.EQUIPMENT, RoomUse.STORAGE})
+
+
+def room_ids(session: Session, lease_id: uuid.UUID) -> list[uuid.UUID]:
+    query = select(LeaseRoom.room_id).where(LeaseRoom.lease_id == lease_id)
+    return sorted(session.exec(query).all())
+
+
+def public(session: Session, lease: Lease, rooms: list[uuid.UUID] | None = None) -> LeasePublic:
+    """The lease as the API shows it (``rooms``: its room ids when the caller has them)."""
+    status = LeaseStatus(lease.status)
+    if status is LeaseStatus.ACTIVE and lease.ends_on < today():
+        status = LeaseStatus.EXPIRED
+    return LeasePublic.model_validate(
+        {
+            **{name: getattr(lease, name) for name in Lease.model_fields},
+            "room_ids": room_ids(session, lease.id) if rooms is None else rooms,
+            "monthly_rent": (lease.area_m2 * lease.rent_per_m2).quantize(FEN),
+            "status": status,
+        }
+    )
+
+
+def _audited(session: Session, lease: Lease) -> dict[str, Any]:
+    data: dict[str, Any] = public(session, lease).model_dump(mode="json", exclude={"version"})
+    return data
+
+
+def invoice_public(row: LeaseInvoice) -> InvoicePublic:
+    return InvoicePublic.model_validate(row, from_attributes=True)
+
+
+def get(session: Session, lease_id: uuid.UUID, *, lock: bool = False) -> Lease:
+    lease = session.get(Lease, lease_id, with_for_update=lock, populate_existing=lock)
+    if lease is None:
+        raise NotFound("lease", lease_id)
+    return lease
+
+
+def _check_term(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise Invalid("TERM_ENDS_BEFORE_START", "a lease cannot end before it starts")
+    if ends_on >= add_months(starts_on, MAX_MONTHS):
+        raise Invalid("TERM_TOO_LONG", "a lease runs for at most 20 years")
+
+
+def _rooms(session: Session, ids: Sequence[uuid.UUID], *, lock: bool = False) -> list[Room]:
+    """The rooms, each existing (422 ``UNKNOWN_ROOM``), active and operating space (409)."""
+    if len(set(ids)) != len(ids):
+        raise Invalid("DUPLICATE_ROOM", "a room is named twice")
+    query = select(Room).where(col(Room.id).in_(ids)).order_by(col(Room.id))
+    if lock:
+        query = query.with_for_update()
+    rooms = list(session.exec(query).all())
+    missing = set(ids) - {r.id for r in rooms}
+    if missing:
+        raise Invalid("UNKNOWN_ROOM", f"no room {sorted(map(str, missing))[0]}")
+    for r in rooms:
+        if not r.active:
+            raise Conflict("INACTIVE_ROOM", f"room {r.code} is deactivated")
+        if RoomUse(r.use) in NON_OPERATING:
+            raise Conflict(
+                "NON_OPERATING_ASSET",
+                f"room {r.code} is {r.use} space: non-operating assets are not let",
+            )
+    return rooms
+
+
+def _operator(session: Session, rooms: Sequence[Room], day: date) -> uuid.UUID:
+    """The budget unit holding the operation right over every room on ``day``."""
+    units: set[uuid.UUID] = set()
+    for r in rooms:
+        held = holder_on(session, SubjectKind.ROOM, r.id, Right.OPERATION, day)
+        if held is None:
+            raise Conflict(
+                "NO_OPERATION_RIGHT", f"nobody holds the operation right over {r.code} on {day}"
+            )
+        if held.holding.holder_unit_id is None:
+            raise Conflict(
+                "OPERATOR_NOT_A_UNIT",
+                f"the operation right over {r.code} is held by {held.holding.holder_name}, "
+                "not a budget unit that can book the rent",
+            )
+        units.add(held.holding.holder_unit_id)
+    if len(units) > 1:
+        raise Conflict("MIXED_OPERATORS", "the rooms have different holders of the operation right")
+    return units.pop()
+
+
+def _area(rooms: Sequence[Room]) -> Decimal:
+    return sum((Decimal(r.area_m2) for r in rooms), Decimal("0.00"))
+
+
+def _free_code(session: Session, code: str, lease_id: uuid.UUID | None = None) -> None:
+    taken = session.exec(select(Lease.id).where(Lease.code == code)).first()
+    if taken is not None and taken != lease_id:
+        raise Conflict("LEASE_CODE_TAKEN", f"lease code {code!r} is taken")
+
+
+def _set_rooms(session: Session, lease_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> None:
+    for old in session.exec(select(LeaseRoom).where(LeaseRoom.lease_id == lease_id)).all():
+        session.delete(old)
+    session.flush()
+    session.add_all(LeaseRoom(lease_id=lease_id, room_id=i) for i in ids)
+
+
+def create(session: Session, audit: AuditLog, *, data: LeaseCreate) -> Lease:
+    """A draft lease of operating rooms that someone may operate from its first day."""
+    _check_term(data.starts_on, data.ends_on)
+    rooms = _rooms(session, data.room_ids)
+    _operator(session, rooms, data.starts_on)
+    _free_code(session, data.code)
+    lease = Lease(**data.model_dump(exclude={"room_ids"}), area_m2=_area(rooms))
+    session.add(lease)
+    session.flush()
+    _set_rooms(session, lease.id, data.room_ids)
+    session.flush()
+    return record_creation(
+        session,
+        audit,
+        lease,
+        action="lease.create",
+        resource_type="lease",
+        after=_audited(session, lease),
+    )
+
+
+def update(
+    session: Session,
+    audit: AuditLog,
+    lease_id: uuid.UUID,
+    *,
+    data: LeaseUpdate,
+    expected_version: int | None,
+) -> Lease:
+    """Correct a draft (``If-Match``); the rules of a new lease apply to the result."""
+    lease = get(session, lease_id, lock=True)
+    check_version("lease", lease.version, expected_version)
+    if lease.status != LeaseStatus.DRAFT:
+        raise Conflict("NOT_A_DRAFT", f"a lease is edited only as a draft (it is {lease.status})")
+    changes = data.model_dump(exclude_unset=True)
+    before = _audited(session, lease)
+    ids = changes.pop("room_ids", None) or room_ids(session, lease.id)
+    for name, value in changes.items():
+        setattr(lease, name, value)
+    _check_term(lease.starts_on, lease.ends_on)
+    if "code" in changes:
+        _free_code(session, lease.code, lease.id)
+    rooms = _rooms(session, ids)
+    _operator(session, rooms, lease.starts_on)
+    lease.area_m2 = _area(rooms)
+    _set_rooms(session, lease.id, ids)
+    session.flush()
+    return record_change(
+        session,
+        audit,
+        lease,
+        action="lease.update",
+        resource_type="lease",
+        before=before,
+        after_view=lambda row: _audited(session, row),
+    )
+
+
+def below_floor(lease: Lease, share: Decimal) -> bool:
+    """Whether the rent is below ``share`` of the market rent the lease names."""
+    return Decimal(lease.rent_per_m2) < Decimal(lease.market_rent_per_m2) * share
+
+
+def _change(
+    session: Session, audit: AuditLog, lease: Lease, action: str, before: dict[str, Any]
+) -> Lease:
+    return record_change(
+        session,
+        audit,
+        lease,
+        action=f"lease.{action}",
+        resource_type="lease",
+        before=before,
+        after_view=lambda row: _audited(session, row),
+    )
+
+
+def _overlapping(session: Session, lease: Lease, ids: Sequence[uuid.UUID]) -> str | None:
+    """The code of an activated lease of one of the rooms covering a day of ``lease``'s term."""
+    query = (
+        select(Lease.code)
+        .join(LeaseRoom, col(LeaseRoom.lease_id) == col(Lease.id))
+        .where(
+            col(LeaseRoom.room_id).in_(ids),
+            col(Lease.id) != lease.id,
+            col(Lease.occupied_to).is_not(None),
+            col(Lease.starts_on) <= lease.ends_on,
+            col(Lease.occupied_to) >= lease.starts_on,
+        )
+    )
+    return session.exec(query).first()
+
+
+def _activate(session: Session, lease: Lease) -> None:
+    """Lock the rooms, check every rule again, and write the rent schedule."""
+    ids = room_ids(session, lease.id)
+    rooms = _rooms(session, ids, lock=True)
+    lease.revenue_unit_id = _operator(session, rooms, lease.starts_on)
+    clash = _overlapping(session, lease, ids)
+    if clash is not None:
+        raise Conflict(
+            "LEASE_OVERLAP", f"lease {clash} already lets one of these rooms during this term"
+        )
+    lease.area_m2 = _area(rooms)
+    for step in schedule(
+        starts_on=lease.starts_on,
+        ends_on=lease.ends_on,
+        area=lease.area_m2,
+        rent_per_m2=lease.rent_per_m2,
+        escalation_pct=lease.escalation_pct,
+    ):
+        session.add(
+            LeaseInvoice(
+                lease_id=lease.id,
+                seq=step.seq,
+                period_start=step.period_start,
+                period_end=step.period_end,
+                due_on=step.due_on,
+                amount=step.amount,
+            )
+        )
+    lease.status = LeaseStatus.ACTIVE
+    lease.occupied_to = lease.ends_on
+
+
+def activate(
+    session: Session,
+    audit: AuditLog,
+    lease_id: uuid.UUID,
+    *,
+    min_market_share: Decimal,
+    expected_version: int | None,
+) -> Lease:
+    """Activate a draft: at or above the market floor it becomes active with its rent
+    schedule; below it, it goes to ``pending_approval`` for a director."""
+    lease = get(session, lease_id, lock=True)
+    check_version("lease", lease.version, expected_version)
+    if lease.status == LeaseStatus.PENDING_APPROVAL:
+        raise Conflict("AWAITING_APPROVAL", "a director must approve this below-market rent")
+    if lease.status != LeaseStatus.DRAFT:
+        raise Conflict("NOT_A_DRAFT", f"only a draft is activated (it is {lease.status})")
+    before = _audited(session, lease)
+    if below_floor(lease, min_market_share):
+        lease.status = LeaseStatus.PENDING_APPROVAL
+        return _change(session, audit, lease, "submit_for_approval", before)
+    _activate(session, lease)
+    session.flush()
+    return _change(session, audit, lease, "activate", before)
+
+
+def _pending(session: Session, lease_id: uuid.UUID, expected_version: int | None) -> Lease:
+    lease = get(session, lease_id, lock=True)
+    check_version("lease", lease.version, expected_version)
+    if lease.status != LeaseStatus.PENDING_APPROVAL:
+        raise Conflict("NOT_PENDING_APPROVAL", f"the lease is {lease.status}")
+    return lease
+
+
+def approve(
+    session: Session,
+    audit: AuditLog,
+    lease_id: uuid.UUID,
+    *,
+    data: Approval,
+    expected_version: int | None,
+) -> Lease:
+    """A director approves a below-market rent, which activates the lease."""
+    lease = _pending(session, lease_id, expected_version)
+    before = _audited(session, lease)
+    lease.approved_by = actor()
+    lease.approved_at = utcnow()
+    _activate(session, lease)
+    session.flush()
+    after = {**_audited(session, lease), "note": data.note}
+    record_change(
+        session,
+        audit,
+        lease,
+        action="lease.approve",
+        resource_type="lease",
+        before=before,
+        after=after,
+    )
+    return lease
+
+
+def reject(
+    session: Session,
+    audit: AuditLog,
+    lease_id: uuid.UUID,
+    *,
+    data: Rejection,
+    expected_version: int | None,
+) -> Lease:
+    """A director sends a below-market lease back to draft, saying why."""
+    lease = _pending(session, lease_id, expected_version)
+    before = _audited(session, lease)
+    lease.status = LeaseStatus.DRAFT
+    after = {**_audited(session, lease), "reason": data.reason}
+    record_change(
+        session,
+        audit,
+        lease,
+        action="lease.reject",
+        resource_type="lease",
+        before=before,
+        after=after,
+    )
+    return lease
+
+
+def terminate(
+    session: Session,
+    audit: AuditLog,
+    lease_id: uuid.UUID,
+    *,
+    data: Termination,
+    expected_version: int | None,
+) -> Lease:
+    """End a lease early: ``terminated_on`` is the last day let (at most the term's end).
+    Unpaid invoices of months starting after it are cancelled (the month it falls in stays
+    due); a paid one is refused (409 ``PAID_BEYOND_TERMINATION``: refund it first). A draft
+    or pending lease is withdrawn the same way."""
+    lease = get(session, lease_id, lock=True)
+    check_version("lease", lease.version, expected_version)
+    if lease.status == LeaseStatus.TERMINATED:
+        raise Conflict("LEASE_TERMINATED", "the lease is already terminated")
+    if data.terminated_on > lease.ends_on:
+        raise Invalid("TERMINATION_AFTER_END", f"the term ends on {lease.ends_on}")
+    before = _audited(session, lease)
+    if lease.status == LeaseStatus.ACTIVE:
+        later = session.exec(
+            select(LeaseInvoice)
+            .where(
+                LeaseInvoice.lease_id == lease.id,
+                col(LeaseInvoice.period_start) > data.terminated_on,
+            )
+            .with_for_update()
+        ).all()
+        if any(i.status == InvoiceStatus.PAID for i in later):
+            raise Conflict(
+                "PAID_BEYOND_TERMINATION", "a month after the termination day is already paid"
+            )
+        for invoice in later:
+            invoice.status = InvoiceStatus.CANCELLED
+            invoice.version += 1
+            session.add(invoice)
+        lease.occupied_to = data.terminated_on
+    lease.status = LeaseStatus.TERMINATED
+    lease.terminated_on = data.terminated_on
+    lease.termination_reason = data.reason
+    session.flush()
+    return _change(session, audit, lease, "terminate", before)
+
+
+def list_leases(
+    session: Session,
+    params: PageParams,
+    *,
+    status: LeaseStatus | None,
+    room_id: uuid.UUID | None,
+) -> Page[LeasePublic]:
+    """Leases by code; ``status`` expired/active tell apart active leases by their end."""
+    query = select(Lease)
+    if status is LeaseStatus.EXPIRED:
+        query = query.where(Lease.status == LeaseStatus.ACTIVE, col(Lease.ends_on) < today())
+    elif status is LeaseStatus.ACTIVE:
+        query = query.where(Lease.status == LeaseStatus.ACTIVE, col(Lease.ends_on) >= today())
+    elif status is not None:
+        query = query.where(Lease.status == status)
+    if room_id is not None:
+        query = query.where(
+            col(Lease.id).in_(select(LeaseRoom.lease_id).where(LeaseRoom.room_id == room_id))
+        )
+    rows, total = fetch_page(session, query, params, col(Lease.code))
+    rooms: dict[uuid.UUID, list[uuid.UUID]] = {row.id: [] for row in rows}
+    if rows:
+        pairs = select(LeaseRoom.lease_id, LeaseRoom.room_id).where(
+            col(LeaseRoom.lease_id).in_(list(rooms))
+        )
+        for lease_id, room_id in session.exec(pairs):
+            rooms[lease_id].append(room_id)
+    items = [public(session, row, sorted(rooms[row.id])) for row in rows]
+    return Page.of(items, total, params)
+
+
+def invoices(
+    session: Session, params: PageParams, lease_id: uuid.UUID, *, status: InvoiceStatus | None
+) -> Page[InvoicePublic]:
+    get(session, lease_id)
+    query = select(LeaseInvoice).where(LeaseInvoice.lease_id == lease_id)
+    if status is not None:
+        query = query.where(LeaseInvoice.status == status)
+    return paginate(session, query, params, col(LeaseInvoice.seq), view=invoice_public)
