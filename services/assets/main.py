@@ -13,6 +13,7 @@ from services.assets.config import AssetsSettings
 from services.assets.realestate import routes as realestate_routes
 from services.assets.register import models as _register  # noqa: F401
 from services.assets.rights import models as _rights  # noqa: F401
+from services.assets.stocktakes import routes as stocktake_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -20,7 +21,8 @@ SPEC = ServiceSpec(
     title="Assets service",
     description=(services.assets.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(realestate_routes.router,),  # /rooms/bulk is declared before /rooms/{room_id}
+    # /rooms/bulk is declared before /rooms/{room_id}
+    routers=(realestate_routes.router, stocktake_routes.router),
 )
 
 
