@@ -146,6 +146,14 @@ def list_proposals(
     return paginate(session, query, params, col(Proposal.tag), view=public)
 
 
+def pending_proposals(session: Session, campaign_id: uuid.UUID) -> list[Proposal]:
+    """The campaign's proposals awaiting a decision, by tag."""
+    query = select(Proposal).where(
+        Proposal.campaign_id == campaign_id, Proposal.status == ProposalStatus.PENDING
+    )
+    return list(session.exec(query.order_by(col(Proposal.tag))))
+
+
 def _pending(session: Session, campaign_id: uuid.UUID, proposal_id: uuid.UUID) -> Proposal:
     """The proposal to decide, with its campaign locked (open) and itself still pending."""
     campaign = campaign_in_scope(session, campaign_id, lock=True)
