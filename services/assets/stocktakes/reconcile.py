@@ -23,6 +23,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from services.assets.categories.models import Category
@@ -52,6 +53,7 @@ from shared.scope import RowScope
 from shared.types import today, utcnow
 
 WRITE_OFF_REASON = "stocktake write-off"
+P: Any = Proposal.__table__  # type: ignore[attr-defined]
 KIND_OF = {
     Outcome.MISPLACED: ProposalKind.RELOCATE,
     Outcome.MISSING: ProposalKind.WRITE_OFF,
@@ -100,21 +102,27 @@ def reconcile(session: Session, audit: AuditLog, campaign_id: uuid.UUID) -> Reco
     )
     stay = {tag for tag, p in existing.items() if p.id not in moot}
     by = actor()
+    now = utcnow()
     fresh = [
-        Proposal(
-            campaign_id=campaign.id,
-            kind=kind,
-            tag=tag,
-            asset_id=asset_id,
-            from_room_id=from_room,
-            to_room_id=to_room,
-            proposed_by=by,
-        )
+        {
+            "id": uuid.uuid4(),
+            "campaign_id": campaign.id,
+            "kind": kind,
+            "tag": tag,
+            "asset_id": asset_id,
+            "from_room_id": from_room,
+            "to_room_id": to_room,
+            "status": ProposalStatus.PENDING,
+            "proposed_by": by,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
         for tag, (kind, asset_id, from_room, to_room) in wanted.items()
         if tag not in stay
     ]
-    session.add_all(fresh)
-    session.flush()
+    if fresh:  # one multi-row insert: a bureau-wide count proposes thousands
+        session.execute(insert(P), fresh)
     receipt = ReconcileReceipt(
         created=len(fresh), kept=kept, withdrawn=len(moot), pending=kept + len(fresh)
     )
