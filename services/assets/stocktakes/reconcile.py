@@ -88,11 +88,11 @@ def reconcile(session: Session, audit: AuditLog, campaign_id: uuid.UUID) -> Reco
     existing = {
         p.tag: p for p in session.exec(select(Proposal).where(Proposal.campaign_id == campaign.id))
     }
-    moot = [
+    moot = {
         p.id
         for tag, p in existing.items()
         if p.status == ProposalStatus.PENDING and wanted.get(tag) != _says(p)
-    ]
+    }
     for p in existing.values():
         if p.id in moot:
             session.delete(p)
