@@ -34,6 +34,7 @@ import httpx  # noqa: E402
 import psycopg  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
+from bench.personnel_bulk import token  # noqa: E402
 from gateway.keys import SigningKey  # noqa: E402
 from services.assets.config import AssetsSettings  # noqa: E402
 from services.assets.main import SPEC, create_app  # noqa: E402
@@ -181,21 +182,6 @@ def the_scans(placed: list[tuple[str, uuid.UUID]]) -> list[dict[str, Any]]:
         }
         for i, (tag, room) in enumerate(scans)
     ]
-
-
-def token(key: SigningKey, role: str) -> str:
-    now = int(time.time())
-    return key.sign(
-        {
-            "iss": "agency-suite-gateway",
-            "aud": "agency-suite",
-            "sub": "bench",
-            "roles": [role],
-            "iat": now,
-            "exp": now + 3600,
-            "jti": uuid.uuid4().hex,
-        }
-    )
 
 
 def figure(name: str, unit: str, value: float, target: float | None = None) -> dict[str, Any]:

@@ -216,7 +216,14 @@ def apply(
     if proposal.kind == ProposalKind.RELOCATE:
         if card is not None:
             raise Invalid("UNEXPECTED_CARD", "a relocation takes no card details")
-        _relocate(session, audit, proposal)
+        _change_card(
+            session,
+            audit,
+            proposal,
+            kind=EventKind.MOVED,
+            reason="stocktake: found elsewhere",
+            room_id=proposal.to_room_id,
+        )
     else:
         if card is None:
             raise Invalid("CARD_DETAILS_REQUIRED", "say what the surplus item is: its card")
@@ -224,24 +231,26 @@ def apply(
     return _decided(session, audit, proposal, ProposalStatus.APPLIED, "apply")
 
 
-def _relocate(session: Session, audit: AuditLog, proposal: Proposal) -> None:
+def _change_card(
+    session: Session,
+    audit: AuditLog,
+    proposal: Proposal,
+    *,
+    kind: EventKind,
+    reason: str,
+    **fields: Any,
+) -> None:
+    """Set ``fields`` on the proposal's card (not disposed of meanwhile) and record the step."""
     asset = _card(session, proposal)
-    was = asset.room_id
-    asset.room_id = proposal.to_room_id
+    details: dict[str, Any] = {"stocktake_id": proposal.campaign_id}
+    if "room_id" in fields:
+        details |= {"from_room_id": asset.room_id, "room_id": fields["room_id"]}
+    for name, value in fields.items():
+        setattr(asset, name, value)
     touch(asset)
     session.add(asset)
     record_event(
-        session,
-        audit,
-        asset,
-        kind=EventKind.MOVED,
-        occurred_on=today(),
-        reason="stocktake: found elsewhere",
-        details={
-            "from_room_id": was,
-            "room_id": proposal.to_room_id,
-            "stocktake_id": proposal.campaign_id,
-        },
+        session, audit, asset, kind=kind, occurred_on=today(), reason=reason, details=details
     )
 
 
@@ -296,19 +305,14 @@ def approve(
         raise Forbidden(
             "OWN_PROPOSAL", "a write-off is approved by a director or another asset officer"
         )
-    asset = _card(session, proposal)
-    asset.status = AssetStatus.DISPOSED
-    asset.disposed_on = today()
-    touch(asset)
-    session.add(asset)
-    record_event(
+    _change_card(
         session,
         audit,
-        asset,
+        proposal,
         kind=EventKind.DISPOSED,
-        occurred_on=asset.disposed_on,
         reason=WRITE_OFF_REASON,
-        details={"stocktake_id": proposal.campaign_id},
+        status=AssetStatus.DISPOSED,
+        disposed_on=today(),
     )
     return _decided(session, audit, proposal, ProposalStatus.APPROVED, "approve")
 
