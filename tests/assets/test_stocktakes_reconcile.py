@@ -308,3 +308,23 @@ def test_start_close_and_decisions_are_audited(client: TestClient, engine: Engin
     assert closing["after"]["missing"] == 1
     assert closing["actor"] == "officer-one"
     assert client.get("/audit/verify", headers=AUDITOR).json()["ok"] is True
+
+
+def test_a_proposal_is_decided_only_through_its_own_campaign_and_a_rejection_says_why(
+    client: TestClient, engine: Engine
+) -> None:
+    r = reconciled(client, engine)
+    other = campaign(client, name="Another")
+    away = r["proposals"][r["cards"]["away"].number]
+    stray = decide(client, {**away, "campaign_id": other["id"]}, "apply", PROPOSER)
+    assert (stray.status_code, stray.json()["code"]) == (404, "PROPOSAL_NOT_FOUND")
+    unknown = decide(client, {**away, "id": str(uuid.uuid4())}, "reject", DIRECTOR, {"reason": "x"})
+    assert unknown.status_code == 404
+    silent = decide(client, away, "reject", DIRECTOR, {"reason": "  "})
+    assert silent.status_code == 422
+    assert proposals(client, r["campaign"]["id"])[away["tag"]]["status"] == "pending"
+    # the other campaign has no scans: each of its four cards is missing, a write-off each
+    nothing_seen = client.post(f"/stocktakes/{other['id']}/reconcile", headers=PROPOSER)
+    assert nothing_seen.json() == {"created": 4, "kept": 0, "withdrawn": 0, "pending": 4}
+    kinds = {p["kind"] for p in proposals(client, other["id"]).values()}
+    assert kinds == {"write_off"}
