@@ -35,6 +35,8 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "personnel bulk": ("personnel_bulk.py",),
     "volume": ("volume.py", "--db", "sqlite"),
     "volume postgres": ("volume.py", "--db", "postgres"),
+    "assets stocktake": ("assets_stocktake.py", "--db", "sqlite"),
+    "assets stocktake postgres": ("assets_stocktake.py", "--db", "postgres"),
 }
 
 

@@ -236,7 +236,7 @@ def _assets_rules() -> list[Rule]:
             rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
             rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
         ]
-    return rules + _register_rules(a) + _rights_and_lease_rules(a)
+    return rules + _register_rules(a) + _rights_and_lease_rules(a) + _stocktake_rules(a)
 
 
 ASSET_WIDE = (A.ASSET_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
@@ -285,6 +285,33 @@ def _rights_and_lease_rules(a: str) -> list[Rule]:
         rule("POST", f"{lease}/terminate", A.ASSET_OFFICER),
         rule("GET", f"{lease}/invoices", *ASSET_WIDE),
         rule("POST", f"{lease}/invoices/{{seq}}/payments", A.ASSET_OFFICER),
+    ]
+
+
+def _stocktake_rules(a: str) -> list[Rule]:
+    """Stocktakes: the asset officer runs them, a liaison scans and reads its own unit's, a
+    director approves write-offs, the auditor reads."""
+    s = f"{a}/stocktakes"
+    one = f"{s}/{{campaign_id}}"
+    proposal = f"{one}/proposals/{{proposal_id}}"
+    readers = (A.ASSET_OFFICER, A.DIRECTOR, A.AUDITOR, A.UNIT_LIAISON)
+    officer = A.ASSET_OFFICER
+    return [
+        rule("GET", s, *readers),
+        rule("POST", s, officer),
+        rule("GET", one, *readers),
+        rule("PATCH", one, officer),
+        rule("POST", f"{one}/start", officer),
+        rule("POST", f"{one}/scans", officer, A.UNIT_LIAISON),
+        rule("GET", f"{one}/results", *readers),
+        rule("GET", f"{one}/summary", *readers),
+        rule("GET", f"{one}/report.xlsx", *readers),
+        rule("POST", f"{one}/reconcile", officer),
+        rule("GET", f"{one}/proposals", *readers),
+        rule("POST", f"{proposal}/apply", officer),
+        rule("POST", f"{proposal}/approve", officer, A.DIRECTOR),
+        rule("POST", f"{proposal}/reject", officer, A.DIRECTOR),
+        rule("POST", f"{one}/close", officer),
     ]
 
 

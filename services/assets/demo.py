@@ -16,6 +16,7 @@ from sqlmodel import Session
 from services.assets.leases import demo as leases
 from services.assets.realestate import demo as realestate
 from services.assets.register import demo as register
+from services.assets.stocktakes import demo as stocktakes
 from shared.audit import AuditLog
 from shared.context import Principal, principal_var
 from shared.tables import platform_tables
@@ -41,6 +42,8 @@ def seed(
         bureau = bureau_member[0] if bureau_member else (units[0] if units else None)
         if bureau is not None:  # rights and leases name the bureau
             created = leases.seed(session, audit, bureau) or created
+        # campaigns are run in the officer's name and approved in the director's
+        created = stocktakes.seed(session, list(units), users=users) or created
         return created
     finally:
         principal_var.reset(token)

@@ -14,6 +14,7 @@ from services.assets.leases import routes as leases_routes
 from services.assets.realestate import routes as realestate_routes
 from services.assets.register import routes as register_routes
 from services.assets.rights import routes as rights_routes
+from services.assets.stocktakes import routes as stocktake_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -29,6 +30,7 @@ SPEC = ServiceSpec(
         register_routes.router,
         rights_routes.router,
         leases_routes.router,
+        stocktake_routes.router,
     ),
 )
 

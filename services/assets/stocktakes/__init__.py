@@ -1,0 +1,1 @@
+"""Stocktakes (清查盘点): campaigns, frozen expected lists, scans, results, reconciliation."""
