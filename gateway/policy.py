@@ -236,7 +236,24 @@ def _assets_rules() -> list[Rule]:
             rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
             rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
         ]
-    return rules
+    return rules + _depreciation_rules(a)
+
+
+# the bureau-wide readers of the register, and the readers of asset rows (narrowed by the
+# service: a liaison to its unit, staff to the assets they keep)
+ASSET_WIDE_READERS = (A.ASSET_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
+ASSET_READERS = (*ASSET_WIDE_READERS, A.UNIT_LIAISON, A.STAFF)
+
+
+def _depreciation_rules(a: str) -> list[Rule]:
+    """The asset officer runs a month; the bureau-wide readers read runs; an asset's schedule
+    is read like the asset."""
+    return [
+        rule("POST", f"{a}/depreciation/runs", A.ASSET_OFFICER),
+        rule("GET", f"{a}/depreciation/runs", *ASSET_WIDE_READERS),
+        rule("GET", f"{a}/depreciation/runs/{{run_id}}", *ASSET_WIDE_READERS),
+        rule("GET", f"{a}/assets/{{asset_id}}/depreciation", *ASSET_READERS),
+    ]
 
 
 POLICY: tuple[Rule, ...] = (
