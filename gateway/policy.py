@@ -236,7 +236,7 @@ def _assets_rules() -> list[Rule]:
             rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
             rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
         ]
-    return rules + _depreciation_rules(a)
+    return rules + _depreciation_rules(a) + _disposal_rules(a)
 
 
 # the bureau-wide readers of the register, and the readers of asset rows (narrowed by the
@@ -253,6 +253,18 @@ def _depreciation_rules(a: str) -> list[Rule]:
         rule("GET", f"{a}/depreciation/runs", *ASSET_WIDE_READERS),
         rule("GET", f"{a}/depreciation/runs/{{run_id}}", *ASSET_WIDE_READERS),
         rule("GET", f"{a}/assets/{{asset_id}}/depreciation", *ASSET_READERS),
+    ]
+
+
+def _disposal_rules(a: str) -> list[Rule]:
+    """The asset officer requests; an officer or director decides (the service admits only
+    those of the unit holding the disposal right); read like the asset."""
+    return [
+        rule("GET", f"{a}/disposals", *ASSET_READERS),
+        rule("POST", f"{a}/disposals", A.ASSET_OFFICER),
+        rule("GET", f"{a}/disposals/{{disposal_id}}", *ASSET_READERS),
+        rule("POST", f"{a}/disposals/{{disposal_id}}/approve", A.ASSET_OFFICER, A.DIRECTOR),
+        rule("POST", f"{a}/disposals/{{disposal_id}}/reject", A.ASSET_OFFICER, A.DIRECTOR),
     ]
 
 

@@ -11,7 +11,7 @@ import services.assets
 from services.assets.categories import models as _categories  # noqa: F401
 from services.assets.config import AssetsSettings
 from services.assets.depreciation import routes as depreciation_routes
-from services.assets.disposals import models as _disposals  # noqa: F401
+from services.assets.disposals import routes as disposal_routes
 from services.assets.realestate import routes as realestate_routes
 from services.assets.register import models as _register  # noqa: F401
 from services.assets.rights import models as _rights  # noqa: F401
@@ -23,7 +23,7 @@ SPEC = ServiceSpec(
     description=(services.assets.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
     # in matching order: /rooms/bulk is declared before /rooms/{room_id}
-    routers=(realestate_routes.router, depreciation_routes.router),
+    routers=(realestate_routes.router, depreciation_routes.router, disposal_routes.router),
 )
 
 
