@@ -43,11 +43,15 @@ class DepreciationUnitTotal(SQLModel, table=True):
 
 
 class DepreciationCharge(SQLModel, table=True):
-    """One asset's charge for one month, and where its card stood after it."""
+    """One asset's charge for one month, and where its card stood after it.
+
+    ``asset_id`` has no foreign key on purpose: a run writes charges only for the cards it has
+    just read, cards are never deleted, and the key's check would cost PostgreSQL a lookup and
+    a row lock per card (1–2 s of a 100,000-card run; bench/README.md)."""
 
     __tablename__ = "assets_depreciation_charge"
 
-    asset_id: uuid.UUID = Field(foreign_key="assets_asset.id", primary_key=True)
+    asset_id: uuid.UUID = Field(primary_key=True)
     period: str = Field(max_length=7, primary_key=True)
     run_id: uuid.UUID = Field(foreign_key="assets_depreciation_run.id")
     amount: Decimal = Field(sa_type=Money())

@@ -16,8 +16,10 @@ Rules (government accounting as the suite applies them):
 - no catch-up: a card entered with months already behind it carries its accumulated
   depreciation and months from the register, and is charged from the month run next.
 
-A run reads and writes the cards with Core statements in bulk (one SELECT, one executemany
-UPDATE, one executemany INSERT of the charges), in whole fen, and queues one
+A run reads and writes the cards in bulk, in whole fen: one SELECT of the cards due, the
+charges inserted by the driver (COPY on PostgreSQL, executemany on SQLite), and one
+UPDATE … FROM that gives each card its charge's figures (bench/assets_depreciation.py:
+100,000 cards). It then queues one
 ``depreciation.posted`` event per unit for finance (Dr 5001 / Cr 1602) in the same unit of
 work: the outbox relay delivers it, retrying while finance is down; finance posts a unit's
 month once whatever the event id.
@@ -27,13 +29,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Integer,
     bindparam,
     func,
     insert,
@@ -42,6 +43,8 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import NullType
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
@@ -82,16 +85,19 @@ _CHARGES: Any = DepreciationCharge.__table__  # type: ignore[attr-defined]
 _UNIT_TOTALS: Any = DepreciationUnitTotal.__table__  # type: ignore[attr-defined]
 
 
+_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
 @cache
-def _statements() -> tuple[Any, Any, Any]:
-    """The due cards (bound to ``first``), the card update and the charge insert, built once.
-    Money columns are read and written as whole fen (``type_coerce`` to the stored integer)."""
+def _due() -> Any:
+    """The cards due a charge this month (bound to ``first``, the month's first day). Ids come
+    back as the driver gives them and money as whole fen (no conversion per row)."""
     a, c = _ASSETS.c, _CATEGORIES.c
     first = bindparam("first", type_=a.acquired_on.type)
-    due = (
+    return (
         select(
-            a.id,
-            a.unit_id,
+            type_coerce(a.id, NullType()),
+            type_coerce(a.unit_id, NullType()),
             a.category_code,
             type_coerce(a.value, BigInteger),
             type_coerce(a.accumulated_depreciation, BigInteger),
@@ -107,33 +113,49 @@ def _statements() -> tuple[Any, Any, Any]:
         )
         .with_for_update(of=_ASSETS)
     )
-    cards = (
+
+
+_CHARGE_COLUMNS = ("asset_id", "period", "run_id", "amount", "accumulated_after", "months_after")
+
+
+def _insert_charges(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """The charges, as the driver takes them: PostgreSQL's COPY, else the driver's own
+    executemany (positional parameters). Only the table's constant names go into the text."""
+    columns = ", ".join(_CHARGE_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        raw: Any = conn.connection.dbapi_connection
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {_CHARGES.name} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join([_PLACEHOLDER[conn.dialect.paramstyle]] * len(_CHARGE_COLUMNS))
+    conn.exec_driver_sql(f"INSERT INTO {_CHARGES.name} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+@cache
+def _update_cards() -> Any:
+    """Every card charged in the run takes its charge's figures (one UPDATE … FROM)."""
+    a, ch = _ASSETS.c, _CHARGES.c
+    return (
         update(_ASSETS)
-        .where(a.id == bindparam("b_id"))
+        .where(a.id == ch.asset_id, ch.run_id == bindparam("run_id", type_=ch.run_id.type))
         .values(
-            accumulated_depreciation=bindparam("b_acc", type_=BigInteger),
-            depreciated_months=bindparam("b_months", type_=Integer),
+            accumulated_depreciation=ch.accumulated_after,
+            depreciated_months=ch.months_after,
             version=a.version + 1,
-            updated_at=bindparam("b_now", type_=a.updated_at.type),
+            updated_at=bindparam("now", type_=a.updated_at.type),
         )
     )
-    ch = _CHARGES.c
-    charges = insert(_CHARGES).values(
-        asset_id=bindparam("asset_id", type_=ch.asset_id.type),
-        period=bindparam("period", type_=ch.period.type),
-        run_id=bindparam("run_id", type_=ch.run_id.type),
-        amount=bindparam("amount", type_=BigInteger),
-        accumulated_after=bindparam("accumulated_after", type_=BigInteger),
-        months_after=bindparam("months_after", type_=Integer),
-    )
-    return due, cards, charges
 
 
 @dataclass
 class _Unit:
     amount: int = 0
     assets: int = 0
-    by_category: dict[str, int] | None = None
+    by_category: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 def _yuan(fen: int) -> str:
@@ -174,45 +196,35 @@ def run_month(
         return run_view(existing), False
     _check_month(session, period)
     first, last = month_bounds(period)
-    due, update_cards, insert_charges = _statements()
     conn = session.connection()
-    rows = conn.execute(due, {"first": first}).all()
+    rows = conn.execute(_due(), {"first": first}).all()
 
     run_id = uuid.uuid4()
     now = utcnow()
-    cards: list[dict[str, Any]] = []
-    charges: list[dict[str, Any]] = []
-    units: dict[uuid.UUID, _Unit] = defaultdict(_Unit)
+    # the run's id and the units' ids as the driver takes and gives them
+    to_driver = _CHARGES.c.run_id.type.bind_processor(conn.dialect)
+    run_raw = to_driver(run_id) if to_driver else run_id
+    from_driver = _ASSETS.c.unit_id.type.result_processor(conn.dialect, None)
+    charges: list[tuple[Any, ...]] = []
+    units: dict[Any, _Unit] = defaultdict(_Unit)
     for asset_id, unit_id, category, value, accumulated, months, life_years in rows:
         amount = monthly_charge(value, accumulated, months, life_years * 12)
-        accumulated += amount
-        months += 1
-        cards.append({"b_id": asset_id, "b_acc": accumulated, "b_months": months, "b_now": now})
-        charges.append(
-            {
-                "asset_id": asset_id,
-                "period": period,
-                "run_id": run_id,
-                "amount": amount,
-                "accumulated_after": accumulated,
-                "months_after": months,
-            }
-        )
+        charges.append((asset_id, period, run_raw, amount, accumulated + amount, months + 1))
         unit = units[unit_id]
         unit.amount += amount
         unit.assets += 1
-        if unit.by_category is None:
-            unit.by_category = defaultdict(int)
         unit.by_category[category] += amount
 
     total = sum(u.amount for u in units.values())
-    posted = {unit_id: u for unit_id, u in units.items() if u.amount > 0}
+    posted = {
+        (from_driver(raw) if from_driver else raw): u for raw, u in units.items() if u.amount > 0
+    }
     run = DepreciationRun(
         id=run_id,
         period=period,
         entry_date=last,
         total=(total * FEN).quantize(FEN),
-        assets=len(cards),
+        assets=len(charges),
         units=len(posted),
         run_by=actor(),
         run_at=now,
@@ -222,12 +234,12 @@ def run_month(
         concurrent = _by_period(session, period)
         assert concurrent is not None
         return run_view(concurrent), False
-    if cards:
-        conn.execute(update_cards, cards)
-        conn.execute(insert_charges, charges)
+    if charges:
+        _insert_charges(conn, charges)
+        conn.execute(_update_cards(), {"run_id": run_id, "now": now})
     totals = []
     for unit_id, unit in sorted(posted.items(), key=lambda item: str(item[0])):
-        by_category = {code: _yuan(fen) for code, fen in sorted((unit.by_category or {}).items())}
+        by_category = {code: _yuan(fen) for code, fen in sorted(unit.by_category.items())}
         [event_id] = outbox.publish(
             session,
             EVENT_TYPE,

@@ -33,6 +33,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("period"),
     )
     op.create_table(
+        "assets_depreciation_charge",
+        sa.Column("asset_id", sa.Uuid(), nullable=False),
+        sa.Column("period", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+        sa.Column("run_id", sa.Uuid(), nullable=False),
+        sa.Column("amount", shared.types.Money(), nullable=False),
+        sa.Column("accumulated_after", shared.types.Money(), nullable=False),
+        sa.Column("months_after", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["assets_depreciation_run.id"],
+        ),
+        sa.PrimaryKeyConstraint("asset_id", "period"),
+    )
+    op.create_table(
         "assets_depreciation_unit_total",
         sa.Column("run_id", sa.Uuid(), nullable=False),
         sa.Column("unit_id", sa.Uuid(), nullable=False),
@@ -44,24 +58,6 @@ def upgrade() -> None:
             ["assets_depreciation_run.id"],
         ),
         sa.PrimaryKeyConstraint("run_id", "unit_id"),
-    )
-    op.create_table(
-        "assets_depreciation_charge",
-        sa.Column("asset_id", sa.Uuid(), nullable=False),
-        sa.Column("period", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
-        sa.Column("run_id", sa.Uuid(), nullable=False),
-        sa.Column("amount", shared.types.Money(), nullable=False),
-        sa.Column("accumulated_after", shared.types.Money(), nullable=False),
-        sa.Column("months_after", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["asset_id"],
-            ["assets_asset.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"],
-            ["assets_depreciation_run.id"],
-        ),
-        sa.PrimaryKeyConstraint("asset_id", "period"),
     )
     op.create_table(
         "assets_disposal",
@@ -120,6 +116,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_assets_disposal_asset_id"))
 
     op.drop_table("assets_disposal")
-    op.drop_table("assets_depreciation_charge")
     op.drop_table("assets_depreciation_unit_total")
+    op.drop_table("assets_depreciation_charge")
     op.drop_table("assets_depreciation_run")
