@@ -7,12 +7,14 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from services.assets.depreciation.models import DepreciationCharge
+from services.assets.depreciation.models import DepreciationCharge, DepreciationRun
 from services.assets.register.models import AssetStatus
 from shared.types import today
 from tests.assets.conftest import OFFICER
@@ -284,3 +286,20 @@ def test_who_may_run_and_read(client: TestClient, engine: Engine) -> None:
     missing = client.get(f"/assets/{uuid.uuid4()}/depreciation", headers=OFFICER)
     assert missing.status_code == 404
     assert client.get(f"/depreciation/runs/{uuid.uuid4()}", headers=OFFICER).status_code == 404
+
+
+def test_the_period_is_unique_in_the_database_too(client: TestClient, engine: Engine) -> None:
+    """The second guard: even a run that got past the check cannot store a month twice."""
+    run(client, "2026-11")
+    with Session(engine) as session:
+        again = DepreciationRun(
+            period="2026-11",
+            entry_date=date(2026, 11, 30),
+            total=Decimal("0.00"),
+            assets=0,
+            units=0,
+            run_by="test",
+        )
+        session.add(again)
+        with pytest.raises(IntegrityError):
+            session.commit()
