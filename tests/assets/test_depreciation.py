@@ -181,7 +181,19 @@ def test_what_is_not_depreciated(client: TestClient, engine: Engine) -> None:
     assert schedule(client, land.id)["remaining_months"] is None
     for asset in (land, bought_in_month, disposed_before):
         assert card(engine, asset.id).depreciated_months == 0
-    assert outbox_rows(client.app) == [], "nothing to post"  # type: ignore[arg-type]
+    app: FastAPI = client.app  # type: ignore[assignment]
+    assert outbox_rows(app, "depreciation.posted") == [], "nothing to post"
+    # the card disposed of before the first run is written off by it, as it stood
+    [written_off] = outbox_rows(app, "asset.disposed")
+    assert written_off["payload"] == {
+        "unit_id": str(UNIT_A),
+        "asset_id": str(disposed_before.id),
+        "number": disposed_before.number,
+        "category_code": COMPUTERS,
+        "disposed_on": "2026-10-31",
+        "value": "6000.00",
+        "accumulated_depreciation": "0.00",
+    }
 
 
 def test_a_month_run_twice_posts_nothing_new(client: TestClient, engine: Engine) -> None:

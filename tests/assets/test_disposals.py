@@ -277,3 +277,47 @@ def test_reads_by_scope_and_filters(client: TestClient, engine: Engine) -> None:
     assert client.get("/disposals", headers=bearer("facilities_officer")).status_code == 403
     assert client.get("/disposals").status_code == 401
     assert client.get("/disposals", params={"status": "lost"}, headers=auditor).status_code == 422
+
+
+def test_a_disposed_card_is_written_off_once_after_its_last_month(
+    client: TestClient, engine: Engine
+) -> None:
+    app: FastAPI = client.app  # type: ignore[assignment]
+    october = insert_asset(
+        engine,
+        unit_id=USER_UNIT,
+        value="12000.00",
+        category_code="2200000",
+        acquired_on=date(2025, 12, 5),
+    )
+    november = insert_asset(
+        engine,
+        unit_id=USER_UNIT,
+        value="6000.00",
+        category_code="2200000",
+        acquired_on=date(2025, 12, 5),
+    )
+    for asset in (october, november):
+        grant(engine, asset.id)
+    run(client, "2026-09")
+    first = request(client, october.id, disposal_date="2026-10-10")
+    assert decide(client, first["id"], HOLDER_OFFICER).status_code == 200
+    assert outbox_rows(app, "asset.disposed") == [], "October is not depreciated yet"
+    run(client, "2026-10")  # charges October, then writes the card off
+    [event] = outbox_rows(app, "asset.disposed")
+    # 12,000/60 = 200.00 for September and October
+    assert event["payload"]["asset_id"] == str(october.id)
+    assert (event["payload"]["value"], event["payload"]["accumulated_depreciation"]) == (
+        "12000.00",
+        "400.00",
+    )
+    run(client, "2026-11")
+    assert len(outbox_rows(app, "asset.disposed")) == 1, "written off once"
+
+    # November has been run: a disposal dated in November is written off at its approval
+    second = request(client, november.id, disposal_date="2026-11-30")
+    assert decide(client, second["id"], HOLDER_DIRECTOR).status_code == 200
+    events = outbox_rows(app, "asset.disposed")
+    assert len(events) == 2
+    # 6,000/60 = 100.00 for September, October and November
+    assert events[-1]["payload"]["accumulated_depreciation"] == "300.00"

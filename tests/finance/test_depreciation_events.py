@@ -107,3 +107,69 @@ def test_a_closed_month_is_refused_until_reopened(client: TestClient) -> None:
     ok(reopen)
     assert ok(client.post("/events", json=sent, headers=ASSETS))["duplicate"] is False
     assert len(entries(client)) == 1
+
+
+def disposed(unit_id: str, value: str, accumulated: str, **fields: Any) -> dict[str, Any]:
+    payload = {
+        "unit_id": unit_id,
+        "asset_id": str(uuid.uuid4()),
+        "number": "A0001234",
+        "category_code": "2010100",
+        "disposed_on": "2026-10-20",
+        "value": value,
+        "accumulated_depreciation": accumulated,
+        **fields,
+    }
+    return {
+        "id": str(uuid.uuid4()),
+        "type": "asset.disposed",
+        "source": "assets",
+        "occurred_at": "2026-10-20T01:00:00Z",
+        "payload": payload,
+    }
+
+
+def write_offs(client: TestClient) -> list[dict[str, Any]]:
+    return ok_list(
+        client.get("/journal-entries", params={"source": "asset_disposal"}, headers=AUDITOR)
+    )
+
+
+def test_a_disposed_asset_is_written_off_once(client: TestClient) -> None:
+    unit = make_unit(client)
+    sent = disposed(unit["id"], "12000.00", "400.00")
+    ok(client.post("/events", json=sent, headers=ASSETS))
+    [entry] = write_offs(client)
+    assert entry["entry_date"] == "2026-10-20"
+    assert entry["source_ref"] == sent["payload"]["asset_id"]
+    lines = [(x["account_code"], x["debit"], x["credit"]) for x in entry["lines"]]
+    # Dr accumulated depreciation, Dr the net book value as a disposal expense, Cr the value
+    assert lines == [
+        ("1602", "400.00", "0.00"),
+        ("5301", "11600.00", "0.00"),
+        ("1601", "0.00", "12000.00"),
+    ]
+    again = {**sent, "id": str(uuid.uuid4())}
+    assert ok(client.post("/events", json=again, headers=ASSETS))["duplicate"] is False
+    assert len(write_offs(client)) == 1, "the same asset is written off once"
+
+    fully = disposed(unit["id"], "6000.00", "6000.00")
+    ok(client.post("/events", json=fully, headers=ASSETS))
+    never = disposed(unit["id"], "800.00", "0.00")
+    ok(client.post("/events", json=never, headers=ASSETS))
+    by_ref = {e["source_ref"]: e for e in write_offs(client)}
+    assert [x["account_code"] for x in by_ref[fully["payload"]["asset_id"]]["lines"]] == [
+        "1602",
+        "1601",
+    ]
+    assert [x["account_code"] for x in by_ref[never["payload"]["asset_id"]]["lines"]] == [
+        "5301",
+        "1601",
+    ]
+    too_much = disposed(unit["id"], "100.00", "100.01")
+    response = client.post("/events", json=too_much, headers=ASSETS)
+    assert response.status_code == 422 and response.json()["code"] == "BAD_EVENT_PAYLOAD"
+    facilities = bearer("service", sub="service:facilities")
+    foreign = {**disposed(unit["id"], "1.00", "0.00"), "source": "facilities"}
+    assert client.post("/events", json=foreign, headers=facilities).status_code == 403
+    assert len(write_offs(client)) == 3

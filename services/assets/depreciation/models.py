@@ -57,3 +57,17 @@ class DepreciationCharge(SQLModel, table=True):
     amount: Decimal = Field(sa_type=Money())
     accumulated_after: Decimal = Field(sa_type=Money())
     months_after: int  # depreciated months after this one
+
+
+class WriteOff(SQLModel, table=True):
+    """A disposed card written off the books in finance (``asset.disposed``), once, after its
+    last month's depreciation: what it was worth and what had been depreciated."""
+
+    __tablename__ = "assets_depreciation_write_off"
+
+    asset_id: uuid.UUID = Field(primary_key=True)
+    disposed_on: date
+    value: Decimal = Field(sa_type=Money())
+    accumulated_depreciation: Decimal = Field(sa_type=Money())
+    event_id: uuid.UUID | None = None  # None: a card worth nothing, nothing to post
+    written_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

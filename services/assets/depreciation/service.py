@@ -19,10 +19,10 @@ Rules (government accounting as the suite applies them):
 A run reads and writes the cards in bulk, in whole fen: one SELECT of the cards due, the
 charges inserted by the driver (COPY on PostgreSQL, executemany on SQLite), and one
 UPDATE … FROM that gives each card its charge's figures (bench/assets_depreciation.py:
-100,000 cards). It then queues one
-``depreciation.posted`` event per unit for finance (Dr 5001 / Cr 1602) in the same unit of
-work: the outbox relay delivers it, retrying while finance is down; finance posts a unit's
-month once whatever the event id.
+100,000 cards). It then queues one ``depreciation.posted`` event per unit for finance (Dr 5001
+/ Cr 1602) in the same unit of work, and the write-off (``asset.disposed``, ``writeoff``) of
+every card disposed of by the month's end and not yet written off: the outbox relay delivers
+them, retrying while finance is down; finance posts a unit's month once whatever the event id.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from services.assets.categories.models import Category
+from services.assets.depreciation import writeoff
 from services.assets.depreciation.charges import (
     month_bounds,
     monthly_charge,
@@ -265,12 +266,19 @@ def run_month(
         )
     if totals:
         conn.execute(insert(_UNIT_TOTALS), totals)
+    written_off = writeoff.write_off_due(session, outbox, until=last)
     audit.record(
         session,
         action="depreciation.run",
         resource_type="depreciation_run",
         resource_id=run_id,
-        after={"period": period, "total": run.total, "assets": run.assets, "units": run.units},
+        after={
+            "period": period,
+            "total": run.total,
+            "assets": run.assets,
+            "units": run.units,
+            "written_off": written_off,
+        },
     )
     return run_view(run), True
 

@@ -14,7 +14,10 @@
 - Approval disposes of the card (``disposed``, ``disposed_on`` = the disposal date) and, for
   a sale, queues the proceeds for finance as ``revenue.received`` (kind ``disposal``, the
   asset's unit) in the same unit of work; the relay delivers it, finance books it once.
-  Rejection gives the card back its status before the request.
+  The card is written off in finance (``asset.disposed``: Dr 1602 / Dr 5301 / Cr 1601) once
+  its disposal's month has been depreciated: now, if that month has been run, else by the run
+  of that month (``depreciation.writeoff``). Rejection gives the card back its status before
+  the request.
 - Depreciation charges the month of the disposal and none after: a disposal dated before a
   month the asset was already depreciated for is refused (409
   ``DEPRECIATED_AFTER_DISPOSAL``), at the request and again at approval.
@@ -27,6 +30,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from services.assets.depreciation import writeoff
 from services.assets.depreciation.charges import period_of
 from services.assets.depreciation.models import DepreciationCharge
 from services.assets.disposals.models import Disposal, DisposalKind, DisposalStatus
@@ -234,6 +238,7 @@ def approve(
             },
             [FINANCE],
         )
+    written_off = writeoff.write_off_if_run(session, outbox, asset)
     record_event(
         session,
         audit,
@@ -246,6 +251,7 @@ def approve(
             "kind": disposal.kind,
             "proceeds": disposal.proceeds,
             "approved_by": principal.sub,
+            "write_off_event_id": written_off.event_id if written_off else None,
         },
     )
     return record_change(

@@ -6,7 +6,8 @@ Rules checked here, for hand-made and system entries alike:
   each unit's own lines, so every unit's trial balance balances;
 - accounts, units, economic classes and fund sources exist and are active;
 - an expense line names its economic classification (支出经济分类), except a cost that
-  spends nothing (depreciation): it is no expenditure, so it has no such class;
+  spends nothing (depreciation, a disposed asset's book value): it is no expenditure, so it
+  has no such class;
 - restricted accounts (revenue owed to the treasury) take only revenue and remittance postings;
 - the entry's month is open (409 ``PERIOD_CLOSED``);
 - a (source, source_ref) pair posts once: a settled payment can never be booked twice.
@@ -55,7 +56,7 @@ _POSTED = select(_ENTRIES.c.id, _ENTRIES.c.number).where(
 _REVENUE_SOURCES = frozenset({EntrySource.REVENUE, EntrySource.REMITTANCE})
 _BY_HAND = frozenset({EntrySource.MANUAL, EntrySource.REVERSAL, EntrySource.QUOTA})
 # accrual-only costs: no money moves, so their expense lines name no economic class
-_NON_CASH = frozenset({EntrySource.DEPRECIATION})
+_NON_CASH = frozenset({EntrySource.DEPRECIATION, EntrySource.ASSET_DISPOSAL})
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,15 @@ class DepreciationPosted(BaseModel):
     by_category: dict[Annotated[str, StringConstraints(pattern=r"^[0-9]{7}$")], Amount] = Field(
         min_length=1, max_length=200
     )
+
+
+class AssetDisposed(BaseModel):
+    """The payload of ``asset.disposed`` (from assets): a disposed fixed asset to write off,
+    with its value and the depreciation accumulated on it."""
+
+    unit_id: uuid.UUID
+    asset_id: uuid.UUID
+    number: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    disposed_on: date
+    value: Amount
+    accumulated_depreciation: Money

@@ -1,6 +1,6 @@
 """Depreciation and disposals: monthly runs, each unit's total of a run (posted to finance),
-each asset's charge per month; disposal requests with their decision, at most one open per
-asset.
+each asset's charge per month, the disposed cards written off in finance; disposal requests
+with their decision, at most one open per asset.
 
 Revision ID: assets_0004
 Revises: assets_0003
@@ -31,6 +31,16 @@ def upgrade() -> None:
         sa.Column("run_at", shared.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("period"),
+    )
+    op.create_table(
+        "assets_depreciation_write_off",
+        sa.Column("asset_id", sa.Uuid(), nullable=False),
+        sa.Column("disposed_on", sa.Date(), nullable=False),
+        sa.Column("value", shared.types.Money(), nullable=False),
+        sa.Column("accumulated_depreciation", shared.types.Money(), nullable=False),
+        sa.Column("event_id", sa.Uuid(), nullable=True),
+        sa.Column("written_at", shared.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("asset_id"),
     )
     op.create_table(
         "assets_depreciation_charge",
@@ -118,4 +128,5 @@ def downgrade() -> None:
     op.drop_table("assets_disposal")
     op.drop_table("assets_depreciation_unit_total")
     op.drop_table("assets_depreciation_charge")
+    op.drop_table("assets_depreciation_write_off")
     op.drop_table("assets_depreciation_run")
