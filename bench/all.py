@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "gateway": ("gateway.py",),
     "payments": ("finance_payments.py",),
     "personnel bulk": ("personnel_bulk.py",),
+    "assets depreciation": ("assets_depreciation.py",),
     "volume": ("volume.py", "--db", "sqlite"),
     "volume postgres": ("volume.py", "--db", "postgres"),
     "assets stocktake": ("assets_stocktake.py", "--db", "sqlite"),

@@ -236,7 +236,14 @@ def _assets_rules() -> list[Rule]:
             rule("POST", f"{a}/{kind}", A.ASSET_OFFICER),
             rule("PATCH", f"{a}/{kind}/{{{ident}}}", A.ASSET_OFFICER),
         ]
-    return rules + _register_rules(a) + _rights_and_lease_rules(a) + _stocktake_rules(a)
+    return [
+        *rules,
+        *_register_rules(a),
+        *_rights_and_lease_rules(a),
+        *_stocktake_rules(a),
+        *_depreciation_rules(a),
+        *_disposal_rules(a),
+    ]
 
 
 ASSET_WIDE = (A.ASSET_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
@@ -312,6 +319,29 @@ def _stocktake_rules(a: str) -> list[Rule]:
         rule("POST", f"{proposal}/approve", officer, A.DIRECTOR),
         rule("POST", f"{proposal}/reject", officer, A.DIRECTOR),
         rule("POST", f"{one}/close", officer),
+    ]
+
+
+def _depreciation_rules(a: str) -> list[Rule]:
+    """The asset officer runs a month; the bureau-wide readers read runs; an asset's schedule
+    is read like the asset."""
+    return [
+        rule("POST", f"{a}/depreciation/runs", A.ASSET_OFFICER),
+        rule("GET", f"{a}/depreciation/runs", *ASSET_WIDE),
+        rule("GET", f"{a}/depreciation/runs/{{run_id}}", *ASSET_WIDE),
+        rule("GET", f"{a}/assets/{{asset_id}}/depreciation", *ASSET_READERS),
+    ]
+
+
+def _disposal_rules(a: str) -> list[Rule]:
+    """The asset officer requests; an officer or director decides (the service admits only
+    those of the unit holding the disposal right); read like the asset."""
+    return [
+        rule("GET", f"{a}/disposals", *ASSET_READERS),
+        rule("POST", f"{a}/disposals", A.ASSET_OFFICER),
+        rule("GET", f"{a}/disposals/{{disposal_id}}", *ASSET_READERS),
+        rule("POST", f"{a}/disposals/{{disposal_id}}/approve", A.ASSET_OFFICER, A.DIRECTOR),
+        rule("POST", f"{a}/disposals/{{disposal_id}}/reject", A.ASSET_OFFICER, A.DIRECTOR),
     ]
 
 

@@ -10,6 +10,8 @@ from fastapi import FastAPI
 import services.assets
 from services.assets.categories import routes as categories_routes
 from services.assets.config import AssetsSettings
+from services.assets.depreciation import routes as depreciation_routes
+from services.assets.disposals import routes as disposal_routes
 from services.assets.leases import routes as leases_routes
 from services.assets.realestate import routes as realestate_routes
 from services.assets.register import routes as register_routes
@@ -28,6 +30,8 @@ SPEC = ServiceSpec(
         realestate_routes.router,
         categories_routes.router,
         register_routes.router,
+        depreciation_routes.router,
+        disposal_routes.router,
         rights_routes.router,
         leases_routes.router,
         stocktake_routes.router,

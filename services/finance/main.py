@@ -18,6 +18,7 @@ from fastapi import FastAPI
 import services.finance
 from services.finance.budget import routes as budget_routes
 from services.finance.config import FinanceSettings
+from services.finance.ledger import events as ledger_events
 from services.finance.ledger import month_balances
 from services.finance.ledger import routes as ledger_routes
 from services.finance.payments import routes as payment_routes
@@ -38,6 +39,14 @@ from services.finance.units import routes as unit_routes
 from services.finance.units.service import WorkInFlight
 from shared.app import Platform, ServiceSpec, create_service_app
 
+
+def subscribe(platform: Platform) -> None:
+    """The events finance takes from peers: revenue (assets, facilities) and postings
+    (assets' monthly depreciation)."""
+    revenue_events.subscribe(platform)
+    ledger_events.subscribe(platform)
+
+
 SPEC = ServiceSpec(
     name="finance",
     title="Finance service",
@@ -52,8 +61,9 @@ SPEC = ServiceSpec(
         revenue_routes.router,
         treasury_routes.router,
     ),
-    subscribe=revenue_events.subscribe,
+    subscribe=subscribe,
 )
+
 
 # a unit is closed only once none of its payments is under way and all its revenue is remitted
 WORK_IN_FLIGHT = WorkInFlight(
@@ -85,7 +95,7 @@ class _Treasury:
     sender: Sender | None = None
 
     def subscribe(self, platform: Platform) -> None:
-        revenue_events.subscribe(platform)
+        subscribe(platform)
         self.sender = Sender(
             platform.write_engine,
             platform.engine,

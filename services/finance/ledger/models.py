@@ -76,6 +76,8 @@ class EntrySource(StrEnum):
     PAYMENT_RETURN = "payment_return"  # the treasury returned a settled payment
     REVENUE = "revenue"  # revenue received, owed to the treasury
     REMITTANCE = "remittance"  # revenue remitted to the treasury
+    DEPRECIATION = "depreciation"  # a unit's monthly depreciation, reported by assets
+    ASSET_DISPOSAL = "asset_disposal"  # a disposed fixed asset written off, reported by assets
 
 
 class JournalEntry(SQLModel, table=True):

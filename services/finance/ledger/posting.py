@@ -5,7 +5,9 @@ Rules checked here, for hand-made and system entries alike:
 - debits equal credits exactly (422 ``UNBALANCED_ENTRY`` says by how much), and so do
   each unit's own lines, so every unit's trial balance balances;
 - accounts, units, economic classes and fund sources exist and are active;
-- an expense line names its economic classification (支出经济分类);
+- an expense line names its economic classification (支出经济分类), except a cost that
+  spends nothing (depreciation, a disposed asset's book value): it is no expenditure, so it
+  has no such class;
 - restricted accounts (revenue owed to the treasury) take only revenue and remittance postings;
 - the entry's month is open (409 ``PERIOD_CLOSED``);
 - a (source, source_ref) pair posts once: a settled payment can never be booked twice.
@@ -53,6 +55,8 @@ _POSTED = select(_ENTRIES.c.id, _ENTRIES.c.number).where(
 # sources allowed to touch restricted (revenue-owed) accounts: 收支两条线
 _REVENUE_SOURCES = frozenset({EntrySource.REVENUE, EntrySource.REMITTANCE})
 _BY_HAND = frozenset({EntrySource.MANUAL, EntrySource.REVERSAL, EntrySource.QUOTA})
+# accrual-only costs: no money moves, so their expense lines name no economic class
+_NON_CASH = frozenset({EntrySource.DEPRECIATION, EntrySource.ASSET_DISPOSAL})
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ def _check_line(n: int, line: LineSpec, known: _Known, source: EntrySource) -> N
         raise Invalid(
             "UNKNOWN_ECONOMIC_CLASS", f"line {n}: no economic class {line.economic_class!r}"
         )
-    if account.category == Category.EXPENSE and not line.economic_class:
+    if account.category == Category.EXPENSE and not line.economic_class and source not in _NON_CASH:
         raise Invalid(
             "ECONOMIC_CLASS_REQUIRED",
             f"line {n}: an expense line needs its economic classification (e.g. 30201)",

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from services.finance.ledger.models import Category, EntrySource
-from shared.money import Money, SignedMoney
+from shared.money import Amount, Money, SignedMoney
 from shared.text import Line200
 
 Memo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -113,3 +113,28 @@ class TrialBalance(BaseModel):
     debit_total: Money
     credit_total: Money
     balanced: bool
+
+
+class DepreciationPosted(BaseModel):
+    """The payload of ``depreciation.posted`` (from assets): a unit's depreciation for a month,
+    in all and by GB/T 14885 category."""
+
+    unit_id: uuid.UUID
+    period: Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$")]
+    entry_date: date
+    amount: Amount
+    by_category: dict[Annotated[str, StringConstraints(pattern=r"^[0-9]{7}$")], Amount] = Field(
+        min_length=1, max_length=200
+    )
+
+
+class AssetDisposed(BaseModel):
+    """The payload of ``asset.disposed`` (from assets): a disposed fixed asset to write off,
+    with its value and the depreciation accumulated on it."""
+
+    unit_id: uuid.UUID
+    asset_id: uuid.UUID
+    number: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    disposed_on: date
+    value: Amount
+    accumulated_depreciation: Money

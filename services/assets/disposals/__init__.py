@@ -1,0 +1,1 @@
+"""Disposals (处置) of asset cards, approved by the holder of the disposal right."""
