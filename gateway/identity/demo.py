@@ -13,7 +13,9 @@ from gateway.identity.service import ensure_user
 # one demo user per role a person holds (the treasury and services are clients, not people)
 DEMO_ROLES = tuple(r.value for r in Role if r not in (Role.ADMIN, Role.TREASURY, Role.SERVICE))
 # the demo users that speak for one unit; the second is also one of its staff
-UNIT_USERS = ("unit.liaison", "staff")
+# the demo users who belong to the bureau: its liaison and a member of staff, and its director
+# and asset officer (who decide disposals of what the bureau holds the disposal right of)
+UNIT_USERS = ("unit.liaison", "staff", "director", "asset.officer")
 
 
 def demo_username(role: str) -> str:
@@ -39,7 +41,7 @@ def ensure_demo_users(session: Session, password: str) -> dict[str, str]:
 
 
 def link_unit_users(session: Session, *, unit_id: str, staff_id: str) -> None:
-    """Give the demo liaison and staff user ``unit_id`` (and the staff user ``staff_id``),
+    """Give the demo users of ``UNIT_USERS`` ``unit_id`` (and the staff user ``staff_id``),
     unless they already have a unit; the caller commits."""
     for user in session.exec(select(User).where(col(User.username).in_(UNIT_USERS))):
         if user.unit_id is None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from services.assets.disposals import demo as disposals
 from services.assets.leases import demo as leases
 from services.assets.realestate import demo as realestate
 from services.assets.register import demo as register
@@ -40,8 +41,9 @@ def seed(
         created = realestate.seed(session, audit, list(units))
         created = register.seed(session, audit, list(units), bureau_member) > 0 or created
         bureau = bureau_member[0] if bureau_member else (units[0] if units else None)
-        if bureau is not None:  # rights and leases name the bureau
+        if bureau is not None:  # rights and leases name the bureau, which holds disposal rights
             created = leases.seed(session, audit, bureau) or created
+            created = disposals.seed(session, audit, bureau, users=users) or created
         # campaigns are run in the officer's name and approved in the director's
         created = stocktakes.seed(session, list(units), users=users) or created
         return created

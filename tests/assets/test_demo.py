@@ -43,6 +43,14 @@ def test_demo_seed_has_the_seed_size_and_a_second_run_changes_nothing(
     assert vehicles.json()["total"] == 2 * len(UNITS)
     mine = client.get("/assets", headers=bearer("staff", staff_id=str(keeper[1]))).json()
     assert [a["name"] for a in mine["items"]] == ["Laptop"]
+    runs = client.get("/depreciation/runs", headers=reader).json()["items"]
+    assert len(runs) == 1 and runs[0]["units"] == len(UNITS)
+    disposals = client.get("/disposals", headers=reader).json()["items"]
+    assert sorted((d["kind"], d["status"]) for d in disposals) == [
+        ("donation", "pending"),
+        ("sale", "approved"),
+        ("scrapping", "approved"),
+    ]
 
     with unit_of_work(for_writing(engine)) as session:
         assert demo.seed(session, UNITS, bureau_member=keeper) is False
