@@ -17,6 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, column, insert, table
+from sqlalchemy.exc import DBAPIError
 
 
 def insert_rows(connection: Connection, table_: Table, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -67,9 +68,16 @@ def _copy(connection: Connection, name: str, order: list[str], rows: list[tuple[
     driver = connection.connection.driver_connection
     assert driver is not None
     columns = ", ".join(f'"{c}"' for c in order)
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{name}" ({columns}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(row)
+    statement = f'COPY "{name}" ({columns}) FROM STDIN'
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi_error as exc:
+        # as SQLAlchemy would have raised it (a unique key taken meanwhile: IntegrityError,
+        # which the problem handlers answer with 409)
+        raise DBAPIError.instance(statement, None, exc, dbapi_error) from exc
 
 
 def table_of(model: type[Any]) -> Table:

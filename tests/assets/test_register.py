@@ -126,6 +126,8 @@ def test_move_transfer_and_revalue_are_steps(client: TestClient) -> None:
     assert [s["kind"] for s in giver_view] == ["acquired", "moved", "transferred"]
     assert client.get(path, headers=giver).status_code == 403
     assert client.get(path, headers=taker).status_code == 200
+    stranger = bearer("unit_liaison", unit_id=str(uuid.uuid4()))
+    assert client.get(f"{path}/events", headers=stranger).status_code == 403
 
 
 def test_step_days_and_out_of_service(client: TestClient) -> None:

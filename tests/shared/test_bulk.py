@@ -6,6 +6,8 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from services.assets.register.models import Asset, AssetEvent, EventKind, FundSource
@@ -65,4 +67,26 @@ def test_rows_read_back_as_the_orm_wrote_them(databases: Databases) -> None:
         assert asset.value == Decimal("8999.99") and asset.created_at == now
         event = session.exec(select(AssetEvent)).one()
         assert event.details == {"import_id": "x", "n": [1, 2]} and event.kind == "acquired"
+    engine.dispose()
+
+
+def test_a_taken_key_is_an_integrity_error_on_every_backend(databases: Databases) -> None:
+    import services.assets.main  # noqa: F401
+
+    engine = databases.fresh_engine("assets")
+    now = utcnow()
+    step = {
+        "id": uuid.uuid4(),
+        "asset_id": uuid.uuid4(),  # no such card: the foreign key refuses it
+        "kind": EventKind.ACQUIRED,
+        "occurred_on": date(2024, 1, 1),
+        "at": now,
+        "by": "bulk",
+        "reason": "test",
+        "unit_id": uuid.uuid4(),
+        "other_unit_id": None,
+        "details": {},
+    }
+    with Session(engine) as session, pytest.raises(IntegrityError):
+        insert_rows(session.connection(), table_of(AssetEvent), [step])
     engine.dispose()

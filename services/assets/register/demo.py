@@ -108,12 +108,5 @@ def seed(
         )
     if not cards:
         return 0
-    batch = register_many(session, cards, reason="demo register")
-    audit.record(
-        session,
-        action="asset.import",
-        resource_type="asset",
-        resource_id=batch,
-        after={"file": "demo", "count": len(cards)},
-    )
+    register_many(session, audit, cards, reason="demo register", source={"file": "demo"})
     return len(cards)

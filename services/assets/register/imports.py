@@ -214,27 +214,30 @@ def import_register(
     )
     if not dry_run:
         accepted = [a for _, a in check.accepted]
-        import_id = register_many(session, accepted, reason="registered by import")
-        audit.record(
+        register_many(
             session,
-            action="asset.import",
-            resource_type="asset",
-            resource_id=import_id,
-            after={
+            audit,
+            accepted,
+            reason="registered by import",
+            source={
                 "file": (filename or "").replace("\\", "/").rsplit("/", 1)[-1][-200:],
                 "format": sheet.format.value,
                 "sha256": hashlib.sha256(content).hexdigest(),
-                "count": len(accepted),
-                "first_number": accepted[0].number,
-                "last_number": accepted[-1].number,
             },
         )
     return result
 
 
-def register_many(session: Session, accepted: Sequence[AssetCreate], *, reason: str) -> uuid.UUID:
-    """Write checked cards and their ``acquired`` steps in two bulk inserts; the batch's id
-    (each step names it). The caller audits the batch."""
+def register_many(
+    session: Session,
+    audit: AuditLog,
+    accepted: Sequence[AssetCreate],
+    *,
+    reason: str,
+    source: dict[str, str],
+) -> uuid.UUID:
+    """Write checked cards and their ``acquired`` steps in two bulk inserts, and audit the
+    batch once (``source`` says where it came from); the batch's id, which each step names."""
     now = utcnow()
     by = actor()
     import_id = uuid.uuid4()
@@ -284,6 +287,18 @@ def register_many(session: Session, accepted: Sequence[AssetCreate], *, reason: 
     connection = session.connection()
     insert_rows(connection, table_of(Asset), cards)
     insert_rows(connection, table_of(AssetEvent), steps)
+    audit.record(
+        session,
+        action="asset.import",
+        resource_type="asset",
+        resource_id=import_id,
+        after={
+            **source,
+            "count": len(cards),
+            "first_number": accepted[0].number,
+            "last_number": accepted[-1].number,
+        },
+    )
     return import_id
 
 

@@ -366,6 +366,8 @@ def history(
                 col(AssetEvent.other_unit_id) == scope.unit_id,
             )
         )
+        if session.exec(query.limit(1)).first() is None:  # it never was the unit's
+            scope.check(unit_id=asset.unit_id, staff_id=asset.custodian_id)
     return paginate(
         session, query, params, col(AssetEvent.at), col(AssetEvent.id), view=_event_view
     )
