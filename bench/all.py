@@ -33,6 +33,8 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "gateway": ("gateway.py",),
     "payments": ("finance_payments.py",),
     "personnel bulk": ("personnel_bulk.py",),
+    "assets import": ("assets_import.py", "--db", "sqlite"),
+    "assets import postgres": ("assets_import.py", "--db", "postgres"),
     "assets depreciation": ("assets_depreciation.py",),
     "volume": ("volume.py", "--db", "sqlite"),
     "volume postgres": ("volume.py", "--db", "postgres"),

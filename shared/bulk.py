@@ -12,7 +12,7 @@ faster again than a batched ``INSERT``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -45,11 +45,13 @@ def _prepared(
     connection: Connection, table_: Table, order: list[str], rows: Sequence[Mapping[str, Any]]
 ) -> list[tuple[Any, ...]]:
     """Each row's values in ``order``, converted as the column types convert them: fetched at
-    C speed, then only the columns that need it converted in place."""
+    C speed, then only the columns that need it converted in place. A conversion is a pure
+    function of the value, so each distinct value of a column is converted once (a batch
+    repeats its units, rooms, categories, days and timestamps on every row)."""
     dialect = connection.dialect
     pick = itemgetter(*order)
     convert = [
-        (i, p)
+        (i, _remembered(p))
         for i, name in enumerate(order)
         if (p := table_.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
@@ -60,6 +62,22 @@ def _prepared(
             values[i] = process(values[i])
         prepared.append(tuple(values))
     return prepared
+
+
+def _remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``process``, remembering its answer for each hashable value it was given."""
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = converted = process(value)
+            return converted
+        except TypeError:  # unhashable (a JSON document)
+            return process(value)
+
+    return convert
 
 
 def _copy(connection: Connection, name: str, order: list[str], rows: list[tuple[Any, ...]]) -> None:
