@@ -44,8 +44,8 @@ def seed(
         if bureau is not None:  # rights and leases name the bureau, which holds disposal rights
             created = leases.seed(session, audit, bureau) or created
             created = disposals.seed(session, audit, bureau, users=users) or created
-        # campaigns are run in the officer's name and approved in the director's
-        created = stocktakes.seed(session, list(units), users=users) or created
+        # campaigns are run in the officer's name; the bureau's director approves write-offs
+        created = stocktakes.seed(session, list(units), users=users, bureau=bureau) or created
         return created
     finally:
         principal_var.reset(token)

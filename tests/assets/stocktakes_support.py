@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from services.assets.register.models import AssetStatus
+from services.assets.rights.models import Right, RightHolding, SubjectKind
 from tests.assets.conftest import layout
 from tests.assets.factories import insert_asset
 from tests.support.tokens import bearer
 
 UNIT = uuid.uuid4()
 OTHER_UNIT = uuid.uuid4()
-PROPOSER = bearer("asset_officer", sub="officer-one")
-SECOND = bearer("asset_officer", sub="officer-two")
-DIRECTOR = bearer("director", sub="director-one")
+BUREAU = uuid.uuid4()  # holds the disposal right over the building (``grant``)
+PROPOSER = bearer("asset_officer", sub="officer-one", unit_id=str(BUREAU))
+SECOND = bearer("asset_officer", sub="officer-two", unit_id=str(BUREAU))
+DIRECTOR = bearer("director", sub="director-one", unit_id=str(BUREAU))
+UNIT_OFFICER = bearer("asset_officer", sub="officer-three", unit_id=str(UNIT))
 LIAISON = bearer("unit_liaison", sub="liaison-one", unit_id=str(UNIT))
 OTHER_LIAISON = bearer("unit_liaison", sub="liaison-two", unit_id=str(OTHER_UNIT))
 AUDITOR = bearer("auditor")
@@ -42,6 +46,24 @@ def scene(client: TestClient, engine: Engine) -> dict[str, Any]:
     return {"rooms": rooms, "cards": cards, "layout": made}
 
 
+def grant(engine: Engine, building_id: str | uuid.UUID, unit: uuid.UUID = BUREAU) -> None:
+    """The disposal right over the building (its rooms and cards inherit it), held by
+    ``unit`` from 2020 on."""
+    with Session(engine) as session:
+        session.add(
+            RightHolding(
+                subject_kind=SubjectKind.BUILDING,
+                subject_id=uuid.UUID(str(building_id)),
+                right=Right.DISPOSAL,
+                holder_name="Agency Affairs Bureau",
+                holder_unit_id=unit,
+                valid_from=date(2020, 1, 1),
+                recorded_by="test",
+            )
+        )
+        session.commit()
+
+
 def campaign(
     client: TestClient, *, start: bool = True, headers: dict[str, str] = PROPOSER, **fields: Any
 ) -> dict[str, Any]:
@@ -63,8 +85,8 @@ def campaign(
     return body
 
 
-def scan(tag: str, room: uuid.UUID, *, minutes_ago: int = 10, **fields: Any) -> dict[str, Any]:
-    at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+def scan(tag: str, room: uuid.UUID, *, seconds_ago: int = 10, **fields: Any) -> dict[str, Any]:
+    at = datetime.now(UTC) - timedelta(seconds=seconds_ago)
     return {
         "scan_id": str(uuid.uuid4()),
         "tag": tag,
@@ -95,10 +117,10 @@ def the_scans(s: dict[str, Any]) -> list[dict[str, Any]]:
     rooms, cards = s["rooms"], s["cards"]
     return [
         scan(cards["home"].number, rooms[0]),
-        scan(cards["home"].number, rooms[1], minutes_ago=20),
+        scan(cards["home"].number, rooms[1], seconds_ago=20),
         scan(cards["away"].number, rooms[0]),
         scan(cards["nowhere"].number, rooms[1]),
         scan(cards["foreign"].number, rooms[0]),
-        scan("NOCARD-001", rooms[2], minutes_ago=30),
-        scan("NOCARD-001", rooms[1], minutes_ago=5),
+        scan("NOCARD-001", rooms[2], seconds_ago=30),
+        scan("NOCARD-001", rooms[1], seconds_ago=5),
     ]

@@ -169,7 +169,12 @@ def test_a_batch_posted_twice_changes_nothing(client: TestClient, engine: Engine
     ("change", "status", "code"),
     [
         ({"room_id": str(uuid.uuid4())}, 422, "UNKNOWN_ROOM"),
-        ({"minutes_ago": -60}, 422, "FUTURE_SCAN"),
+        ({"seconds_ago": -3600}, 422, "FUTURE_SCAN"),
+        ({"seconds_ago": 3600}, 422, "SCAN_BEFORE_START"),  # an hour before the start
+        ({"scanned_at": "0001-01-01T00:00:00+05:00"}, 422, "SCAN_BEFORE_START"),  # no overflow
+        ({"tag": "a2026-1"}, 422, "VALIDATION_FAILED"),  # not a card number: lower case
+        ({"tag": "A2026/1"}, 422, "VALIDATION_FAILED"),
+        ({"tag": "-A2026"}, 422, "VALIDATION_FAILED"),
         ({"tag": "has space"}, 422, "VALIDATION_FAILED"),
         ({"tag": "X" * 31}, 422, "VALIDATION_FAILED"),
         ({"scan_id": "not-a-uuid"}, 422, "VALIDATION_FAILED"),
@@ -182,9 +187,9 @@ def test_a_bad_scan_refuses_its_whole_batch(
     s = scene(client, engine)
     c = campaign(client)
     change = dict(change)  # the parameters are shared by both backends
-    minutes = change.pop("minutes_ago", 10)
+    seconds = change.pop("seconds_ago", 10)
     good = scan(s["cards"]["home"].number, s["rooms"][0])
-    bad = {**scan(s["cards"]["away"].number, s["rooms"][0], minutes_ago=minutes), **change}
+    bad = {**scan(s["cards"]["away"].number, s["rooms"][0], seconds_ago=seconds), **change}
     refused = post(client, c["id"], [good, bad])
     assert (refused.status_code, refused.json()["code"]) == (status, code)
     assert client.get(f"/stocktakes/{c['id']}/summary", headers=AUDITOR).json()["scans"] == 0

@@ -20,6 +20,7 @@ from tests.assets.stocktakes_support import (
     SECOND,
     UNIT,
     campaign,
+    grant,
     post,
     scan,
     scene,
@@ -37,6 +38,7 @@ SURPLUS_CARD = {
 def reconciled(client: TestClient, engine: Engine) -> dict[str, Any]:
     """The scene scanned and reconciled by the first officer; its proposals by tag."""
     s = scene(client, engine)
+    grant(engine, s["layout"]["building"]["id"])
     c = campaign(client)
     post(client, c["id"], the_scans(s))
     receipt = client.post(f"/stocktakes/{c['id']}/reconcile", headers=PROPOSER)
@@ -107,7 +109,7 @@ def test_reconciling_again_keeps_what_holds_and_withdraws_what_the_scans_made_mo
     }
     # the missing laptop turns up at home, the printer turns up in room 3
     post(client, c["id"], [scan(cards["gone"].number, rooms[2])])
-    post(client, c["id"], [scan(cards["away"].number, rooms[2], minutes_ago=1)])
+    post(client, c["id"], [scan(cards["away"].number, rooms[2], seconds_ago=1)])
     assert client.post(url, headers=PROPOSER).json() == {
         "created": 1,
         "kept": 3,
@@ -131,19 +133,22 @@ def test_applying_a_relocation_moves_the_card_and_records_the_step(
     assert moved.room_id == r["rooms"][0]
     assert moved.version == 2
     steps = events(engine, moved.id)
-    assert [(e.kind, e.details["room_id"]) for e in steps] == [("moved", str(r["rooms"][0]))]
+    assert [(e.kind, e.details["after"]["room_id"]) for e in steps] == [
+        ("moved", str(r["rooms"][0]))
+    ]
+    assert steps[0].reason == "2026 annual stocktake: found elsewhere"
     again = decide(client, away, "apply", PROPOSER)
     assert (again.status_code, again.json()["code"]) == (409, "ALREADY_DECIDED")
     assert len(events(engine, moved.id)) == 1
 
 
-def test_a_write_off_is_approved_by_another_officer_or_a_director_never_its_proposer(
+def test_a_write_off_is_approved_by_the_right_holders_officer_or_director_never_its_proposer(
     client: TestClient, engine: Engine
 ) -> None:
     r = reconciled(client, engine)
     gone = r["proposals"][r["cards"]["gone"].number]
     own = decide(client, gone, "approve", PROPOSER)
-    assert (own.status_code, own.json()["code"]) == (403, "OWN_PROPOSAL")
+    assert (own.status_code, own.json()["code"]) == (403, "SELF_APPROVAL")
     applied = decide(client, gone, "apply", PROPOSER)
     assert (applied.status_code, applied.json()["code"]) == (409, "NEEDS_APPROVAL")
     assert card(engine, gone["tag"]).status == "in_use"
@@ -154,7 +159,8 @@ def test_a_write_off_is_approved_by_another_officer_or_a_director_never_its_prop
     assert written_off.status == "disposed"
     assert written_off.disposed_on is not None
     [step] = events(engine, written_off.id)
-    assert (step.kind, step.reason, step.by) == ("disposed", "stocktake write-off", "officer-two")
+    assert (step.kind, step.by) == ("disposed", "officer-two")
+    assert step.reason == "2026 annual stocktake: missing, written off (盘亏核销)"
     # a relocation is applied, not approved
     away = r["proposals"][r["cards"]["away"].number]
     assert decide(client, away, "approve", DIRECTOR).json()["code"] == "NOT_A_WRITE_OFF"
@@ -192,7 +198,7 @@ def test_a_surplus_item_gets_a_card_numbered_by_its_tag(client: TestClient, engi
     # the other unit's card scanned here already has its number: reject that one instead
     foreign = r["proposals"][r["cards"]["foreign"].number]
     taken = decide(client, foreign, "apply", PROPOSER, SURPLUS_CARD)
-    assert (taken.status_code, taken.json()["code"]) == (409, "TAG_TAKEN")
+    assert (taken.status_code, taken.json()["code"]) == (409, "NUMBER_TAKEN")
     relocate = r["proposals"][r["cards"]["away"].number]
     extra = decide(client, relocate, "apply", PROPOSER, SURPLUS_CARD)
     assert extra.json()["code"] == "UNEXPECTED_CARD"

@@ -23,6 +23,7 @@ class DisposalKind(StrEnum):
     SCRAPPING = "scrapping"  # 报废
     TRANSFER_OUT = "transfer_out"  # 无偿调出
     DONATION = "donation"  # 对外捐赠
+    WRITE_OFF = "write_off"  # 盘亏核销: a stocktake's missing item, recorded approved
 
 
 class DisposalStatus(StrEnum):

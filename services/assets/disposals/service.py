@@ -18,6 +18,11 @@
   its disposal's month has been depreciated: now, if that month has been run, else by the run
   of that month (``depreciation.writeoff``). Rejection gives the card back its status before
   the request.
+- A stocktake's write-off of a missing item (盘亏核销, kind ``write_off``) is a disposal too,
+  made only through ``write_off`` (422 ``WRITE_OFF_BY_STOCKTAKE`` on a request): the card is in
+  use or idle (409 ``ASSET_NOT_IN_SERVICE``: not already awaiting a disposal), the approver is
+  checked as above (the proposer is the requester), and the disposal is recorded approved;
+  the card is disposed of exactly as an approval does.
 - Depreciation charges the month of the disposal and none after: a disposal dated before a
   month the asset was already depreciated for is refused (409
   ``DEPRECIATED_AFTER_DISPOSAL``), at the request and again at approval.
@@ -26,6 +31,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -59,6 +65,10 @@ def public(disposal: Disposal) -> DisposalPublic:
 
 
 def _check_terms(data: DisposalCreate) -> None:
+    if data.kind == DisposalKind.WRITE_OFF:
+        raise Invalid(
+            "WRITE_OFF_BY_STOCKTAKE", "a write-off (盘亏核销) is approved from a stocktake only"
+        )
     if data.kind == DisposalKind.SALE and data.proceeds is None:
         raise Invalid("PROCEEDS_REQUIRED", "a sale states its proceeds")
     if data.kind != DisposalKind.SALE and data.proceeds is not None:
@@ -203,25 +213,21 @@ def _decided(
     disposal.holder_unit_id = holder
 
 
-def approve(
+def _dispose(
     session: Session,
     audit: AuditLog,
     outbox: Outbox,
     principal: Principal,
-    disposal_id: uuid.UUID,
-    *,
-    expected_version: int | None,
-) -> Disposal:
-    disposal = _locked(session, disposal_id, expected_version)
-    holder = _check_decider(session, principal, disposal)
-    asset = session.get(Asset, disposal.asset_id, with_for_update=True)
-    assert asset is not None  # a disposal's asset is never deleted
+    disposal: Disposal,
+    asset: Asset,
+) -> None:
+    """What an approved disposal does: the card disposed of on the disposal date, a sale's
+    proceeds queued for finance, the card written off in finance if its month has run."""
     _check_depreciation(session, asset, disposal.disposal_date)
     asset.status = AssetStatus.DISPOSED
     asset.disposed_on = disposal.disposal_date
     touch(asset)
     session.add(asset)
-    _decided(disposal, principal, DisposalStatus.APPROVED, holder)
     if disposal.kind == DisposalKind.SALE:
         assert disposal.proceeds is not None  # a sale's request states both
         assert disposal.counterparty is not None
@@ -254,6 +260,23 @@ def approve(
             "write_off_event_id": written_off.event_id if written_off else None,
         },
     )
+
+
+def approve(
+    session: Session,
+    audit: AuditLog,
+    outbox: Outbox,
+    principal: Principal,
+    disposal_id: uuid.UUID,
+    *,
+    expected_version: int | None,
+) -> Disposal:
+    disposal = _locked(session, disposal_id, expected_version)
+    holder = _check_decider(session, principal, disposal)
+    asset = session.get(Asset, disposal.asset_id, with_for_update=True)
+    assert asset is not None  # a disposal's asset is never deleted
+    _decided(disposal, principal, DisposalStatus.APPROVED, holder)
+    _dispose(session, audit, outbox, principal, disposal, asset)
     return record_change(
         session,
         audit,
@@ -264,6 +287,48 @@ def approve(
         after={"status": disposal.status, "proceeds_event_id": disposal.proceeds_event_id},
         principal=principal,
     )
+
+
+def write_off(
+    session: Session,
+    audit: AuditLog,
+    outbox: Outbox,
+    principal: Principal,
+    asset: Asset,
+    *,
+    reason: str,
+    proposed_by: str,
+    day: date,
+) -> Disposal:
+    """盘亏核销: ``principal`` approves the write-off of ``asset`` (locked by the caller) that
+    ``proposed_by`` proposed; the disposal is recorded approved and the card disposed of."""
+    if asset.status not in _DISPOSABLE:
+        raise Conflict("ASSET_NOT_IN_SERVICE", f"asset {asset.number} is {asset.status}")
+    if day < asset.acquired_on:
+        raise Invalid("BEFORE_ACQUISITION", f"asset {asset.number} was acquired later")
+    disposal = Disposal(
+        asset_id=asset.id,
+        unit_id=asset.unit_id,
+        kind=DisposalKind.WRITE_OFF,
+        reason=reason,
+        disposal_date=day,
+        asset_status_before=asset.status,
+        requested_by=proposed_by,
+        requested_at=utcnow(),
+    )
+    holder = _check_decider(session, principal, disposal)
+    _decided(disposal, principal, DisposalStatus.APPROVED, holder)
+    record_creation(
+        session,
+        audit,
+        disposal,
+        action="disposal.written_off",
+        resource_type="disposal",
+        after=public(disposal).model_dump(mode="json", exclude={"version"}),
+        principal=principal,
+    )
+    _dispose(session, audit, outbox, principal, disposal, asset)
+    return disposal
 
 
 def reject(

@@ -5,13 +5,21 @@ Rules:
   relocation of a misplaced card to the room it was last scanned in, a write-off of a missing
   card, a new card for a surplus tag. Run again, it keeps the pending proposals that still
   hold, withdraws those the scans since made moot, and adds what is new; decided ones stay;
-- a relocation is applied by an officer: the card moves (lifecycle ``moved``);
+- a relocation is applied by an officer through the register's move (its rules: a card
+  disposed of or awaiting a disposal does not move, the room is in use; lifecycle ``moved``);
 - a new card is applied by an officer who says what the item is (category, name, unit,
-  value): the card is numbered by its tag (409 ``TAG_TAKEN`` when a card has it), funded
-  ``surplus``, lifecycle ``acquired``;
-- a write-off needs approval by a ``director`` or an ``asset_officer`` who did not propose it
-  (403 ``OWN_PROPOSAL``); approving disposes of the card (lifecycle ``disposed``, reason
-  "stocktake write-off");
+  value): the register acquires it (its rules: 409 ``NUMBER_TAKEN`` when a card has the tag,
+  an active category and room), numbered by its tag, funded ``surplus``, lifecycle
+  ``acquired``;
+- a write-off (盘亏核销) is a disposal: approving it goes through ``disposals.write_off``,
+  so only an ``asset_officer`` or ``director`` of the disposal right's holder approves it,
+  never its proposer (403 ``NOT_RIGHT_HOLDER`` / ``SELF_APPROVAL``, 409
+  ``NO_DISPOSAL_RIGHT``), a card awaiting a disposal is not written off (409
+  ``ASSET_NOT_IN_SERVICE``), and the card is disposed of and written off in finance as an
+  approved disposal is. An item scanned since its write-off was proposed is not written off
+  (409 ``PROPOSAL_STALE``: reconcile again). A scan arriving after the approval changes
+  nothing on the card: the item's outcome becomes found (or misplaced) and the report shows
+  it beside its approved write-off;
 - any proposal may be rejected with a reason; a decided one is final (409
   ``ALREADY_DECIDED``);
 - closing needs every item not found to have a decided proposal (409 ``PROPOSALS_PENDING``,
@@ -23,12 +31,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
-from services.assets.categories.models import Category
-from services.assets.register.lifecycle import actor, record_event
-from services.assets.register.models import Asset, AssetStatus, EventKind, FundSource
+from services.assets.disposals import service as disposals
+from services.assets.register import service as register
+from services.assets.register.lifecycle import actor
+from services.assets.register.models import Asset, FundSource
+from services.assets.register.schemas import AssetCreate, Move
 from services.assets.stocktakes import results
 from services.assets.stocktakes.access import campaign_in_scope, is_open
 from services.assets.stocktakes.models import (
@@ -38,6 +48,7 @@ from services.assets.stocktakes.models import (
     Proposal,
     ProposalKind,
     ProposalStatus,
+    Scan,
 )
 from services.assets.stocktakes.schemas import (
     ProposalPublic,
@@ -46,14 +57,15 @@ from services.assets.stocktakes.schemas import (
     SurplusCard,
 )
 from shared.audit import AuditLog
-from shared.changes import record_change, record_creation, touch
+from shared.bulk import insert_rows, table_of
+from shared.changes import record_change
+from shared.context import Principal
+from shared.outbox import Outbox
 from shared.pagination import Page, PageParams, paginate
-from shared.problems import Conflict, Forbidden, Invalid, NotFound
+from shared.problems import Conflict, Invalid, NotFound
 from shared.scope import RowScope
 from shared.types import today, utcnow
 
-WRITE_OFF_REASON = "stocktake write-off"
-P: Any = Proposal.__table__  # type: ignore[attr-defined]
 KIND_OF = {
     Outcome.MISPLACED: ProposalKind.RELOCATE,
     Outcome.MISSING: ProposalKind.WRITE_OFF,
@@ -121,8 +133,8 @@ def reconcile(session: Session, audit: AuditLog, campaign_id: uuid.UUID) -> Reco
         for tag, (kind, asset_id, from_room, to_room) in wanted.items()
         if tag not in stay
     ]
-    if fresh:  # one multi-row insert: a bureau-wide count proposes thousands
-        session.execute(insert(P), fresh)
+    # one bulk insert: a bureau-wide count proposes thousands
+    insert_rows(session.connection(), table_of(Proposal), fresh)
     receipt = ReconcileReceipt(
         created=len(fresh), kept=kept, withdrawn=len(moot), pending=kept + len(fresh)
     )
@@ -162,7 +174,9 @@ def pending_proposals(session: Session, campaign_id: uuid.UUID) -> list[Proposal
     return list(session.exec(query.order_by(col(Proposal.tag))))
 
 
-def _pending(session: Session, campaign_id: uuid.UUID, proposal_id: uuid.UUID) -> Proposal:
+def _pending(
+    session: Session, campaign_id: uuid.UUID, proposal_id: uuid.UUID
+) -> tuple[Campaign, Proposal]:
     """The proposal to decide, with its campaign locked (open) and itself still pending."""
     campaign = campaign_in_scope(session, campaign_id, lock=True)
     is_open(campaign)
@@ -171,16 +185,12 @@ def _pending(session: Session, campaign_id: uuid.UUID, proposal_id: uuid.UUID) -
         raise NotFound("proposal", proposal_id)
     if proposal.status != ProposalStatus.PENDING:
         raise Conflict("ALREADY_DECIDED", f"proposal {proposal_id} is {proposal.status}")
-    return proposal
+    return campaign, proposal
 
 
 def _card(session: Session, proposal: Proposal) -> Asset:
-    asset = session.get(Asset, proposal.asset_id, with_for_update=True)
-    if asset is None:  # the foreign key keeps it; a card is never deleted
-        raise NotFound("asset", proposal.asset_id)
-    if asset.status == AssetStatus.DISPOSED:
-        raise Conflict("ASSET_DISPOSED", f"asset {asset.number} was disposed of meanwhile")
-    return asset
+    assert proposal.asset_id is not None  # a relocation's and a write-off's card
+    return register.get_asset(session, proposal.asset_id, lock=True)
 
 
 def _decided(
@@ -210,109 +220,72 @@ def apply(
     card: SurplusCard | None,
 ) -> Proposal:
     """Apply a relocation (no body) or register a surplus item's card (its details)."""
-    proposal = _pending(session, campaign_id, proposal_id)
+    campaign, proposal = _pending(session, campaign_id, proposal_id)
     if proposal.kind == ProposalKind.WRITE_OFF:
         raise Conflict("NEEDS_APPROVAL", "a write-off is approved, not applied")
     if proposal.kind == ProposalKind.RELOCATE:
         if card is not None:
             raise Invalid("UNEXPECTED_CARD", "a relocation takes no card details")
-        _change_card(
-            session,
-            audit,
-            proposal,
-            kind=EventKind.MOVED,
-            reason="stocktake: found elsewhere",
-            room_id=proposal.to_room_id,
-        )
+        move = Move(room_id=proposal.to_room_id, reason=f"{campaign.name}: found elsewhere")
+        register.move(session, audit, _card(session, proposal).id, data=move, expected_version=None)
     else:
         if card is None:
             raise Invalid("CARD_DETAILS_REQUIRED", "say what the surplus item is: its card")
-        _register(session, audit, proposal, card)
+        data = AssetCreate(
+            number=proposal.tag,
+            category_code=card.category_code,
+            name=card.name,
+            specification=card.specification,
+            unit_id=card.unit_id,
+            room_id=proposal.to_room_id,
+            acquired_on=today(),
+            original_value=card.value,
+            fund_source=FundSource.SURPLUS,
+            reason=f"{campaign.name}: surplus (盘盈)",
+        )
+        proposal.new_asset_id = register.acquire(session, audit, data=data).id
     return _decided(session, audit, proposal, ProposalStatus.APPLIED, "apply")
 
 
-def _change_card(
-    session: Session,
-    audit: AuditLog,
-    proposal: Proposal,
-    *,
-    kind: EventKind,
-    reason: str,
-    **fields: Any,
-) -> None:
-    """Set ``fields`` on the proposal's card (not disposed of meanwhile) and record the step."""
-    asset = _card(session, proposal)
-    details: dict[str, Any] = {"stocktake_id": proposal.campaign_id}
-    if "room_id" in fields:
-        details |= {"from_room_id": asset.room_id, "room_id": fields["room_id"]}
-    for name, value in fields.items():
-        setattr(asset, name, value)
-    touch(asset)
-    session.add(asset)
-    record_event(
-        session, audit, asset, kind=kind, occurred_on=today(), reason=reason, details=details
-    )
-
-
-def _register(session: Session, audit: AuditLog, proposal: Proposal, card: SurplusCard) -> None:
-    category = session.get(Category, card.category_code)
-    if category is None or not category.active:
-        raise Invalid("UNKNOWN_CATEGORY", f"category {card.category_code} does not exist")
-    if session.exec(select(Asset.id).where(Asset.number == proposal.tag)).first() is not None:
-        raise Conflict(
-            "TAG_TAKEN", f"a card numbered {proposal.tag} exists: reject this proposal instead"
+def _still_missing(session: Session, proposal: Proposal) -> None:
+    """409 ``PROPOSAL_STALE`` when the item has been scanned since its write-off was proposed
+    (a write-off is proposed only for an item never scanned in the campaign)."""
+    seen = session.exec(
+        select(
+            exists().where(
+                col(Scan.campaign_id) == proposal.campaign_id, col(Scan.tag) == proposal.tag
+            )
         )
-    asset = Asset(
-        number=proposal.tag,
-        category_code=card.category_code,
-        name=card.name,
-        specification=card.specification,
-        unit_id=card.unit_id,
-        room_id=proposal.to_room_id,
-        acquired_on=today(),
-        original_value=card.value,
-        value=card.value,
-        fund_source=FundSource.SURPLUS,
-    )
-    record_creation(
-        session,
-        audit,
-        asset,
-        action="asset.create",
-        resource_type="asset",
-        after={"number": asset.number, "stocktake_id": proposal.campaign_id},
-    )
-    record_event(
-        session,
-        audit,
-        asset,
-        kind=EventKind.ACQUIRED,
-        occurred_on=asset.acquired_on,
-        reason="stocktake surplus (盘盈)",
-        details={"stocktake_id": proposal.campaign_id, "value": card.value},
-    )
-    proposal.new_asset_id = asset.id
+    ).one()
+    if seen:
+        raise Conflict(
+            "PROPOSAL_STALE",
+            f"{proposal.tag} has been scanned since its write-off was proposed: reconcile again",
+        )
 
 
 def approve(
-    session: Session, audit: AuditLog, campaign_id: uuid.UUID, proposal_id: uuid.UUID
+    session: Session,
+    audit: AuditLog,
+    outbox: Outbox,
+    principal: Principal,
+    campaign_id: uuid.UUID,
+    proposal_id: uuid.UUID,
 ) -> Proposal:
-    """Approve a write-off: never by its proposer; the card is disposed of."""
-    proposal = _pending(session, campaign_id, proposal_id)
+    """Approve a write-off: a disposal (盘亏核销) decided by the disposal right's holder."""
+    campaign, proposal = _pending(session, campaign_id, proposal_id)
     if proposal.kind != ProposalKind.WRITE_OFF:
         raise Conflict("NOT_A_WRITE_OFF", "only a write-off is approved; apply the others")
-    if actor() == proposal.proposed_by:
-        raise Forbidden(
-            "OWN_PROPOSAL", "a write-off is approved by a director or another asset officer"
-        )
-    _change_card(
+    _still_missing(session, proposal)
+    disposals.write_off(
         session,
         audit,
-        proposal,
-        kind=EventKind.DISPOSED,
-        reason=WRITE_OFF_REASON,
-        status=AssetStatus.DISPOSED,
-        disposed_on=today(),
+        outbox,
+        principal,
+        _card(session, proposal),
+        reason=f"{campaign.name}: missing, written off (盘亏核销)",
+        proposed_by=proposal.proposed_by,
+        day=today(),
     )
     return _decided(session, audit, proposal, ProposalStatus.APPROVED, "approve")
 
@@ -325,7 +298,7 @@ def reject(
     *,
     reason: str,
 ) -> Proposal:
-    proposal = _pending(session, campaign_id, proposal_id)
+    _, proposal = _pending(session, campaign_id, proposal_id)
     proposal.reason = reason
     return _decided(session, audit, proposal, ProposalStatus.REJECTED, "reject")
 

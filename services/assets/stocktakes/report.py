@@ -11,8 +11,10 @@ from sqlmodel import Session, col, select
 
 from services.assets.realestate.models import Room
 from services.assets.stocktakes import results
+from services.assets.stocktakes.access import campaign_in_scope
 from services.assets.stocktakes.models import Campaign, Proposal
 from shared import tabular
+from shared.scope import RowScope
 
 HEADERS = (
     "outcome",
@@ -58,5 +60,7 @@ def rows(session: Session, campaign: Campaign) -> Iterator[list[Any]]:
         ]
 
 
-def workbook(session: Session, campaign: Campaign) -> bytes:
+def workbook(session: Session, campaign_id: uuid.UUID, scope: RowScope) -> bytes:
+    """The report of a campaign in ``scope``."""
+    campaign = campaign_in_scope(session, campaign_id, scope)
     return tabular.write_xlsx(HEADERS, rows(session, campaign), title="stocktake")

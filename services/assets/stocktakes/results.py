@@ -21,9 +21,11 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, literal, null, select, union_all
 from sqlmodel import Session
 
+from services.assets.stocktakes.access import campaign_in_scope
 from services.assets.stocktakes.models import Campaign, ExpectedItem, Outcome, Scan
 from services.assets.stocktakes.schemas import ResultPublic, ResultSummary
 from shared.pagination import Page, PageParams, known_total
+from shared.scope import RowScope
 
 E: Any = ExpectedItem.__table__  # type: ignore[attr-defined]
 S: Any = Scan.__table__  # type: ignore[attr-defined]
@@ -105,9 +107,15 @@ def _row(row: Any) -> ResultPublic:
 
 
 def page(
-    session: Session, campaign_id: uuid.UUID, params: PageParams, *, outcome: Outcome | None
+    session: Session,
+    campaign_id: uuid.UUID,
+    scope: RowScope,
+    params: PageParams,
+    *,
+    outcome: Outcome | None,
 ) -> Page[ResultPublic]:
-    """One page of the results by tag, of one outcome or all."""
+    """One page of the results by tag, of one outcome or all (of a campaign in ``scope``)."""
+    campaign_in_scope(session, campaign_id, scope)
     results = outcomes(campaign_id)
     query = select(results)
     if outcome is not None:
@@ -135,6 +143,11 @@ def not_found(session: Session, campaign_id: uuid.UUID) -> list[ResultPublic]:
     results = outcomes(campaign_id)
     query = select(results).where(results.c.outcome != Outcome.FOUND.value).order_by(results.c.tag)
     return [_row(r) for r in session.connection().execute(query)]
+
+
+def summary_in_scope(session: Session, campaign_id: uuid.UUID, scope: RowScope) -> ResultSummary:
+    """The summary of a campaign in ``scope``."""
+    return summary(session, campaign_in_scope(session, campaign_id, scope))
 
 
 def summary(session: Session, campaign: Campaign) -> ResultSummary:

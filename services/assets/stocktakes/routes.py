@@ -33,7 +33,9 @@ from shared import tabular
 from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
+from shared.context import Principal
 from shared.db import SessionDep
+from shared.outbox import OutboxDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
 
@@ -42,8 +44,10 @@ router = Router(tags=["stocktakes"])
 read_stocktakes = [Depends(require_roles(OFFICER, DIRECTOR, AUDITOR, LIAISON))]
 # who posts scans: an officer, or a liaison in its own unit's campaign
 scan = [Depends(require_roles(OFFICER, LIAISON))]
-# who decides a write-off (never its proposer) or rejects a proposal
+# who rejects a proposal, or approves a write-off (the disposal right's holder's officer or
+# director, never its proposer)
 decide = [Depends(require_roles(OFFICER, DIRECTOR))]
+Decider = Annotated[Principal, Depends(require_roles(OFFICER, DIRECTOR))]
 
 
 def _answer(row: Campaign, response: Response) -> CampaignPublic:
@@ -120,14 +124,13 @@ def list_results(
     outcome: Outcome | None = None,
 ) -> Page[ResultPublic]:
     """Each item's outcome (found, misplaced, missing, surplus) by tag."""
-    service.get(session, campaign_id, scope)
-    return results.page(session, campaign_id, params, outcome=outcome)
+    return results.page(session, campaign_id, scope, params, outcome=outcome)
 
 
 @router.get("/stocktakes/{campaign_id}/summary", dependencies=read_stocktakes)
 def summary(session: SessionDep, scope: ScopeDep, campaign_id: uuid.UUID) -> ResultSummary:
     """How many items of each outcome, and how many scans."""
-    return results.summary(session, service.get(session, campaign_id, scope))
+    return results.summary_in_scope(session, campaign_id, scope)
 
 
 @router.get(
@@ -137,10 +140,10 @@ def summary(session: SessionDep, scope: ScopeDep, campaign_id: uuid.UUID) -> Res
     responses=tabular.file_responses("The campaign's report"),
 )
 def export_report(session: SessionDep, scope: ScopeDep, campaign_id: uuid.UUID) -> Response:
-    """The report: one row per item with its outcome, rooms, proposal and decision."""
-    campaign = service.get(session, campaign_id, scope)
+    """The report: one row per item with its outcome, rooms, proposal and decision (an item
+    scanned after its write-off was approved shows found, beside its approved write-off)."""
     return Response(
-        report.workbook(session, campaign),
+        report.workbook(session, campaign_id, scope),
         media_type=tabular.TabularFormat.XLSX.media_type,
         headers={
             "Content-Disposition": f'attachment; filename="stocktake-{campaign_id}.xlsx"',
@@ -184,12 +187,19 @@ def apply_proposal(
     return reconcile.public(row)
 
 
-@router.post("/stocktakes/{campaign_id}/proposals/{proposal_id}/approve", dependencies=decide)
+@router.post("/stocktakes/{campaign_id}/proposals/{proposal_id}/approve")
 def approve_proposal(
-    session: SessionDep, audit: AuditDep, campaign_id: uuid.UUID, proposal_id: uuid.UUID
+    session: SessionDep,
+    audit: AuditDep,
+    outbox: OutboxDep,
+    principal: Decider,
+    campaign_id: uuid.UUID,
+    proposal_id: uuid.UUID,
 ) -> ProposalPublic:
-    """Approve a write-off (not its proposer): the card is disposed of."""
-    return reconcile.public(reconcile.approve(session, audit, campaign_id, proposal_id))
+    """Approve a write-off (盘亏核销) as the disposal right's holder, never its proposer: a
+    disposal recorded approved; the card is disposed of and written off in finance."""
+    row = reconcile.approve(session, audit, outbox, principal, campaign_id, proposal_id)
+    return reconcile.public(row)
 
 
 @router.post("/stocktakes/{campaign_id}/proposals/{proposal_id}/reject", dependencies=decide)

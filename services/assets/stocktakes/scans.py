@@ -3,8 +3,11 @@
 Rules:
 - an ``asset_officer`` scans in any campaign, a ``unit_liaison`` in its own unit's (403
   otherwise); the campaign is open (409 ``CAMPAIGN_NOT_STARTED`` / ``CAMPAIGN_CLOSED``);
-- every room named exists (422 ``UNKNOWN_ROOM``) and no scan is in the future beyond five
-  minutes of clock skew (422 ``FUTURE_SCAN``): a refused batch keeps nothing;
+- every room named exists (422 ``UNKNOWN_ROOM``), no scan is in the future beyond five
+  minutes of clock skew (422 ``FUTURE_SCAN``) nor before the campaign started, less the
+  same skew (422 ``SCAN_BEFORE_START``: it cannot count, and is refused before any
+  conversion of its time): a refused batch keeps nothing;
+- a tag is a card's number (the register's ``AssetNumber``);
 - a scan id seen before changes nothing (``INSERT … ON CONFLICT DO NOTHING`` on the
   campaign's scan ids, one statement a batch, ``RETURNING`` the new ones); the receipt says
   how many were new;
@@ -77,6 +80,14 @@ def post(
     campaign = campaign_in_scope(session, campaign_id, scope, lock=True, share=True)
     is_open(campaign)
     now = utcnow()
+    assert campaign.started_at is not None  # an open campaign was started
+    # compared as given (no conversion to UTC, which overflows for a day like 0001-01-01)
+    early = [s.scan_id for s in batch.scans if s.scanned_at < campaign.started_at - CLOCK_SKEW]
+    if early:
+        raise Invalid(
+            "SCAN_BEFORE_START",
+            f"scans dated before the stocktake started: {', '.join(map(str, early[:5]))}",
+        )
     late = [s.scan_id for s in batch.scans if s.scanned_at > now + CLOCK_SKEW]
     if late:
         raise Invalid("FUTURE_SCAN", f"scans dated in the future: {', '.join(map(str, late[:5]))}")

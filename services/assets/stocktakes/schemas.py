@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field
 
+from services.assets.register.schemas import AssetNumber, CategoryCode
 from services.assets.stocktakes.models import (
     CampaignStatus,
     Outcome,
@@ -20,9 +21,6 @@ from shared.patching import Patch
 from shared.text import Line100, Line200, Line500
 
 MAX_BATCH = 500
-# a card's number as its tag or QR code carries it: printable ASCII, no spaces
-Tag = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,30}$")]
-CategoryCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{7}$")]
 
 
 class CampaignCreate(BaseModel):
@@ -62,7 +60,7 @@ class CampaignPublic(BaseModel):
 
 class ScanIn(BaseModel):
     scan_id: uuid.UUID = Field(description="made by the client, once per scan")
-    tag: Tag
+    tag: Annotated[AssetNumber, Field(description="the card's number its tag carries")]
     room_id: uuid.UUID = Field(description="the room it was found in")
     counter: Line100 = Field(description="who scanned it")
     scanned_at: AwareDatetime
