@@ -477,7 +477,7 @@ def terminate(
                 invoice.period_end = data.terminated_on
             else:
                 continue
-            invoice.version += 1
+            invoice.version += 1  # no ``updated_at`` column: the audit entry says when
             session.add(invoice)
         lease.occupied_to = data.terminated_on
     lease.status = LeaseStatus.TERMINATED
