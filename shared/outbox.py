@@ -210,3 +210,5 @@ class OutboxRelay:
 
 
 OutboxDep = Annotated[Outbox, Depends(from_app_state("outbox", Outbox))]
+# woken after a commit that published events, so peers hear of them without waiting a poll
+RelayDep = Annotated[OutboxRelay, Depends(from_app_state("relay", OutboxRelay))]

@@ -8,10 +8,7 @@ from fastapi import Depends
 
 from services.personnel.config import PersonnelSettings
 from shared.deps import from_app_state
-from shared.outbox import OutboxRelay
 
 PersonnelSettingsDep = Annotated[
     PersonnelSettings, Depends(from_app_state("settings", PersonnelSettings))
 ]
-# woken after a commit that published events, so peers hear of them without waiting a poll
-RelayDep = Annotated[OutboxRelay, Depends(from_app_state("relay", OutboxRelay))]

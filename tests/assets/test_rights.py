@@ -4,12 +4,15 @@ and who holds which right over a room or asset on a day, inherited from its buil
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from services.assets.register.models import AssetEvent, EventKind
+from services.assets.rights.service import room_before
 from tests.assets.conftest import OFFICER, layout
 from tests.assets.factories import insert_asset
 from tests.support.tokens import bearer
@@ -182,3 +185,54 @@ def test_the_director_and_peers_read_but_do_not_record(client: TestClient) -> No
             "holder_name": "X", "valid_from": "2020-01-01"}  # fmt: skip
     assert client.post("/rights", json=data, headers=DIRECTOR).status_code == 403
     assert client.get("/rights", headers=bearer("service")).status_code == 200
+
+
+def test_an_asset_inherits_from_the_room_it_lay_in_on_the_day(
+    client: TestClient, engine: Engine
+) -> None:
+    made = layout(client)
+    r0, r1, r2 = (room["id"] for room in made["rooms"])
+    for r, holder in ((r0, "Unit A"), (r1, "Unit B"), (r2, "Unit C")):
+        assert hold(client, "room", r, "use", holder, "2020-01-01").status_code == 201
+    asset = insert_asset(engine, unit_id=uuid.uuid4(), room_id=uuid.UUID(r0))
+    a = str(asset.id)
+    steps = (
+        ("moves", {"room_id": r1, "occurred_on": "2025-06-01"}),
+        ("moves", {"custodian_id": str(uuid.uuid4()), "occurred_on": "2025-07-01"}),
+        (
+            "transfers",
+            {"to_unit_id": str(uuid.uuid4()), "room_id": r2, "occurred_on": "2025-09-01"},
+        ),
+    )
+    for path, body in steps:
+        done = client.post(f"/assets/{a}/{path}", json={**body, "reason": "x"}, headers=OFFICER)
+        assert done.status_code == 200, done.text
+
+    def user(day: str) -> str:
+        found = held(client, "asset", a, day)["use"]
+        assert found["recorded_on_kind"] == "room" and found["inherited"] is True
+        return str(found["holding"]["holder_name"])
+
+    assert [user(d) for d in ("2025-03-01", "2025-05-31")] == ["Unit A", "Unit A"]
+    assert [user(d) for d in ("2025-06-01", "2025-07-15", "2025-08-31")] == ["Unit B"] * 3
+    assert [user(d) for d in ("2025-09-01", "2026-01-01")] == ["Unit C", "Unit C"]
+
+
+def test_a_stocktake_relocation_and_an_acquisition_tell_theroom_before() -> None:
+    room_a, room_b = uuid.uuid4(), uuid.uuid4()
+    relocated = AssetEvent(
+        asset_id=uuid.uuid4(),
+        kind=EventKind.MOVED,
+        occurred_on=date(2025, 1, 1),
+        by="x",
+        reason="stocktake: found elsewhere",
+        unit_id=uuid.uuid4(),
+        details={"stocktake_id": "s", "from_room_id": str(room_a), "room_id": str(room_b)},
+    )
+    assert room_before(relocated) == (True, str(room_a))
+    acquired = relocated.model_copy(update={"kind": EventKind.ACQUIRED, "details": {}})
+    assert room_before(acquired) == (True, None)
+    custodian = relocated.model_copy(
+        update={"details": {"before": {"custodian_id": "c"}, "after": {"custodian_id": "d"}}}
+    )
+    assert room_before(custodian) == (False, None)

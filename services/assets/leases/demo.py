@@ -28,12 +28,10 @@ from services.assets.rights import service as rights
 from services.assets.rights.models import Right, RightHolding, SubjectKind
 from services.assets.rights.schemas import HoldingCreate
 from shared.audit import AuditLog
-from shared.context import Principal
 from shared.outbox import Outbox
 from shared.tables import platform_tables
 from shared.types import FEN, today
 
-OFFICER = Principal(sub="demo:asset.officer", roles=frozenset({"asset_officer"}))
 SINCE = date(2020, 1, 1)
 CITY = "Municipal People's Government (市人民政府)"
 BUREAU = "Municipal Government Offices Administration Bureau (市机关事务管理局)"

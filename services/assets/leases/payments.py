@@ -74,7 +74,7 @@ def pay(
     invoice.payment_reference = data.reference
     invoice.paid_by = actor()
     invoice.revenue_event_id = event_id
-    invoice.version += 1
+    invoice.version += 1  # no ``updated_at`` column: the audit entry says when
     session.add(invoice)
     session.flush()
     audit.record(

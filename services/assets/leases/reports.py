@@ -2,8 +2,9 @@
 
 Arrears: every unpaid invoice whose due day is before ``as_of``, aged in days past due, in
 buckets 1–30, 31–60, 61–90 and over 90, per lease and in total. Expiry: active leases (not
-terminated) whose term ends within 90 days of ``as_of`` (that day included), each tagged with
-the nearest warning threshold reached: 30 (30 days or fewer left), 60, or 90.
+terminated) whose term ends within 90 days of ``as_of`` (that day included; near the
+calendar's end, up to its last day), each tagged with the nearest warning threshold reached:
+30 (30 days or fewer left), 60, or 90.
 """
 
 from __future__ import annotations
@@ -76,13 +77,20 @@ def threshold(days_left: int) -> Literal[90, 60, 30]:
     return 90
 
 
+def horizon(as_of: date) -> date:
+    """The last day ``WARN_DAYS`` ahead of ``as_of``: the calendar's last day, if sooner."""
+    if as_of > date.max - timedelta(days=WARN_DAYS):
+        return date.max
+    return as_of + timedelta(days=WARN_DAYS)
+
+
 def expiring(session: Session, *, as_of: date) -> ExpiryReport:
     leases = session.exec(
         select(Lease)
         .where(
             Lease.status == LeaseStatus.ACTIVE,
             col(Lease.ends_on) >= as_of,
-            col(Lease.ends_on) <= as_of + timedelta(days=WARN_DAYS),
+            col(Lease.ends_on) <= horizon(as_of),
         )
         .order_by(col(Lease.ends_on), col(Lease.code))
     ).all()

@@ -29,17 +29,14 @@ from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep, after_commit
-from shared.deps import from_app_state
 from shared.idempotency import IdempotencyRequired
-from shared.outbox import OutboxDep, OutboxRelay
+from shared.outbox import OutboxDep, RelayDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
 from shared.types import today
 
 router = Router(tags=["leases"])
 decide = [Depends(require_roles(DIRECTOR))]
-# woken after a payment committed, so finance hears of the revenue without waiting a poll
-RelayDep = Annotated[OutboxRelay, Depends(from_app_state("relay", OutboxRelay))]
 Seq = Annotated[int, Path(ge=1, le=10_000, description="The invoice's number in the lease")]
 
 

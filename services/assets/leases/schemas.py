@@ -25,6 +25,16 @@ Percent = Annotated[
     Decimal,
     *two_places(r"(0|[1-9][0-9]?)(\.[0-9]{1,2})?", "a percentage", "3.00", "per cent, 0 to 99.99"),
 ]
+# rent per m² per month: 0.01 … 99999.99 yuan (a month's rent must fit an amount of money)
+RentPerM2 = Annotated[
+    Decimal,
+    *two_places(
+        r"0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,4}(\.[0-9]{1,2})?",
+        "a rent per m²",
+        "80.00",
+        "yuan per m² per month, 0.01 to 99999.99",
+    ),
+]
 RoomIds = Annotated[list[uuid.UUID], Field(min_length=1, max_length=50)]
 
 
@@ -36,12 +46,12 @@ class LeaseCreate(BaseModel):
     room_ids: RoomIds = Field(description="The rooms let: operating space with an operator")
     starts_on: date
     ends_on: date = Field(description="The term's last day (included); at most 20 years")
-    rent_per_m2: Amount = Field(description="Rent per m² per month in the first year")
+    rent_per_m2: RentPerM2 = Field(description="Rent per m² per month in the first year")
     escalation_pct: Percent = Field(
         default=Decimal("0.00"), description="Added to the rent after each whole year"
     )
     deposit: Money
-    market_rent_per_m2: Amount = Field(description="Market rent per m² per month (reference)")
+    market_rent_per_m2: RentPerM2 = Field(description="Market rent per m² per month (reference)")
 
 
 class LeaseUpdate(Patch):
@@ -52,10 +62,10 @@ class LeaseUpdate(Patch):
     room_ids: RoomIds | None = None
     starts_on: date | None = None
     ends_on: date | None = None
-    rent_per_m2: Amount | None = None
+    rent_per_m2: RentPerM2 | None = None
     escalation_pct: Percent | None = None
     deposit: Money | None = None
-    market_rent_per_m2: Amount | None = None
+    market_rent_per_m2: RentPerM2 | None = None
 
 
 class LeasePublic(BaseModel):
@@ -68,10 +78,10 @@ class LeasePublic(BaseModel):
     area_m2: Area = Field(description="The rooms' area (leasable area)")
     starts_on: date
     ends_on: date
-    rent_per_m2: Money
+    rent_per_m2: RentPerM2
     escalation_pct: Percent
     deposit: Money
-    market_rent_per_m2: Money
+    market_rent_per_m2: RentPerM2
     monthly_rent: Money = Field(description="area × rent per m², the first year's month")
     status: LeaseStatus = Field(description="expired: active and its term has ended")
     revenue_unit_id: uuid.UUID | None = Field(

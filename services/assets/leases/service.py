@@ -18,6 +18,15 @@
 - **States**: draft → active, or draft → pending_approval → active (or back to draft);
   active → terminated (a draft or pending lease may be terminated too: withdrawn). An active
   lease whose term has ended is shown as ``expired``. Only a draft is edited.
+- **The term fits the calendar and the law.** It ends on or after its start (422
+  ``TERM_ENDS_BEFORE_START``), runs for less than 20 years (422 ``TERM_TOO_LONG``), and ends by
+  9999-11-30, so the month after its last one exists (422 ``DAY_OUT_OF_RANGE``).
+- **Every invoice is payable and fits an amount.** Rooms with no area cannot be let (409
+  ``NO_LEASABLE_AREA``), nor more than 9999999999.99 m² in one lease (409
+  ``LEASE_AREA_TOO_LARGE``); a whole month's rent is at least 1.00 (422
+  ``MONTHLY_RENT_TOO_SMALL``: even one day of it is more than zero) and, escalated to the
+  term's last year, at most 99999999999999.99 (422 ``MONTHLY_RENT_TOO_LARGE``). Checked on
+  create, update and again on activation (a room's area may have changed).
 """
 
 from __future__ import annotations
@@ -31,7 +40,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from services.assets.leases.models import InvoiceStatus, Lease, LeaseInvoice, LeaseRoom, LeaseStatus
-from services.assets.leases.schedule import MAX_MONTHS, add_months, schedule
+from services.assets.leases.schedule import (
+    MAX_MONTHS,
+    Instalment,
+    add_months,
+    instalment,
+    month_rent,
+    schedule,
+)
 from services.assets.leases.schemas import (
     Approval,
     InvoicePublic,
@@ -48,12 +64,16 @@ from services.assets.rights.service import holder_on
 from shared.audit import AuditLog
 from shared.changes import record_change, record_creation
 from shared.concurrency import check_version
-from shared.pagination import Page, PageParams, fetch_page, paginate
+from shared.pagination import Listing, Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
-from shared.types import FEN, today, utcnow
+from shared.types import today, utcnow
 
 # non-operating space: kept for the organs' own work, never let
 NON_OPERATING = frozenset({RoomUse.OFFICE, RoomUse.MEETING, RoomUse.EQUIPMENT, RoomUse.STORAGE})
+LAST_TERM_DAY = date(9999, 11, 30)  # the month after a term's last month must still exist
+MAX_AREA = Decimal("9999999999.99")  # what a lease's area column holds
+MIN_MONTH_RENT = Decimal("1.00")
+MAX_MONTH_RENT = Decimal("99999999999999.99")  # what an amount of money holds
 
 
 def room_ids(session: Session, lease_id: uuid.UUID) -> list[uuid.UUID]:
@@ -70,7 +90,7 @@ def public(session: Session, lease: Lease, rooms: list[uuid.UUID] | None = None)
         {
             **{name: getattr(lease, name) for name in Lease.model_fields},
             "room_ids": room_ids(session, lease.id) if rooms is None else rooms,
-            "monthly_rent": (lease.area_m2 * lease.rent_per_m2).quantize(FEN),
+            "monthly_rent": month_rent(lease.area_m2, lease.rent_per_m2, Decimal(0), 0),
             "status": status,
         }
     )
@@ -95,8 +115,34 @@ def get(session: Session, lease_id: uuid.UUID, *, lock: bool = False) -> Lease:
 def _check_term(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise Invalid("TERM_ENDS_BEFORE_START", "a lease cannot end before it starts")
-    if ends_on >= add_months(starts_on, MAX_MONTHS):
+    if ends_on > LAST_TERM_DAY:
+        raise Invalid("DAY_OUT_OF_RANGE", f"a lease's term ends by {LAST_TERM_DAY} at the latest")
+    # a start whose 20th anniversary is past the calendar's end cannot be too long
+    within = starts_on.year + MAX_MONTHS // 12 <= date.max.year
+    if within and ends_on >= add_months(starts_on, MAX_MONTHS):
         raise Invalid("TERM_TOO_LONG", "a lease runs for at most 20 years")
+
+
+def _last_year(starts_on: date, ends_on: date) -> int:
+    """The year of the term (0: the first) its last month falls in (a checked term)."""
+    k = (ends_on.year - starts_on.year) * 12 + ends_on.month - starts_on.month
+    if add_months(starts_on, k) > ends_on:
+        k -= 1
+    return k // 12
+
+
+def _check_rent(lease: Lease) -> None:
+    """The area and the month's rent make payable invoices that fit an amount of money."""
+    if lease.area_m2 <= 0:
+        raise Conflict("NO_LEASABLE_AREA", "the rooms have no area: nothing can be charged")
+    if lease.area_m2 > MAX_AREA:
+        raise Conflict("LEASE_AREA_TOO_LARGE", f"a lease lets at most {MAX_AREA} m²")
+    rent, pct = Decimal(lease.rent_per_m2), Decimal(lease.escalation_pct)
+    if month_rent(lease.area_m2, rent, pct, 0) < MIN_MONTH_RENT:
+        raise Invalid("MONTHLY_RENT_TOO_SMALL", f"a month's rent is at least {MIN_MONTH_RENT}")
+    last = month_rent(lease.area_m2, rent, pct, _last_year(lease.starts_on, lease.ends_on))
+    if last > MAX_MONTH_RENT:
+        raise Invalid("MONTHLY_RENT_TOO_LARGE", f"the last year's month's rent {last} is too large")
 
 
 def _rooms(session: Session, ids: Sequence[uuid.UUID], *, lock: bool = False) -> list[Room]:
@@ -166,6 +212,7 @@ def create(session: Session, audit: AuditLog, *, data: LeaseCreate) -> Lease:
     _operator(session, rooms, data.starts_on)
     _free_code(session, data.code)
     lease = Lease(**data.model_dump(exclude={"room_ids"}), area_m2=_area(rooms))
+    _check_rent(lease)
     session.add(lease)
     session.flush()
     _set_rooms(session, lease.id, data.room_ids)
@@ -204,6 +251,7 @@ def update(
     rooms = _rooms(session, ids)
     _operator(session, rooms, lease.starts_on)
     lease.area_m2 = _area(rooms)
+    _check_rent(lease)
     _set_rooms(session, lease.id, ids)
     session.flush()
     return record_change(
@@ -263,6 +311,7 @@ def _activate(session: Session, lease: Lease) -> None:
             "LEASE_OVERLAP", f"lease {clash} already lets one of these rooms during this term"
         )
     lease.area_m2 = _area(rooms)
+    _check_rent(lease)
     for step in schedule(
         starts_on=lease.starts_on,
         ends_on=lease.ends_on,
@@ -370,6 +419,18 @@ def reject(
     return lease
 
 
+def _prorated(lease: Lease, seq: int, last_day: date) -> Instalment:
+    """Invoice ``seq`` of the lease as the schedule makes it for a term ending ``last_day``."""
+    return instalment(
+        starts_on=lease.starts_on,
+        k=seq - 1,
+        last_day=last_day,
+        area=lease.area_m2,
+        rent_per_m2=lease.rent_per_m2,
+        escalation_pct=lease.escalation_pct,
+    )
+
+
 def terminate(
     session: Session,
     audit: AuditLog,
@@ -379,9 +440,12 @@ def terminate(
     expected_version: int | None,
 ) -> Lease:
     """End a lease early: ``terminated_on`` is the last day let (at most the term's end).
-    Unpaid invoices of months starting after it are cancelled (the month it falls in stays
-    due); a paid one is refused (409 ``PAID_BEYOND_TERMINATION``: refund it first). A draft
-    or pending lease is withdrawn the same way."""
+    Unpaid invoices of months starting after it are cancelled; a paid one is refused (409
+    ``PAID_BEYOND_TERMINATION``: refund it first). The month it falls in is charged for its
+    days let only (``rent × days let / days of the month``, as the schedule charges a last
+    month), unless that invoice is already paid: then it is left as paid, in full (the
+    difference is settled outside this service, like a refund). A draft or pending lease is
+    withdrawn the same way."""
     lease = get(session, lease_id, lock=True)
     check_version("lease", lease.version, expected_version)
     if lease.status == LeaseStatus.TERMINATED:
@@ -394,17 +458,26 @@ def terminate(
             select(LeaseInvoice)
             .where(
                 LeaseInvoice.lease_id == lease.id,
-                col(LeaseInvoice.period_start) > data.terminated_on,
+                col(LeaseInvoice.period_end) >= data.terminated_on,
             )
+            .order_by(col(LeaseInvoice.seq))
             .with_for_update()
         ).all()
-        if any(i.status == InvoiceStatus.PAID for i in later):
+        if any(
+            i.status == InvoiceStatus.PAID and i.period_start > data.terminated_on for i in later
+        ):
             raise Conflict(
                 "PAID_BEYOND_TERMINATION", "a month after the termination day is already paid"
             )
         for invoice in later:
-            invoice.status = InvoiceStatus.CANCELLED
-            invoice.version += 1
+            if invoice.period_start > data.terminated_on:
+                invoice.status = InvoiceStatus.CANCELLED
+            elif invoice.status == InvoiceStatus.DUE and invoice.period_end > data.terminated_on:
+                invoice.amount = _prorated(lease, invoice.seq, data.terminated_on).amount
+                invoice.period_end = data.terminated_on
+            else:
+                continue
+            invoice.version += 1  # no ``updated_at`` column: the audit entry says when
             session.add(invoice)
         lease.occupied_to = data.terminated_on
     lease.status = LeaseStatus.TERMINATED
@@ -412,6 +485,26 @@ def terminate(
     lease.termination_reason = data.reason
     session.flush()
     return _change(session, audit, lease, "terminate", before)
+
+
+# by code; statements built once per combination of filters (shared.pagination): an active
+# lease is listed as expired or running by its end against today
+LEASES: Listing[Lease] = Listing(
+    select(Lease),
+    col(Lease.code),
+    filters={
+        "active_ended_before": lambda v: (
+            (col(Lease.status) == LeaseStatus.ACTIVE) & (col(Lease.ends_on) < v)
+        ),
+        "active_ending_from": lambda v: (
+            (col(Lease.status) == LeaseStatus.ACTIVE) & (col(Lease.ends_on) >= v)
+        ),
+        "status": lambda v: col(Lease.status) == v,
+        "room_id": lambda v: col(Lease.id).in_(
+            select(LeaseRoom.lease_id).where(col(LeaseRoom.room_id) == v)
+        ),
+    },
+)
 
 
 def list_leases(
@@ -422,18 +515,14 @@ def list_leases(
     room_id: uuid.UUID | None,
 ) -> Page[LeasePublic]:
     """Leases by code; ``status`` expired/active tell apart active leases by their end."""
-    query = select(Lease)
-    if status is LeaseStatus.EXPIRED:
-        query = query.where(Lease.status == LeaseStatus.ACTIVE, col(Lease.ends_on) < today())
-    elif status is LeaseStatus.ACTIVE:
-        query = query.where(Lease.status == LeaseStatus.ACTIVE, col(Lease.ends_on) >= today())
-    elif status is not None:
-        query = query.where(Lease.status == status)
-    if room_id is not None:
-        query = query.where(
-            col(Lease.id).in_(select(LeaseRoom.lease_id).where(LeaseRoom.room_id == room_id))
-        )
-    rows, total = fetch_page(session, query, params, col(Lease.code))
+    rows, total = LEASES.fetch(
+        session,
+        params,
+        active_ended_before=today() if status is LeaseStatus.EXPIRED else None,
+        active_ending_from=today() if status is LeaseStatus.ACTIVE else None,
+        status=None if status in (None, LeaseStatus.EXPIRED, LeaseStatus.ACTIVE) else status,
+        room_id=room_id,
+    )
     rooms: dict[uuid.UUID, list[uuid.UUID]] = {row.id: [] for row in rows}
     if rows:
         pairs = select(LeaseRoom.lease_id, LeaseRoom.room_id).where(

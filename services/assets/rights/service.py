@@ -1,7 +1,9 @@
 """Who holds which right over what on a day: the query every rule about rights asks.
 
-A room without a holding of a right follows its building; an asset without one follows its
-room (and so its building). The answer names where the holding was found (``inherited_from``).
+A room without a holding of a right follows its building; an asset without one follows the
+room it lay in **on the day asked** (and so that room's building): its current room, unless a
+move or transfer after that day changed it, and no room at all before its acquisition. The
+answer names where the holding was found (``inherited_from``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from services.assets.realestate.models import Building, Room
 from services.assets.register.lifecycle import actor
-from services.assets.register.models import Asset
+from services.assets.register.models import Asset, AssetEvent, EventKind
 from services.assets.rights.models import Right, RightHolding, SubjectKind
 from services.assets.rights.schemas import HeldRight, Holders, HoldingCreate, HoldingPublic
 from shared.audit import AuditLog
@@ -32,14 +34,51 @@ class Held:
     subject_id: uuid.UUID
 
 
+_ROOM_STEPS = (EventKind.ACQUIRED, EventKind.MOVED, EventKind.TRANSFERRED)
+
+
+def room_before(event: AssetEvent) -> tuple[bool, str | None]:
+    """Whether the step changed the asset's room, and the room before it. A move or a
+    transfer keeps ``before``/``after`` (register), a stocktake's relocation
+    ``from_room_id``/``room_id``; an acquisition: there was no asset, so no room."""
+    if event.kind == EventKind.ACQUIRED:
+        return True, None
+    details = event.details
+    if "from_room_id" in details:
+        return True, details["from_room_id"]
+    before, after = details.get("before") or {}, details.get("after") or {}
+    if "room_id" in after and before.get("room_id") != after["room_id"]:
+        return True, before.get("room_id")
+    return False, None
+
+
+def room_on(session: Session, asset_id: uuid.UUID, day: date) -> uuid.UUID | None:
+    """The room the asset lay in on ``day``: the room before the first step after ``day``
+    that changed it, else its current room (None: none, or not yet acquired)."""
+    later = session.exec(
+        select(AssetEvent)
+        .where(
+            AssetEvent.asset_id == asset_id,
+            col(AssetEvent.kind).in_(_ROOM_STEPS),
+            col(AssetEvent.occurred_on) > day,
+        )
+        .order_by(col(AssetEvent.occurred_on), col(AssetEvent.at))
+    ).all()
+    for event in later:
+        changed, before = room_before(event)
+        if changed:
+            return uuid.UUID(before) if before is not None else None
+    return session.exec(select(Asset.room_id).where(Asset.id == asset_id)).first()
+
+
 def _chain(
-    session: Session, kind: SubjectKind, subject_id: uuid.UUID
+    session: Session, kind: SubjectKind, subject_id: uuid.UUID, day: date
 ) -> list[tuple[SubjectKind, uuid.UUID]]:
-    """The subject, then the room and the building it lies in (nearest first)."""
+    """The subject, then the room and the building it lies in on ``day`` (nearest first)."""
     chain = [(kind, subject_id)]
     room_id: uuid.UUID | None = None
     if kind is SubjectKind.ASSET:
-        room_id = session.exec(select(Asset.room_id).where(Asset.id == subject_id)).first()
+        room_id = room_on(session, subject_id, day)
         if room_id is not None:
             chain.append((SubjectKind.ROOM, room_id))
     elif kind is SubjectKind.ROOM:
@@ -56,7 +95,7 @@ def holders_on(
 ) -> dict[Right, Held | None]:
     """Each of the five rights over the subject on ``day``: the nearest holding in force
     (None: nobody holds it). One query for the whole chain."""
-    chain = _chain(session, kind, subject_id)
+    chain = _chain(session, kind, subject_id, day)
     rows = session.exec(
         select(RightHolding).where(
             or_(
@@ -153,7 +192,7 @@ def record(session: Session, audit: AuditLog, *, data: HoldingCreate) -> RightHo
     if ended is not None:
         before = public(ended).model_dump(mode="json")
         ended.valid_to = data.valid_from
-        ended.version += 1
+        ended.version += 1  # no ``updated_at`` column: the audit entry says when
         session.add(ended)
     row = RightHolding(**data.model_dump(), recorded_by=actor())
     session.add(row)

@@ -23,7 +23,7 @@ from services.personnel.appraisal.schemas import (
     ScorePublic,
     ScoreValues,
 )
-from services.personnel.deps import PersonnelSettingsDep, RelayDep
+from services.personnel.deps import PersonnelSettingsDep
 from services.personnel.organisation.schemas import CODE_PATTERN
 from services.personnel.roles import MANAGERS, ReadScope, manage
 from shared.audit import AuditDep
@@ -31,7 +31,7 @@ from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal
 from shared.db import SessionDep, after_commit
-from shared.outbox import OutboxDep
+from shared.outbox import OutboxDep, RelayDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
 

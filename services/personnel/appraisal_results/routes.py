@@ -18,7 +18,7 @@ from services.personnel.appraisal_results.schemas import (
     RevisionCreate,
     RevisionPublic,
 )
-from services.personnel.deps import PersonnelSettingsDep, RelayDep
+from services.personnel.deps import PersonnelSettingsDep
 from services.personnel.roles import MANAGERS, ReadScope
 from shared import tabular
 from shared.audit import AuditDep
@@ -26,7 +26,7 @@ from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal
 from shared.db import SessionDep, after_commit
-from shared.outbox import OutboxDep
+from shared.outbox import OutboxDep, RelayDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
 
