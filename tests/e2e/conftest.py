@@ -79,6 +79,10 @@ def running_suite(
         env[f"{c.env_prefix}DATABASE_URL"] = databases.empty_url()
         env[f"{c.env_prefix}GATEWAY_URL"] = urls["gateway"]
         env[f"{c.env_prefix}CLIENT_SECRET"] = secrets[c.name]
+        # each service's outbox reaches its peers directly, as under make run
+        env[f"{c.env_prefix}PEER_URLS"] = json.dumps(
+            {p.name: urls[p.name] for p in SERVICES if p is not c}
+        )
     cli("migrate", "all", env=env)
     cli("bootstrap", env=env)
     suite = Suite(urls["gateway"], {c.name: urls[c.name] for c in SERVICES}, urls["treasury"])
