@@ -72,7 +72,11 @@ def assets_demo(facts: DemoFacts) -> str | None:
     with unit_of_work(BY_NAME["assets"]) as session:
         units = [unit_id for unit_id, _, _ in facts.budget_units]
         seeded = demo.seed(
-            session, units, users=facts.demo_users, bureau_member=facts.bureau_member
+            session,
+            units,
+            users=facts.demo_users,
+            bureau_member=facts.bureau_member,
+            unit_names={unit_id: name for unit_id, _, name in facts.budget_units},
         )
     return "assets: demo real estate and asset register created" if seeded else None
 

@@ -31,10 +31,12 @@ def seed(
     *,
     users: dict[str, str] | None = None,
     bureau_member: tuple[uuid.UUID, uuid.UUID] | None = None,
+    unit_names: dict[uuid.UUID, str] | None = None,
 ) -> bool:
     """Create whatever of the demo is missing; True when anything was. ``users``: the demo
     users' ids by role (the demo is made in the demo asset officer's name); ``bureau_member``:
-    the bureau's unit and one of its staff (who keeps a laptop)."""
+    the bureau's unit and one of its staff (who keeps a laptop); ``unit_names``: the units'
+    names, for the holders of use rights."""
     token = principal_var.set(OFFICER.as_user(users))
     try:
         audit = AuditLog(platform_tables("assets").audit)
@@ -42,7 +44,7 @@ def seed(
         created = register.seed(session, audit, list(units), bureau_member) > 0 or created
         bureau = bureau_member[0] if bureau_member else (units[0] if units else None)
         if bureau is not None:  # rights and leases name the bureau, which holds disposal rights
-            created = leases.seed(session, audit, bureau) or created
+            created = leases.seed(session, audit, bureau, unit_names=unit_names) or created
             created = disposals.seed(session, audit, bureau, users=users) or created
         # campaigns are run in the officer's name; the bureau's director approves write-offs
         created = stocktakes.seed(session, list(units), users=users, bureau=bureau) or created

@@ -43,6 +43,12 @@ def test_demo_seed_has_the_seed_size_and_a_second_run_changes_nothing(
     assert vehicles.json()["total"] == 2 * len(UNITS)
     mine = client.get("/assets", headers=bearer("staff", staff_id=str(keeper[1]))).json()
     assert [a["name"] for a in mine["items"]] == ["Laptop"]
+    printers = client.get(
+        "/assets", params={"category_code": "2020000", "limit": 200}, headers=reader
+    ).json()["items"]
+    old = [p for p in printers if p["acquired_on"] < "2018-01-01"]  # past their six years
+    assert old and {p["net_value"] for p in old} == {"0.00"}
+    assert {p["depreciated_months"] for p in old} == {72}
     runs = client.get("/depreciation/runs", headers=reader).json()["items"]
     assert len(runs) == 1 and runs[0]["units"] == len(UNITS)
     disposals = client.get("/disposals", headers=reader).json()["items"]

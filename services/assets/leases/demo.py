@@ -13,6 +13,7 @@ creates only what is missing (a lease is known by its code).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -73,17 +74,26 @@ def seed(
     audit: AuditLog,
     bureau_unit_id: uuid.UUID,
     operator_unit_id: uuid.UUID | None = None,
+    unit_names: Mapping[uuid.UUID, str] | None = None,
 ) -> bool:
     """Create whatever demo rights and leases are missing; True when anything was.
     ``bureau_unit_id``: the bureau's budget unit (personnel's id); ``operator_unit_id``: its
     service centre's, holder of the operation right and so the rent's unit (default the
     bureau). Needs the demo real estate seeded first (``services.assets.demo`` runs it)."""
-    made = _rights(session, audit, bureau_unit_id, operator_unit_id or bureau_unit_id)
+    made = _rights(
+        session, audit, bureau_unit_id, operator_unit_id or bureau_unit_id, unit_names or {}
+    )
     outbox = Outbox(platform_tables("assets").outbox, source="assets")
     return _leases(session, audit, outbox) or made
 
 
-def _rights(session: Session, audit: AuditLog, bureau: uuid.UUID, operator: uuid.UUID) -> bool:
+def _rights(
+    session: Session,
+    audit: AuditLog,
+    bureau: uuid.UUID,
+    operator: uuid.UUID,
+    names: Mapping[uuid.UUID, str],
+) -> bool:
     held = {
         (h.subject_id, Right(h.right))
         for h in session.exec(select(RightHolding).where(col(RightHolding.valid_to).is_(None)))
@@ -108,7 +118,8 @@ def _rights(session: Session, audit: AuditLog, bureau: uuid.UUID, operator: uuid
     assigned = select(Room).where(col(Room.unit_id).is_not(None)).order_by(col(Room.code))
     for r in session.exec(assigned):
         assert r.unit_id is not None
-        want(SubjectKind.ROOM, r.id, Right.USE, f"Budget unit {r.unit_id}", r.unit_id)
+        name = names.get(r.unit_id, f"Budget unit {r.unit_id}")  # personnel's name when told
+        want(SubjectKind.ROOM, r.id, Right.USE, name, r.unit_id)
     for data in wanted:
         rights.record(session, audit, data=data)
     return bool(wanted)

@@ -2,25 +2,29 @@
 
 Each office room of a unit has a computer and a desk set per seat and a printer; each meeting
 room a projector and a conference table; each building is itself a card (房屋); each unit runs
-two official vehicles. Acquisition days spread over 2012–2026, so depreciation has years to
-show. The bureau's demo member of staff keeps a laptop, so the demo ``staff`` user sees a card
-of their own. Written through ``register_many`` (cards and their ``acquired`` steps in bulk)
-and audited as one batch. Seeding again adds nothing.
+two official vehicles. Acquisition days spread over 2012–2026; each card carries what it would
+have been depreciated by until the month before last, as a register brought from an older
+system does (the demo then runs last month). The bureau's demo member of staff keeps a
+laptop, so the demo ``staff`` user sees a card of their own. Written through
+``register_many`` (cards and their ``acquired`` steps in bulk) and audited as one batch.
+Seeding again adds nothing.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, col, select
 
+from services.assets.categories.models import Category
 from services.assets.realestate.models import Building, Room, RoomUse
-from services.assets.register.imports import register_many
+from services.assets.register.imports import Opening, register_many
 from services.assets.register.models import Asset, FundSource
 from services.assets.register.schemas import AssetCreate
 from shared.audit import AuditLog
+from shared.types import FEN, today
 
 PREFIX = "D"
 # (category, name, specification, value) per seat of an office room, per room, per meeting room
@@ -35,6 +39,24 @@ PER_MEETING = (
 )
 VEHICLES = (("2030000", "Official sedan", "1.8 L", "180000.00"),) * 2
 BUILDING_VALUE_PER_M2 = Decimal("3200.00")
+
+
+def _openings(session: Session, cards: list[AssetCreate]) -> dict[str, Opening]:
+    """What each card would have been depreciated by, straight-line, up to the end of the
+    month before last (the demo then runs last month): the register an office brings along."""
+    lives = dict(session.exec(select(Category.code, Category.useful_life_years)).all())
+    last_month = today().replace(day=1) - timedelta(days=1)
+    cutoff = last_month.replace(day=1) - timedelta(days=1)  # the end of the month before last
+    openings = {}
+    for card in cards:
+        life = lives.get(card.category_code)
+        months = (cutoff.year - card.acquired_on.year) * 12 + cutoff.month - card.acquired_on.month
+        if life is None or months <= 0:
+            continue
+        months = min(months, life * 12)
+        share = card.original_value * months / (life * 12)
+        openings[card.number] = Opening(share.quantize(FEN, rounding=ROUND_HALF_UP), months)
+    return openings
 
 
 def _day(n: int) -> date:
@@ -108,5 +130,8 @@ def seed(
         )
     if not cards:
         return 0
-    register_many(session, audit, cards, reason="demo register", source={"file": "demo"})
+    openings = _openings(session, cards)
+    register_many(
+        session, audit, cards, reason="demo register", source={"file": "demo"}, openings=openings
+    )
     return len(cards)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -31,6 +32,7 @@ from services.assets.register.schemas import AssetCreate, ImportResult
 from shared import tabular
 from shared.audit import AuditLog
 from shared.bulk import insert_rows, table_of
+from shared.money import UNSIGNED_TEXT
 from shared.problems import Invalid
 from shared.types import today, utcnow
 
@@ -51,7 +53,12 @@ COLUMNS = (
     "original_value",
     "fund_source",
     "payment_id",
+    "accumulated_depreciation",
+    "depreciated_months",
 )
+# a register moved from another system brings what it has depreciated so far (期初累计折旧):
+# both columns or neither; new acquisitions start at nothing
+OPENING = ("accumulated_depreciation", "depreciated_months")
 REQUIRED = ("number", "category_code", "name", "unit_id", "acquired_on", "original_value")
 CHINESE_HEADERS = {
     "资产编号": "number",
@@ -66,8 +73,18 @@ CHINESE_HEADERS = {
     "原值": "original_value",
     "资金来源": "fund_source",
     "支付单ID": "payment_id",
+    "累计折旧": "accumulated_depreciation",
+    "已提折旧月数": "depreciated_months",
 }
 _ROWS = TypeAdapter(AssetCreate)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What a card has been depreciated by before it came into this register."""
+
+    accumulated: Decimal
+    months: int
 
 
 @dataclass
@@ -85,6 +102,7 @@ class Check:
     errors: list[RowError] = field(default_factory=list)
     accepted: list[tuple[int, AssetCreate]] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
+    openings: dict[str, Opening] = field(default_factory=dict)
 
     def fail(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
@@ -118,15 +136,49 @@ def _text(value: Any) -> Any:
     return tabular.cell_text(value)
 
 
+def _opening(
+    check: Check, number: int, values: dict[str, Any], asset: AssetCreate, life: int | None
+) -> Opening | None:
+    """The row's opening depreciation (None: none given), checked against its value and its
+    category's life; a failure is recorded on ``check``."""
+    given = {name: _text(values.get(name)) for name in OPENING}
+    if all(v is None for v in given.values()):
+        return None
+    if any(v is None for v in given.values()):
+        check.fail(number, "depreciated_months", "give both opening columns, or neither")
+        return None
+    accumulated, months = str(given["accumulated_depreciation"]), str(given["depreciated_months"])
+    if not UNSIGNED_TEXT.fullmatch(accumulated):
+        check.fail(number, "accumulated_depreciation", "an amount with at most two decimals")
+        return None
+    if not months.isdigit() or not months.isascii():
+        check.fail(number, "depreciated_months", "a whole number of months")
+        return None
+    opening = Opening(Decimal(accumulated), int(months))
+    if opening.accumulated > asset.original_value:
+        check.fail(number, "accumulated_depreciation", "more than the original value")
+    elif life is None and (opening.accumulated or opening.months):
+        check.fail(number, "depreciated_months", "the category is not depreciated")
+    elif life is not None and opening.months > life * 12:
+        check.fail(number, "depreciated_months", f"more than the category's {life} years")
+    elif (
+        life is not None
+        and opening.months == life * 12 != 0
+        and (opening.accumulated != asset.original_value)
+    ):
+        check.fail(number, "accumulated_depreciation", "a card at the end of its life is worth 0")
+    return opening
+
+
 def _check_row(
     check: Check,
     number: int,
     values: dict[str, Any],
     rooms: dict[str, uuid.UUID],
-    categories: set[str],
+    categories: dict[str, int | None],
     day: date,
 ) -> None:
-    data = {k: _text(v) for k, v in values.items() if k != "room_code"}
+    data = {k: _text(v) for k, v in values.items() if k not in ("room_code", *OPENING)}
     if values.get("acquired_on") is not None and not isinstance(values["acquired_on"], str):
         try:
             data["acquired_on"] = tabular.cell_day(values["acquired_on"]).isoformat()
@@ -150,6 +202,8 @@ def _check_row(
         return
     if asset.category_code not in categories:
         check.fail(number, "category_code", f"no active category {asset.category_code}")
+    elif opening := _opening(check, number, values, asset, categories[asset.category_code]):
+        check.openings[asset.number] = opening
     if asset.acquired_on > day:
         check.fail(number, "acquired_on", f"{asset.acquired_on} is in the future")
     if asset.number in check.numbers:
@@ -195,7 +249,11 @@ def import_register(
     if not sheet.rows:
         raise Invalid("REGISTER_EMPTY", "the file has a header row but no asset rows")
     rooms = dict(session.exec(select(Room.code, Room.id).where(col(Room.active))).all())
-    categories = set(session.exec(select(Category.code).where(col(Category.active))).all())
+    categories: dict[str, int | None] = dict(
+        session.exec(
+            select(Category.code, Category.useful_life_years).where(col(Category.active))
+        ).all()
+    )
     check = Check()
     day = today()
     for row in sheet.rows:
@@ -218,6 +276,7 @@ def import_register(
             session,
             audit,
             accepted,
+            openings=check.openings,
             reason="registered by import",
             source={
                 "file": (filename or "").replace("\\", "/").rsplit("/", 1)[-1][-200:],
@@ -235,9 +294,13 @@ def register_many(
     *,
     reason: str,
     source: dict[str, str],
+    openings: Mapping[str, Opening] | None = None,
 ) -> uuid.UUID:
     """Write checked cards and their ``acquired`` steps in two bulk inserts, and audit the
-    batch once (``source`` says where it came from); the batch's id, which each step names."""
+    batch once (``source`` says where it came from); the batch's id, which each step names.
+    ``openings``: what cards (by number) have been depreciated already, before this suite."""
+    openings = openings or {}
+    none = Opening(Decimal("0.00"), 0)
     now = utcnow()
     by = actor()
     import_id = uuid.uuid4()
@@ -246,6 +309,7 @@ def register_many(
     steps = []
     for data in accepted:
         asset_id = uuid.uuid4()
+        opening = openings.get(data.number, none)
         cards.append(
             {
                 "id": asset_id,
@@ -259,8 +323,8 @@ def register_many(
                 "acquired_on": data.acquired_on,
                 "original_value": data.original_value,
                 "value": data.original_value,
-                "accumulated_depreciation": 0,
-                "depreciated_months": 0,
+                "accumulated_depreciation": opening.accumulated,
+                "depreciated_months": opening.months,
                 "fund_source": data.fund_source,
                 "payment_id": data.payment_id,
                 "status": AssetStatus.IN_USE,
