@@ -262,6 +262,7 @@ def _register_rules(a: str) -> list[Rule]:
         rule("POST", f"{a}/assets/import", A.ASSET_OFFICER),
         rule("GET", f"{a}/assets/bulk", *ASSET_WIDE),
         rule("GET", f"{a}/asset-events", *ASSET_READERS),
+        rule("GET", f"{a}/asset-summary", *ASSET_READERS),
         rule("GET", f"{a}/assets/{{asset_id}}", *ASSET_READERS),
         rule("PATCH", f"{a}/assets/{{asset_id}}", A.ASSET_OFFICER),
         rule("GET", f"{a}/assets/{{asset_id}}/events", *ASSET_READERS),

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import File, Query, Response, UploadFile
 
-from services.assets.register import imports, service
+from services.assets.register import imports, service, summary
 from services.assets.register.models import Asset, AssetStatus, EventKind
 from services.assets.register.schemas import (
     AssetCreate,
@@ -21,6 +21,7 @@ from services.assets.register.schemas import (
     ImportResult,
     Move,
     Revaluation,
+    TotalsSummary,
     Transfer,
 )
 from services.assets.roles import ScopeDep, manage, read_assets, read_wide
@@ -136,6 +137,18 @@ def bulk_assets(
         session, after=after, limit=limit, unit_id=unit_id, room_id=room_id
     )
     return AssetSlice(items=items, next_after=next_after)
+
+
+@router.get("/asset-summary", dependencies=read_assets)
+def asset_summary(
+    session: SessionDep,
+    scope: ScopeDep,
+    by: summary.GroupBy = summary.GroupBy.UNIT,
+    unit_id: uuid.UUID | None = None,
+) -> TotalsSummary:
+    """资产统计: the cards in service, their cost basis, accumulated depreciation and net value,
+    in all and per unit or per category (a liaison: its own unit's; staff: what they keep)."""
+    return summary.totals(session, scope, by=by, unit_id=unit_id)
 
 
 @router.get("/asset-events", dependencies=read_assets)

@@ -135,3 +135,25 @@ class ImportResult(BaseModel):
     rows: int
     dry_run: bool
     ignored_columns: list[str]
+
+
+class AssetTotals(BaseModel):
+    cards: int
+    value: Money
+    accumulated_depreciation: Money
+    net_value: Money
+
+
+class SummaryPart(AssetTotals):
+    """One unit's (``key`` its id) or one category's (``key`` its code, ``name`` 中文名)."""
+
+    key: str
+    name: str | None
+
+
+class TotalsSummary(AssetTotals):
+    """The cards in service in all (or of one unit), and per unit or per category."""
+
+    by: str
+    unit_id: uuid.UUID | None
+    parts: list[SummaryPart]
