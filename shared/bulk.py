@@ -24,19 +24,30 @@ def insert_rows(connection: Connection, table_: Table, rows: Sequence[Mapping[st
     """Insert ``rows`` into ``table_``; how many were inserted."""
     if not rows:
         return 0
-    dialect = connection.dialect
     names = list(rows[0])
+    return insert_ready(connection, table_, names, _prepared(connection, table_, names, rows))
+
+
+def insert_ready(
+    connection: Connection, table_: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> int:
+    """Insert ``rows``, tuples of the ``names`` columns whose values are already as the driver
+    takes them (read from the database as it gave them, money in whole fen): nothing is
+    converted. How many were inserted."""
+    if not rows:
+        return 0
+    dialect = connection.dialect
+    names = list(names)
     # a bare clause of just these columns: the table's Python-side defaults stay out of it
     target = table(table_.name, *(column(n, table_.c[n].type) for n in names))
     compiled = insert(target).compile(dialect=dialect, column_keys=names)
-    order = list(compiled.positiontup or names) if compiled.positional else names
-    prepared = _prepared(connection, table_, order, rows)
     if dialect.name == "postgresql":
-        _copy(connection, table_.name, order, prepared)
+        _copy(connection, table_.name, names, rows)
     elif compiled.positional:
-        connection.exec_driver_sql(str(compiled), prepared)
+        assert list(compiled.positiontup or names) == names  # a bare insert keeps their order
+        connection.exec_driver_sql(str(compiled), list(rows))
     else:
-        keyed = [dict(zip(order, values, strict=True)) for values in prepared]
+        keyed = [dict(zip(names, values, strict=True)) for values in rows]
         connection.exec_driver_sql(str(compiled), keyed)
     return len(rows)
 
@@ -80,7 +91,9 @@ def _remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
-def _copy(connection: Connection, name: str, order: list[str], rows: list[tuple[Any, ...]]) -> None:
+def _copy(
+    connection: Connection, name: str, order: list[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
     """PostgreSQL's COPY: the rows stream to the server in one command (psycopg adapts each
     value as it would a parameter)."""
     driver = connection.connection.driver_connection

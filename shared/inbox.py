@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Table
 from sqlmodel import Session
 
@@ -16,9 +16,11 @@ from shared.auth import require_roles
 from shared.context import Principal
 from shared.db import SessionDep, insert_unless_present
 from shared.deps import from_app_state
-from shared.problems import ProblemError
+from shared.problems import Invalid, ProblemError
 from shared.routing import Router
 from shared.types import utcnow
+
+P = TypeVar("P", bound=BaseModel)
 
 
 class EventEnvelope(BaseModel):
@@ -27,6 +29,19 @@ class EventEnvelope(BaseModel):
     source: str = Field(min_length=1, max_length=50)
     occurred_at: datetime
     payload: dict[str, Any]
+
+
+def payload_as(event: EventEnvelope, schema: type[P]) -> P:
+    """The event's payload as ``schema``; 422 ``BAD_EVENT_PAYLOAD`` with the errors otherwise
+    (a final refusal: the sender keeps the event as a dead letter)."""
+    try:
+        return schema.model_validate(event.payload)
+    except ValidationError as exc:
+        raise Invalid(
+            "BAD_EVENT_PAYLOAD",
+            f"{event.type} payload is invalid",
+            errors=exc.errors(include_url=False, include_context=False, include_input=False),
+        ) from None
 
 
 class EventAck(BaseModel):

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from services.assets.leases import service
+from services.assets.leases import decisions
 from shared.db import for_writing, unit_of_work
 from shared.problems import ProblemError
 from tests.assets.conftest import OFFICER, room
@@ -231,7 +231,7 @@ def test_two_concurrent_activations_cannot_both_win(client: TestClient, engine: 
 
     def slow_first() -> None:
         with unit_of_work(writer) as session:
-            service.activate(
+            decisions.activate(
                 session, audit, uuid.UUID(one["id"]), min_market_share=Decimal("0.8"),
                 expected_version=None,
             )  # fmt: skip
@@ -242,7 +242,7 @@ def test_two_concurrent_activations_cannot_both_win(client: TestClient, engine: 
         first_done.wait(5)
         try:
             with unit_of_work(writer) as session:
-                service.activate(
+                decisions.activate(
                     session, audit, uuid.UUID(two["id"]), min_market_share=Decimal("0.8"),
                     expected_version=None,
                 )  # fmt: skip

@@ -43,7 +43,6 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.types import NullType
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
@@ -70,6 +69,7 @@ from services.assets.depreciation.schemas import (
 from services.assets.register.lifecycle import actor
 from services.assets.register.models import Asset, AssetStatus
 from shared.audit import AuditLog
+from shared.bulk import insert_ready, table_of
 from shared.db import insert_unless_present
 from shared.outbox import Outbox
 from shared.pagination import Page, PageParams, paginate
@@ -79,14 +79,11 @@ from shared.types import FEN, today, utcnow
 
 EVENT_TYPE = "depreciation.posted"
 FINANCE = "finance"
-_ASSETS: Any = Asset.__table__  # type: ignore[attr-defined]
-_CATEGORIES: Any = Category.__table__  # type: ignore[attr-defined]
-_RUNS: Any = DepreciationRun.__table__  # type: ignore[attr-defined]
-_CHARGES: Any = DepreciationCharge.__table__  # type: ignore[attr-defined]
-_UNIT_TOTALS: Any = DepreciationUnitTotal.__table__  # type: ignore[attr-defined]
-
-
-_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_ASSETS: Any = table_of(Asset)
+_CATEGORIES: Any = table_of(Category)
+_RUNS: Any = table_of(DepreciationRun)
+_CHARGES: Any = table_of(DepreciationCharge)
+_UNIT_TOTALS: Any = table_of(DepreciationUnitTotal)
 
 
 @cache
@@ -117,23 +114,6 @@ def _due() -> Any:
 
 
 _CHARGE_COLUMNS = ("asset_id", "period", "run_id", "amount", "accumulated_after", "months_after")
-
-
-def _insert_charges(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """The charges, as the driver takes them: PostgreSQL's COPY, else the driver's own
-    executemany (positional parameters). Only the table's constant names go into the text."""
-    columns = ", ".join(_CHARGE_COLUMNS)
-    if conn.dialect.name == "postgresql":
-        raw: Any = conn.connection.dbapi_connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {_CHARGES.name} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join([_PLACEHOLDER[conn.dialect.paramstyle]] * len(_CHARGE_COLUMNS))
-    conn.exec_driver_sql(f"INSERT INTO {_CHARGES.name} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
 @cache
@@ -236,7 +216,7 @@ def run_month(
         assert concurrent is not None
         return run_view(concurrent), False
     if charges:
-        _insert_charges(conn, charges)
+        insert_ready(conn, _CHARGES, _CHARGE_COLUMNS, charges)
         conn.execute(_update_cards(), {"run_id": run_id, "now": now})
     totals = []
     for unit_id, unit in sorted(posted.items(), key=lambda item: str(item[0])):

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from services.assets.leases import payments, service
+from services.assets.leases import decisions, payments, service
 from services.assets.leases.models import Lease, LeaseInvoice, LeaseStatus
 from services.assets.leases.schedule import add_months
 from services.assets.leases.schemas import LeaseCreate, PaymentCreate
@@ -163,7 +163,7 @@ def _leases(session: Session, audit: AuditLog, outbox: Outbox) -> bool:
             market_rent_per_m2=Decimal(plan.market),
         )
         lease = service.create(session, audit, data=data)
-        service.activate(
+        decisions.activate(
             session, audit, lease.id, min_market_share=Decimal("0.8"), expected_version=None
         )
         made = True

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Response, status
 
 from services.assets.config import AssetsSettingsDep
-from services.assets.leases import payments, reports, service
+from services.assets.leases import decisions, payments, reports, service
 from services.assets.leases.models import InvoiceStatus, Lease, LeaseStatus
 from services.assets.leases.schemas import (
     Approval,
@@ -113,7 +113,7 @@ def activate_lease(
 ) -> LeasePublic:
     """Activate a draft and write its rent schedule; a rent below the market floor goes to
     ``pending_approval`` for a director instead."""
-    lease = service.activate(
+    lease = decisions.activate(
         session,
         audit,
         lease_id,
@@ -133,7 +133,7 @@ def approve_lease(
     expected: ExpectedVersion,
 ) -> LeasePublic:
     """A director approves a below-market rent: the lease becomes active."""
-    lease = service.approve(session, audit, lease_id, data=body, expected_version=expected)
+    lease = decisions.approve(session, audit, lease_id, data=body, expected_version=expected)
     return _answer(session, lease, response)
 
 
@@ -147,7 +147,7 @@ def reject_lease(
     expected: ExpectedVersion,
 ) -> LeasePublic:
     """A director sends a below-market lease back to draft, saying why."""
-    lease = service.reject(session, audit, lease_id, data=body, expected_version=expected)
+    lease = decisions.reject(session, audit, lease_id, data=body, expected_version=expected)
     return _answer(session, lease, response)
 
 
@@ -161,7 +161,7 @@ def terminate_lease(
     expected: ExpectedVersion,
 ) -> LeasePublic:
     """End a lease early (or withdraw a draft); later unpaid months are cancelled."""
-    lease = service.terminate(session, audit, lease_id, data=body, expected_version=expected)
+    lease = decisions.terminate(session, audit, lease_id, data=body, expected_version=expected)
     return _answer(session, lease, response)
 
 

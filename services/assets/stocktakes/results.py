@@ -24,11 +24,12 @@ from sqlmodel import Session
 from services.assets.stocktakes.access import campaign_in_scope
 from services.assets.stocktakes.models import Campaign, ExpectedItem, Outcome, Scan
 from services.assets.stocktakes.schemas import ResultPublic, ResultSummary
+from shared.bulk import table_of
 from shared.pagination import Page, PageParams, known_total
 from shared.scope import RowScope
 
-E: Any = ExpectedItem.__table__  # type: ignore[attr-defined]
-S: Any = Scan.__table__  # type: ignore[attr-defined]
+E: Any = table_of(ExpectedItem)
+S: Any = table_of(Scan)
 COLUMNS = (
     "outcome",
     "tag",

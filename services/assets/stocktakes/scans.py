@@ -29,11 +29,12 @@ from services.assets.register.lifecycle import actor
 from services.assets.stocktakes.access import campaign_in_scope, is_open
 from services.assets.stocktakes.models import Scan
 from services.assets.stocktakes.schemas import ScanBatch, ScanReceipt
+from shared.bulk import table_of
 from shared.problems import Invalid
 from shared.scope import RowScope
 from shared.types import utcnow
 
-S: Any = Scan.__table__  # type: ignore[attr-defined]
+S: Any = table_of(Scan)
 CLOCK_SKEW = timedelta(minutes=5)
 
 

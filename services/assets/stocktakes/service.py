@@ -24,13 +24,14 @@ from services.assets.stocktakes.access import campaign_in_scope, not_closed
 from services.assets.stocktakes.models import Campaign, CampaignStatus, ExpectedItem, ScopeKind
 from services.assets.stocktakes.schemas import CampaignCreate, CampaignPublic, CampaignUpdate
 from shared.audit import AuditLog
+from shared.bulk import table_of
 from shared.changes import apply_update, record_change, record_creation
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid
 from shared.scope import RowScope
 from shared.types import utcnow
 
-E: Any = ExpectedItem.__table__  # type: ignore[attr-defined]
+E: Any = table_of(ExpectedItem)
 
 
 def public(row: Campaign) -> CampaignPublic:

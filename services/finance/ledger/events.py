@@ -26,9 +26,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, select
 
 from services.finance.ledger import posting
@@ -43,29 +41,17 @@ from services.finance.ledger.schemas import AssetDisposed, DepreciationPosted
 from services.finance.periods import service as periods
 from shared.app import Platform
 from shared.audit import AuditLog
-from shared.inbox import EventEnvelope
+from shared.inbox import EventEnvelope, payload_as
 from shared.problems import Conflict, Forbidden, Invalid
 
 DEPRECIATION_POSTED = "depreciation.posted"
 ASSET_DISPOSED = "asset.disposed"
-P = TypeVar("P", bound=BaseModel)
 # the services whose postings finance books from events: assets (its cards' depreciation)
 SOURCES = frozenset({"assets"})
 
 
-def _validated(event: EventEnvelope, schema: type[P]) -> P:
-    try:
-        return schema.model_validate(event.payload)
-    except ValidationError as exc:
-        raise Invalid(
-            "BAD_EVENT_PAYLOAD",
-            f"{event.type} payload is invalid",
-            errors=exc.errors(include_url=False, include_context=False, include_input=False),
-        ) from None
-
-
 def _payload(event: EventEnvelope) -> DepreciationPosted:
-    data = _validated(event, DepreciationPosted)
+    data = payload_as(event, DepreciationPosted)
     year, month = int(data.period[:4]), int(data.period[5:])
     last = calendar.monthrange(year, month)[1]
     if (data.entry_date.year, data.entry_date.month, data.entry_date.day) != (year, month, last):
@@ -213,5 +199,5 @@ def subscribe(platform: Platform) -> None:
     @platform.inbox.handler(ASSET_DISPOSED)
     def on_disposal(session: Session, event: EventEnvelope) -> None:
         _from_assets(event)
-        data = _validated(event, AssetDisposed)
+        data = payload_as(event, AssetDisposed)
         write_off(session, platform.audit, data, posted_by=f"service:{event.source}")

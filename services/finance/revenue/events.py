@@ -4,14 +4,13 @@ no-op; the receipt also keeps the event id (unique) as a second guard."""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from services.finance.revenue import service
 from services.finance.revenue.schemas import ReceiptCreate
 from shared.app import Platform
-from shared.inbox import EventEnvelope
-from shared.problems import Forbidden, Invalid
+from shared.inbox import EventEnvelope, payload_as
+from shared.problems import Forbidden
 
 EVENT_TYPE = "revenue.received"
 
@@ -26,14 +25,7 @@ def subscribe(platform: Platform) -> None:
     def on_revenue(session: Session, event: EventEnvelope) -> None:
         if event.source not in SOURCES:
             raise Forbidden("NOT_A_REVENUE_SOURCE", f"{event.source} does not report revenue")
-        try:
-            data = ReceiptCreate.model_validate(event.payload)
-        except ValidationError as exc:
-            raise Invalid(
-                "BAD_EVENT_PAYLOAD",
-                f"{EVENT_TYPE} payload is invalid",
-                errors=exc.errors(include_url=False, include_context=False, include_input=False),
-            ) from None
+        data = payload_as(event, ReceiptCreate)
         service.record(
             session,
             platform.audit,
