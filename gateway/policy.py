@@ -134,7 +134,26 @@ FINANCE_UNIT_READERS = (*FINANCE_READERS, A.UNIT_LIAISON)
 
 def _finance_rules() -> list[Rule]:
     f = "/api/finance"
-    return [*_ledger_rules(f), *_budget_rules(f), *_payment_rules(f), *_treasury_rules(f)]
+    return [
+        *_ledger_rules(f),
+        *_budget_rules(f),
+        *_payment_rules(f),
+        *_treasury_rules(f),
+        *_standard_rules(f),
+    ]
+
+
+def _standard_rules(f: str) -> list[Rule]:
+    """Pay and travel standards: published to everyone, drafted by an officer, approved by
+    an approver."""
+    return [
+        rule("GET", f"{f}/standards", *EVERYONE),
+        rule("GET", f"{f}/standards/in-force", *EVERYONE),
+        rule("GET", f"{f}/standards/{{standard_id}}", *EVERYONE),
+        rule("POST", f"{f}/standards", A.FINANCE_OFFICER),
+        rule("POST", f"{f}/standards/{{standard_id}}/approve", A.FINANCE_APPROVER),
+        rule("POST", f"{f}/standards/{{standard_id}}/withdraw", A.FINANCE_OFFICER),
+    ]
 
 
 def _ledger_rules(f: str) -> list[Rule]:

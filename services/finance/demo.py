@@ -25,6 +25,7 @@ from services.finance.payments import service as payments
 from services.finance.payments.schemas import PaymentCreate
 from services.finance.revenue import service as revenue
 from services.finance.revenue.schemas import ReceiptCreate
+from services.finance.standards import demo as standards_demo
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
 from shared.context import Principal
@@ -91,11 +92,12 @@ def seed(
     """Fill an empty finance database with demo books; False if it already has units (the
     caller commits). ``users`` are the demo users' ids by role: the books are made in their
     names (requested by the demo officer, approved by the demo approver)."""
+    officer, approver = OFFICER.as_user(users), APPROVER.as_user(users)
+    audit = AuditLog(platform_tables("finance").audit)
+    standards_demo.seed(session, audit, officer, approver)
     if session.exec(select(BudgetUnit)).first() is not None:
         return False
-    officer, approver = OFFICER.as_user(users), APPROVER.as_user(users)
     rng = random.Random(20261126)
-    audit = AuditLog(platform_tables("finance").audit)
     day = today()
     rows = _units(session, units)
     lines_of: dict[uuid.UUID, dict[str, uuid.UUID]] = {}

@@ -29,6 +29,7 @@ from services.finance.periods.service import MonthFollowers
 from services.finance.revenue import events as revenue_events
 from services.finance.revenue import routes as revenue_routes
 from services.finance.revenue import service as revenue_service
+from services.finance.standards import routes as standard_routes
 from services.finance.treasury import routes as treasury_routes
 from services.finance.treasury import worker
 from services.finance.treasury.client import TreasuryClient
@@ -60,6 +61,7 @@ SPEC = ServiceSpec(
         payment_routes.router,
         revenue_routes.router,
         treasury_routes.router,
+        standard_routes.router,
     ),
     subscribe=subscribe,
 )

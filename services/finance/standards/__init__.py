@@ -1,0 +1,1 @@
+"""Pay and travel standards: effective-dated, approved versions that payroll and claims apply."""
