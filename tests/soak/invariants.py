@@ -3,9 +3,10 @@ audit chains, outboxes, errors only inside fault windows, recovery within 10 s."
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from deploy.components import ALL
+from shared.db import make_engine
 from tests.soak.client import Record, User
 from tests.soak.faults import RECOVERED_WITHIN, Fault
 from tests.soak.traffic import Finding
@@ -33,7 +34,7 @@ def outboxes(database_url: dict[str, str]) -> Finding:
     (SELECT only)."""
     left = []
     for component in ALL:
-        engine = create_engine(database_url[component.name])
+        engine = make_engine(database_url[component.name])
         try:
             table = f"{component.name}_outbox"
             if not inspect(engine).has_table(table):

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from shared.db import make_engine
 from shared.types import today
 from tests.soak.client import User
 from tests.soak.traffic import Actor, Finding, Soak, all_pages
@@ -327,7 +328,7 @@ def _counters(
 
 def _paid_once_at_the_treasury(soak: Soak, payments: list[dict[str, Any]]) -> Finding:
     """The sandbox's own bookings (its database, read-only: it has no API listing them)."""
-    engine = create_engine(soak.database_url("treasury"))
+    engine = make_engine(soak.database_url("treasury"))
     try:
         with engine.connect() as conn:
             rows = conn.execute(

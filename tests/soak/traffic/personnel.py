@@ -124,7 +124,7 @@ async def settle(soak: Soak, seconds: float) -> None:
     return None
 
 
-def _expected(writes: list[tuple[Any, bool]]) -> list[Any]:
+def expected(writes: list[tuple[Any, bool]]) -> list[Any]:
     """What may be there now: the last write if acknowledged; else it or the one before."""
     last, acked = writes[-1]
     if acked:
@@ -140,7 +140,7 @@ async def check(soak: Soak) -> list[Finding]:
     for staff_id, writes in s.phones.items():
         outcome = await hr.call("personnel.check", "GET", f"{API}/staff/{staff_id}")
         phone = outcome.json()["phone"] if outcome.acked else "unreadable"
-        allowed = _expected(writes)
+        allowed = expected(writes)
         if phone not in allowed and not (None in allowed and len(writes) > 1):
             wrong_phones.append((staff_id, phone, allowed))
     wrong_scores: list[Any] = []
@@ -152,7 +152,7 @@ async def check(soak: Soak) -> list[Finding]:
             if outcome.acked
             else None
         )
-        allowed = _expected(scores)
+        allowed = expected(scores)
         if now not in allowed and not (None in allowed and len(scores) > 1):
             wrong_scores.append((staff_id, now, allowed))
     acked_phones = sum(ok for w in s.phones.values() for _, ok in w)
