@@ -124,13 +124,14 @@ async def settle(soak: Soak, seconds: float) -> None:
     return None
 
 
-def expected(writes: list[tuple[Any, bool]]) -> list[Any]:
-    """What may be there now: the last write if acknowledged; else it or the one before."""
-    last, acked = writes[-1]
-    if acked:
-        return [last]
-    before = [value for value, ok in writes[:-1] if ok]
-    return [last, before[-1] if before else None]
+def expected(writes: list[tuple[Any, bool]]) -> list[Any] | None:
+    """What may be there now: the last acknowledged write, or any write after it (one that
+    got no answer may have been applied); None when none was acknowledged (the value before
+    the run is not known here)."""
+    acked = [n for n, (_, ok) in enumerate(writes) if ok]
+    if not acked:
+        return None
+    return [value for value, _ in writes[acked[-1] :]]
 
 
 async def check(soak: Soak) -> list[Finding]:
@@ -141,7 +142,7 @@ async def check(soak: Soak) -> list[Finding]:
         outcome = await hr.call("personnel.check", "GET", f"{API}/staff/{staff_id}")
         phone = outcome.json()["phone"] if outcome.acked else "unreadable"
         allowed = expected(writes)
-        if phone not in allowed and not (None in allowed and len(writes) > 1):
+        if allowed is not None and phone not in allowed:
             wrong_phones.append((staff_id, phone, allowed))
     wrong_scores: list[Any] = []
     for staff_id, scores in s.scores.items():
@@ -153,7 +154,7 @@ async def check(soak: Soak) -> list[Finding]:
             else None
         )
         allowed = expected(scores)
-        if now not in allowed and not (None in allowed and len(scores) > 1):
+        if allowed is not None and now not in allowed:
             wrong_scores.append((staff_id, now, allowed))
     acked_phones = sum(ok for w in s.phones.values() for _, ok in w)
     acked_scores = sum(ok for w in s.scores.values() for _, ok in w)
