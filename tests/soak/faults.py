@@ -79,7 +79,8 @@ class Injector:
         self.suite = suite
         self.recorder = recorder
         self.db = db
-        self.http = httpx.AsyncClient(timeout=2)
+        # a probe waits as long as a patient health checker (the machine may be busy)
+        self.http = httpx.AsyncClient(timeout=5)
         self.callback_mode: dict[str, object] = {"callback_mode": "deliver"}
 
     async def close(self) -> None:

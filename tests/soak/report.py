@@ -28,7 +28,7 @@ def render(
 ) -> str:
     traffic = [r for r in records if r.start <= seconds]
     lines = [
-        f"Soak: {seconds:g} s on {db}, {os.cpu_count()} CPUs, load average "
+        f"Soak: {seconds:.1f} s of traffic on {db}, {os.cpu_count()} CPUs, load average "
         f"{load[0]:.2f} at start, {load[1]:.2f} at end",
         f"Requests during the run: {len(traffic)} ({len(traffic) / seconds:.1f}/s); "
         f"all requests incl. settling and checks: {len(records)}",

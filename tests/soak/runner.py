@@ -72,13 +72,20 @@ async def _soak(var: Path, seconds: float, db: str, faults_scope: str, seed: int
                 for _ in range(actor.clients)
             ]
             knobs = asyncio.create_task(injector.callbacks(seconds))
+
+            async def faults_then_a_calm() -> None:
+                # traffic goes on until the last fault has been recovered from, and 5 s more
+                await injector.schedule(faults, seconds, rng)
+                soak.stop_at = max(soak.stop_at, time.monotonic() + 5)
+                soak.faults_done = True
+
             await asyncio.gather(
-                injector.schedule(faults, seconds, rng),
-                *(_drive(soak, step, user) for step, user in users),
+                faults_then_a_calm(), *(_drive(soak, step, user) for step, user in users)
             )
+            ran = recorder.now()
             faults += await knobs
             await injector.close()
-            served = sum(1 for r in recorder.records if r.start <= seconds)
+            served = sum(1 for r in recorder.records if r.start <= ran)
             for module in MODULES:
                 await module.settle(soak, SETTLE_SECONDS)
             await asyncio.sleep(2)  # the outboxes' last passes
@@ -98,7 +105,7 @@ async def _soak(var: Path, seconds: float, db: str, faults_scope: str, seed: int
                 recorder.records,
                 faults,
                 findings,
-                seconds=seconds,
+                seconds=ran,
                 db=db,
                 load=(load_start, os.getloadavg()[0]),
             )
@@ -106,7 +113,7 @@ async def _soak(var: Path, seconds: float, db: str, faults_scope: str, seed: int
                 name: p["restarts"] for name, p in suite.supervisor_status()["processes"].items()
             }
             report += f"\nSupervisor restarts: {restarts}\nFault schedule seed: {seed}"
-            return Result(report, findings, served, served / seconds)
+            return Result(report, findings, served, served / ran)
     finally:
         suite.stop()
 

@@ -35,8 +35,11 @@ class Soak:
     treasury: str
     state: dict[str, Any] = field(default_factory=dict)
 
+    faults_done: bool = False
+
     def running(self) -> bool:
-        return time.monotonic() < self.stop_at
+        """Until the run's seconds are over and the last fault has come and gone."""
+        return time.monotonic() < self.stop_at or not self.faults_done
 
 
 Step = Callable[[Soak, User], Awaitable[None]]
