@@ -21,9 +21,15 @@ def main(argv: list[str] | None = None) -> int:
         help="all: kill -9 of every process, one SIGSTOP, the database refusal on PostgreSQL",
     )
     parser.add_argument("--seed", type=int, help="the fault schedule's (random otherwise)")
+    parser.add_argument(
+        "--recovered-within",
+        type=float,
+        default=10,
+        help="seconds within which the suite must be healthy again after each fault",
+    )
     parser.add_argument("--keep", type=Path, help="keep the suite's var directory here")
     args = parser.parse_args(argv)
-    result = run(args.seconds, args.db, args.faults, args.seed, args.keep)
+    result = run(args.seconds, args.db, args.faults, args.seed, args.keep, args.recovered_within)
     print(result.report)
     return 0 if result.ok else 1
 

@@ -104,14 +104,14 @@ def errors(records: list[Record], faults: list[Fault]) -> list[Finding]:
     ]
 
 
-def recovery(faults: list[Fault]) -> Finding:
+def recovery(faults: list[Fault], within: float = RECOVERED_WITHIN) -> Finding:
     late = [
         (f.label, f.recovery, f.note)
         for f in faults
-        if f.counts_as_window and (f.recovery is None or f.recovery > RECOVERED_WITHIN)
+        if f.counts_as_window and (f.recovery is None or f.recovery > within)
     ]
     return Finding(
-        f"after each fault the suite is healthy again within {RECOVERED_WITHIN:g} s",
+        f"after each fault the suite is healthy again within {within:g} s",
         not late,
         f"(fault, seconds, note): {late}",
     )
