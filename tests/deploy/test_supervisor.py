@@ -135,3 +135,14 @@ def test_stopping_ends_every_child_and_removes_the_status_file(
     supervisor.stop()
     assert all(p is not None and p.poll() is not None for p in processes)
     assert not supervisor.status_file.exists()
+
+
+def test_waiting_for_health_ends_when_the_child_is_given_up_on(
+    make_supervisor: Callable[..., Supervisor],
+) -> None:
+    supervisor = make_supervisor(("broken", CRASHER))
+    supervisor.start()
+    started = time.monotonic()
+    assert not supervisor.wait_healthy("broken", "http://127.0.0.1:9/healthz", 30)
+    assert time.monotonic() - started < 10, "not the whole 30 s"
+    assert supervisor.given_up() == ["broken"]
