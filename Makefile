@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types imports migrations-check bench clean
+.PHONY: run test lint types imports migrations-check bench soak clean
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ imports: $(STAMP)
 # every benchmark and one table (target, now, met); QUICK=1 for a look in under two minutes
 bench: $(STAMP)
 	$(PY) bench/all.py $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+# the whole suite under mixed traffic and faults (kill -9, SIGSTOP, PostgreSQL refusing
+# connections), then its invariants: make soak SECONDS=30 DB=postgres
+soak: $(STAMP)
+	$(PY) -m tests.soak --seconds $(or $(SECONDS),60) --db $(or $(DB),sqlite) $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -37,7 +37,10 @@ def run_suite(host: str) -> int:
     gateway = f"http://{host}:{port(GATEWAY)}"
     treasury = f"http://{host}:{port(TREASURY)}"
     shown = shown_admin_password(admin_created, operator_password, secret["admin_password"])
-    return supervise(host, _banner(gateway, treasury, shown, secret["demo_password"]))
+    return supervise(
+        host,
+        lambda given_up: _banner(gateway, treasury, shown, secret["demo_password"], given_up),
+    )
 
 
 def shown_admin_password(
@@ -48,12 +51,24 @@ def shown_admin_password(
     return generated if created and not operator_password else None
 
 
-def _banner(gateway: str, treasury: str, new_admin_password: str | None, demo_password: str) -> str:
+def _banner(
+    gateway: str,
+    treasury: str,
+    new_admin_password: str | None,
+    demo_password: str,
+    given_up: list[str] | None = None,
+) -> str:
     admin = new_admin_password or (
         "as set on its first run (from GATEWAY_ADMIN_PASSWORD, which is never shown, "
         f"else the one generated into {var.SECRETS_FILE})"
     )
     demo = ", ".join(demo_username(r) for r in DEMO_ROLES)
+    not_running = (
+        f"  NOT RUNNING: {', '.join(given_up)} (crash-looping, given up; see "
+        f"{var.LOGS}/<component>.log and {var.LOGS}/supervisor.log)\n"
+        if given_up
+        else ""
+    )
     return f"""
 Agency Affairs Suite is up.
   Gateway:   {gateway}
@@ -64,6 +79,7 @@ Agency Affairs Suite is up.
              (unit.liaison speaks for the bureau's own unit, AAB; staff is one of its staff)
   Treasury:  {treasury} (sandbox of the treasury payment system: {treasury}/docs,
              control at {treasury}/control; see deploy/treasury/README.md)
-  Logs:      {var.LOGS}/<component>.log (JSON lines)
-Stop with Ctrl-C.
+  Logs:      {var.LOGS}/<component>.log (JSON lines); restarts in {var.LOGS}/supervisor.log
+  Status:    {var.VAR}/supervisor.json (also in {gateway}/healthz)
+{not_running}Stop with Ctrl-C.
 """

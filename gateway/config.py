@@ -40,6 +40,9 @@ class GatewaySettings(BaseSettings):
     login_attempts_per_address: int = 30
     login_address_window_seconds: int = 60
     log_level: str = "INFO"
+    # the JSON file in which ``make run``'s supervisor keeps the state of its processes;
+    # ``/healthz`` includes it when it is there
+    supervisor_status_file: str | None = None
 
     @property
     def resolved_database_url(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -222,7 +223,26 @@ def _add_healthz(app: FastAPI, settings: GatewaySettings, proxy: Proxy) -> None:
         results = await asyncio.gather(*(probe(n, u) for n, u in settings.service_urls.items()))
         services = dict(results)
         overall = "ok" if all(v == "up" for v in services.values()) else "degraded"
-        return {"status": overall, "services": services}
+        answer: dict[str, Any] = {"status": overall, "services": services}
+        supervisor = _supervisor_status(settings.supervisor_status_file)
+        if supervisor is not None:
+            # under ``make run``: each process's state and restarts; one given up on
+            # (crash-looping) leaves the suite degraded
+            answer["supervisor"] = supervisor
+            if supervisor.get("given_up"):
+                answer["status"] = "degraded"
+        return answer
+
+
+def _supervisor_status(path: str | None) -> dict[str, Any] | None:
+    """The supervisor's status file (written whole, by rename), when there is one."""
+    if not path:
+        return None
+    try:
+        status = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    return status if isinstance(status, dict) else None
 
 
 def _add_docs(app: FastAPI, proxy: Proxy, merged_docs: MergedOpenAPI) -> None:

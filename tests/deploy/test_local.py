@@ -114,3 +114,22 @@ def test_var_is_kept_private(var: Path) -> None:
     for name in ("gateway.db", "gateway.db-wal", "gateway.db-shm", "log/gateway.log"):
         assert stat.S_IMODE((var / name).stat().st_mode) == 0o600, name
     assert stat.S_IMODE((var / "run.sh").stat().st_mode) == 0o700
+
+
+def test_a_database_url_in_the_environment_wins_and_the_gateway_reads_the_supervisor(
+    var: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in SERVED:
+        monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
+    monkeypatch.setenv("FINANCE_DATABASE_URL", "postgresql://postgres@127.0.0.1/soak_finance")
+    env = suite_environment("127.0.0.1", load_or_create_secrets())
+    assert env["FINANCE_DATABASE_URL"] == "postgresql://postgres@127.0.0.1/soak_finance"
+    assert env["ASSETS_DATABASE_URL"] == f"sqlite:///{var}/assets.db"
+    assert env["GATEWAY_SUPERVISOR_STATUS_FILE"] == str(var / "supervisor.json")
+
+
+def test_the_banner_names_what_was_given_up_on() -> None:
+    banner = local._banner("http://g", "http://t", None, "demo", ["treasury"])
+    assert "NOT RUNNING: treasury (crash-looping, given up" in banner
+    assert "NOT RUNNING" not in local._banner("http://g", "http://t", None, "demo", [])
+    assert banner.rstrip().endswith("Stop with Ctrl-C.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -58,6 +59,25 @@ def _stop_and_check(process: subprocess.Popen[str], ports: dict[str, int]) -> No
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
 
 
+def _killed_child_comes_back(var: Path, gateway: str, auditor: dict[str, str]) -> None:
+    """kill -9 of finance: the supervisor starts it again, and says so in its status file,
+    which the gateway's /healthz includes."""
+    status = json.loads((var / "supervisor.json").read_text())
+    first = status["processes"]["finance"]["pid"]
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        health = httpx.get(f"{gateway}/healthz").json()
+        finance = health["supervisor"]["processes"]["finance"]
+        if health["status"] == "ok" and finance["restarts"] == 1:
+            break
+        time.sleep(0.2)
+    assert finance["state"] == "running" and finance["pid"] != first, health
+    assert finance["last_exit"] == -signal.SIGKILL
+    assert httpx.get(f"{gateway}/api/finance/audit", headers=auditor).status_code == 200
+    assert "finance exited with -9; restarting" in (var / "log" / "supervisor.log").read_text()
+
+
 def test_run_starts_everything_prints_how_to_sign_in_and_stops_every_child(tmp_path: Path) -> None:
     ports = {name: free_port() for name in NAMES}
     process = _start(tmp_path, ports)
@@ -85,6 +105,7 @@ def test_run_starts_everything_prints_how_to_sign_in_and_stops_every_child(tmp_p
         )
         headers = {"Authorization": f"Bearer {auditor.json()['access_token']}"}
         assert httpx.get(f"{gateway}/api/personnel/audit", headers=headers).status_code == 200
+        _killed_child_comes_back(tmp_path, gateway, headers)
     finally:
         _stop_and_check(process, ports)
     assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0, "secrets are private"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -197,3 +200,23 @@ def test_health_reports_each_service_up(gateway: TestClient) -> None:
     }
     # ready at the newest migration (whichever that is now)
     assert gateway.get("/readyz").json()["revision"] == head_revision(MIGRATIONS_DIR)
+
+
+def test_health_includes_the_supervisors_account_when_there_is_one(
+    make_gateway: GatewayFactory, tmp_path: Path
+) -> None:
+    status_file = tmp_path / "supervisor.json"
+    gateway = make_gateway(supervisor_status_file=str(status_file))
+    assert "supervisor" not in gateway.get("/healthz").json(), "no file, nothing said"
+    running = {"state": "running", "pid": 7, "restarts": 1, "last_exit": -9}
+    account = {"given_up": [], "processes": {"finance": running}}
+    status_file.write_text(json.dumps(account))
+    health = gateway.get("/healthz").json()
+    assert health["status"] == "ok" and health["supervisor"] == account
+    given_up = {"state": "given_up", "pid": None, "restarts": 5, "last_exit": 3}
+    account = {"given_up": ["treasury"], "processes": {"treasury": given_up}}
+    status_file.write_text(json.dumps(account))
+    health = gateway.get("/healthz").json()
+    assert health["status"] == "degraded", "a process given up on leaves the suite degraded"
+    assert health["supervisor"]["given_up"] == ["treasury"]
+    assert health["services"] == dict.fromkeys(SERVICES, "up")
