@@ -7,7 +7,6 @@ import uuid
 
 from fastapi import Response
 
-from services.facilities.deps import PlacesDep
 from services.facilities.hazards import dashboard, escalation, intake, rules, service
 from services.facilities.hazards.models import EscalationLevel, HazardStatus
 from services.facilities.hazards.schemas import (
@@ -24,6 +23,7 @@ from services.facilities.hazards.schemas import (
 )
 from services.facilities.inspections.models import Severity
 from services.facilities.inspections.schemas import AnswerBatch, AnswerReceipt
+from services.facilities.locations.deps import PlacesDep
 from services.facilities.roles import ScopeDep, manage_upkeep, read_scoped, read_wide
 from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag

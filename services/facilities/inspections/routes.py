@@ -7,7 +7,6 @@ from datetime import date
 
 from fastapi import Response, status
 
-from services.facilities.deps import PlacesDep
 from services.facilities.inspections import service
 from services.facilities.inspections.models import Category, RoundStatus
 from services.facilities.inspections.schemas import (
@@ -19,6 +18,7 @@ from services.facilities.inspections.schemas import (
     RoundDetail,
     RoundPublic,
 )
+from services.facilities.locations.deps import PlacesDep
 from services.facilities.roles import manage_upkeep, read_wide
 from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag

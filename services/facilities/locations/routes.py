@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from services.facilities.deps import PlacesDep
 from services.facilities.locations import service
+from services.facilities.locations.deps import PlacesDep
 from services.facilities.locations.models import PlaceKind
 from services.facilities.locations.schemas import PlacePublic
 from services.facilities.roles import read_wide

@@ -1,4 +1,5 @@
-"""Typed dependencies of the facilities service: its settings and its peers (assets, finance)."""
+"""The dependency a route takes to read places: assets' client (``ServiceSpec.peer_clients``,
+``settings.peer_urls["assets"]``) with the cache's freshness from the settings."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.facilities.clients.assets import AssetsClient
-from services.facilities.clients.finance import FinanceClient
 from services.facilities.config import FacilitiesSettings
 from services.facilities.locations.service import AssetsPlaces
 from shared.deps import from_app_state, peer_client
@@ -17,7 +17,6 @@ FacilitiesSettingsDep = Annotated[
     FacilitiesSettings, Depends(from_app_state("settings", FacilitiesSettings))
 ]
 AssetsDep = Annotated[AssetsClient | None, Depends(peer_client("assets", AssetsClient))]
-FinanceDep = Annotated[FinanceClient | None, Depends(peer_client("finance", FinanceClient))]
 
 
 async def places(assets: AssetsDep, settings: FacilitiesSettingsDep) -> AssetsPlaces:
