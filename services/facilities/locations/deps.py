@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from sqlalchemy import Engine
 
 from services.facilities.clients.assets import AssetsClient
 from services.facilities.config import FacilitiesSettings
@@ -19,9 +20,17 @@ FacilitiesSettingsDep = Annotated[
 AssetsDep = Annotated[AssetsClient | None, Depends(peer_client("assets", AssetsClient))]
 
 
-async def places(assets: AssetsDep, settings: FacilitiesSettingsDep) -> AssetsPlaces:
-    """Where places are read: assets, with the cache's freshness from the settings."""
-    return AssetsPlaces(assets, timedelta(seconds=settings.place_fresh_seconds))
+WriteEngine = Annotated[Engine, Depends(from_app_state("write_engine", Engine))]
+
+
+async def places(
+    request: Request, assets: AssetsDep, settings: FacilitiesSettingsDep, writer: WriteEngine
+) -> AssetsPlaces:
+    """Where places are read: assets, with the cache's freshness from the settings. A
+    reading request (whose unit of work never commits) caches in a transaction of its own."""
+    reads = request.method in ("GET", "HEAD", "OPTIONS")
+    fresh = timedelta(seconds=settings.place_fresh_seconds)
+    return AssetsPlaces(assets, fresh, cache_engine=writer if reads else None)
 
 
 PlacesDep = Annotated[AssetsPlaces, Depends(places)]

@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.facilities.clients.assets import AssetsClient
 from services.facilities.locations.models import PlaceCache, PlaceKind
 from services.facilities.locations.schemas import PlacePublic
+from shared.db import unit_of_work
 from shared.peers import PeerUnavailable, wait_for
 from shared.problems import Invalid, Unavailable
 from shared.types import utcnow
@@ -34,6 +37,9 @@ class PlaceSource(Protocol):
     """Where places are read (assets over HTTP; a fake in tests)."""
 
     fresh: timedelta
+    # a reading request's session never commits: its cache rows go in a transaction of
+    # their own on this engine (None: in the caller's unit of work)
+    cache_engine: Engine | None
 
     def place(self, kind: PlaceKind, place_id: uuid.UUID) -> dict[str, Any] | None: ...
 
@@ -41,9 +47,12 @@ class PlaceSource(Protocol):
 class AssetsPlaces:
     """Places read from the assets service by a ``def`` route (on its worker thread)."""
 
-    def __init__(self, client: AssetsClient | None, fresh: timedelta) -> None:
+    def __init__(
+        self, client: AssetsClient | None, fresh: timedelta, cache_engine: Engine | None = None
+    ) -> None:
         self.client = client
         self.fresh = fresh
+        self.cache_engine = cache_engine
 
     def place(self, kind: PlaceKind, place_id: uuid.UUID) -> dict[str, Any] | None:
         if self.client is None:
@@ -87,12 +96,27 @@ def remember(
     """Cache ``data``, a place as assets shows it (``CompoundPublic``, ``BuildingPublic``,
     ``RoomPublic``), read ``at``."""
     place_id = uuid.UUID(str(data["id"]))
+    values = _values(kind, data, at or utcnow())
+    row = session.get(PlaceCache, place_id)
+    if row is None:
+        row = PlaceCache(id=place_id, **values)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _values(kind: PlaceKind, data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """A cache row's columns from a place as assets shows it."""
+    place_id = uuid.UUID(str(data["id"]))
     values: dict[str, Any] = {
         "kind": kind,
         "code": data["code"],
         "name": data.get("name") or data.get("number") or data["code"],
         "active": bool(data.get("active", True)),
-        "fetched_at": at or utcnow(),
+        "fetched_at": at,
         "unit_id": None,
         "building_id": None,
         "compound_id": place_id,
@@ -104,14 +128,7 @@ def remember(
     if kind is PlaceKind.ROOM:
         values["building_id"] = uuid.UUID(str(data["building_id"]))
         values["unit_id"] = uuid.UUID(str(data["unit_id"])) if data.get("unit_id") else None
-    row = session.get(PlaceCache, place_id)
-    if row is None:
-        row = PlaceCache(id=place_id, **values)
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
-    session.add(row)
-    return row
+    return values
 
 
 def _read(
@@ -135,7 +152,14 @@ def _read(
         ) from exc
     if data is None:
         raise Invalid("UNKNOWN_LOCATION", f"assets knows no {kind} {place_id}")
-    return remember(session, kind, data, now), False
+    if source.cache_engine is None:
+        return remember(session, kind, data, now), False
+    try:
+        with unit_of_work(source.cache_engine) as own:
+            kept = remember(own, kind, data, now)
+    except IntegrityError:  # another request cached it meanwhile: this reading still stands
+        kept = PlaceCache(id=place_id, **_values(kind, data, now))
+    return kept, False
 
 
 def require_place(
