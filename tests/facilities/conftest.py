@@ -74,15 +74,18 @@ def suite(engine: Engine, assets_engine: Engine) -> Iterator[Suite]:
     )
     # every place is read again from assets (nothing is fresh), so an outage shows at once
     settings = FacilitiesSettings(place_fresh_seconds=0)
-    app = create_app(
-        settings, engine=engine, verifier=verifier(), run_relay=False, access_log=False
-    )
     link = Link(peer)
+    http = httpx.AsyncClient(transport=link)
+    reader = AssetsClient("assets", "http://assets", http, StaticToken("service"), retries=0)
+    app = create_app(
+        settings,
+        engine=engine,
+        verifier=verifier(),
+        run_relay=False,
+        access_log=False,
+        peers={"assets": reader},
+    )
     with TestClient(peer) as assets, TestClient(app) as client:
-        http = httpx.AsyncClient(transport=link)
-        app.state.peers["assets"] = AssetsClient(
-            "assets", "http://assets", http, StaticToken("service"), retries=0
-        )
         yield Suite(client=client, assets=assets, link=link, app=app)
 
 

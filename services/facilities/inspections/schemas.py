@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from services.facilities.inspections.models import Category, Outcome, RoundStatus, Severity
 from services.facilities.locations.schemas import PlacePublic
-from shared.text import Line20, Line200, Line300, Line500, Prose2000
+from shared.text import Line200, Line300, Line500, Prose2000
 
-ItemCode = Annotated[Line20, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]*$")]
+# stable across a checklist's versions: FIRE-07
+ItemCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,19}$")]
 
 
 class ItemCreate(BaseModel):
