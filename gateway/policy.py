@@ -170,7 +170,8 @@ def _budget_rules(f: str) -> list[Rule]:
     return [
         rule("GET", lines, *unit_read),
         rule("POST", lines, *prep),
-        rule("GET", f"{lines}/{{appropriation_id}}", *unit_read),
+        # peers (facilities' remediation phases) read one line's availability
+        rule("GET", f"{lines}/{{appropriation_id}}", *unit_read, A.SERVICE),
         rule("GET", f"{lines}/{{appropriation_id}}/changes", *unit_read),
         rule("POST", f"{lines}/{{appropriation_id}}/adjustments", *prep),
         rule("GET", f"{lines}/{{appropriation_id}}/plans", *unit_read),
@@ -384,6 +385,11 @@ def _inspection_rules(f: str) -> list[Rule]:
         rule("POST", f"{hazard}/assign", officer),
         rule("POST", f"{hazard}/fix", officer),
         rule("POST", f"{hazard}/close", officer),
+        rule("GET", f"{f}/remediation-plans", *FACILITIES_WIDE),
+        rule("POST", f"{f}/remediation-plans", officer),
+        rule("GET", f"{f}/remediation-plans/{{plan_id}}", *FACILITIES_WIDE),
+        rule("POST", f"{f}/remediation-plans/{{plan_id}}/phases/{{number}}/hazards", officer),
+        rule("GET", f"{f}/remediation-plans/{{plan_id}}/budget", *FACILITIES_WIDE),
     ]
 
 

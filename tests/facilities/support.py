@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.facilities.conftest import OFFICER, ok
+from tests.facilities.conftest import OFFICER, Suite, layout, ok
 
 INSPECTOR = str(uuid.uuid4())
 SECOND_INSPECTOR = str(uuid.uuid4())
@@ -81,3 +81,15 @@ def post(client: TestClient, round_id: str, answers: list[dict[str, Any]]) -> An
     return client.post(
         f"/inspection-rounds/{round_id}/answers", json={"answers": answers}, headers=OFFICER
     )
+
+
+def found(suite: Suite, *answers: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+    """A layout, checklists, a started round with ``answers`` (code, outcome, fields)."""
+    place = layout(suite.assets, unit_id=str(uuid.uuid4()))
+    checklists(suite.client)
+    round_ = plan_round(suite.client, place["compound"]["id"])
+    items = items_of(suite.client, round_)
+    batch = [answer(items[code], outcome, **fields) for code, outcome, fields in answers]
+    ok(post(suite.client, round_["id"], batch))
+    hazards = ok(suite.client.get("/hazards", headers=OFFICER))["items"]
+    return {"place": place, "round": round_, "items": items, "hazards": hazards}

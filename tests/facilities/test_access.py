@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.facilities.conftest import OFFICER, Suite, ok
-from tests.facilities.test_hazards import found
+from tests.facilities.support import found
 from tests.support.tokens import bearer
 
 _DIRECT = {"/healthz", "/readyz", "/metrics", "/events"}

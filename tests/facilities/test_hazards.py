@@ -13,7 +13,7 @@ from tests.facilities.support import (
     INSPECTOR,
     SECOND_INSPECTOR,
     answer,
-    checklists,
+    found,
     items_of,
     plan_round,
     post,
@@ -23,18 +23,6 @@ from tests.support.tokens import bearer
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def found(suite: Suite, *answers: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
-    """A layout, checklists, a started round with ``answers`` (code, outcome, fields)."""
-    place = layout(suite.assets, unit_id=str(uuid.uuid4()))
-    checklists(suite.client)
-    round_ = plan_round(suite.client, place["compound"]["id"])
-    items = items_of(suite.client, round_)
-    batch = [answer(items[code], outcome, **fields) for code, outcome, fields in answers]
-    ok(post(suite.client, round_["id"], batch))
-    hazards = ok(suite.client.get("/hazards", headers=OFFICER))["items"]
-    return {"place": place, "round": round_, "items": items, "hazards": hazards}
 
 
 def test_due_times_follow_the_severity_rules(suite: Suite) -> None:

@@ -1,4 +1,5 @@
-"""Inspections (checklist versions, rounds, answers), hazards with their due rules (seeded 24 h / 7 d / 30 d) and escalations, the place cache.
+"""Inspections (checklist versions, rounds, answers), hazards (due rules seeded 24 h / 7 d /
+30 d, escalations), remediation plans in phases, and the cache of places read from assets.
 
 Revision ID: facilities_0002
 Revises: facilities_0001
@@ -82,6 +83,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "facilities_remediation_plan",
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", shared.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", shared.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("compound_id", sa.Uuid(), nullable=True),
+        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("facilities_remediation_plan", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_facilities_remediation_plan_compound_id"), ["compound_id"], unique=False
+        )
+
+    op.create_table(
         "facilities_checklist_item",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("checklist_id", sa.Uuid(), nullable=False),
@@ -101,6 +118,22 @@ def upgrade() -> None:
             batch_op.f("ix_facilities_checklist_item_checklist_id"), ["checklist_id"], unique=False
         )
 
+    op.create_table(
+        "facilities_remediation_phase",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("plan_id", sa.Uuid(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("budget_year", sa.Integer(), nullable=False),
+        sa.Column("estimated_cost", shared.types.Money(), nullable=False),
+        sa.Column("budget_line_id", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["facilities_remediation_plan.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("plan_id", "number"),
+    )
     op.create_table(
         "facilities_hazard",
         sa.Column("version", sa.Integer(), nullable=False),
@@ -215,6 +248,33 @@ def upgrade() -> None:
             batch_op.f("ix_facilities_hazard_escalation_hazard_id"), ["hazard_id"], unique=False
         )
 
+    op.create_table(
+        "facilities_remediation_hazard",
+        sa.Column("hazard_id", sa.Uuid(), nullable=False),
+        sa.Column("plan_id", sa.Uuid(), nullable=False),
+        sa.Column("phase_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hazard_id"],
+            ["facilities_hazard.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["phase_id"],
+            ["facilities_remediation_phase.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["facilities_remediation_plan.id"],
+        ),
+        sa.PrimaryKeyConstraint("hazard_id"),
+    )
+    with op.batch_alter_table("facilities_remediation_hazard", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_facilities_remediation_hazard_phase_id"), ["phase_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_facilities_remediation_hazard_plan_id"), ["plan_id"], unique=False
+        )
+
     due_rules = sa.table(
         "facilities_hazard_due_rule",
         sa.column("severity", sa.String),
@@ -238,6 +298,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("facilities_remediation_hazard", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_facilities_remediation_hazard_plan_id"))
+        batch_op.drop_index(batch_op.f("ix_facilities_remediation_hazard_phase_id"))
+
+    op.drop_table("facilities_remediation_hazard")
     with op.batch_alter_table("facilities_hazard_escalation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_facilities_hazard_escalation_hazard_id"))
         batch_op.drop_index(batch_op.f("ix_facilities_hazard_escalation_escalated_at"))
@@ -254,10 +319,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_facilities_hazard_item")
 
     op.drop_table("facilities_hazard")
+    op.drop_table("facilities_remediation_phase")
     with op.batch_alter_table("facilities_checklist_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_facilities_checklist_item_checklist_id"))
 
     op.drop_table("facilities_checklist_item")
+    with op.batch_alter_table("facilities_remediation_plan", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_facilities_remediation_plan_compound_id"))
+
+    op.drop_table("facilities_remediation_plan")
     op.drop_table("facilities_place_cache")
     with op.batch_alter_table("facilities_inspection_round", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_facilities_inspection_round_status"))
