@@ -60,6 +60,17 @@ class AssetsPlaces:
         return wait_for(self.client.place, kind.value, place_id)
 
 
+class KnownPlaces:
+    """Places handed over rather than read (demo seeding, which runs outside a request):
+    ``remember`` them first; what was not handed over is unknown to this source."""
+
+    fresh = timedelta.max
+    cache_engine: Engine | None = None
+
+    def place(self, kind: PlaceKind, place_id: uuid.UUID) -> dict[str, Any] | None:
+        return None
+
+
 @dataclass(frozen=True)
 class Place:
     """A compound, a building of it or a room of that, with names and the reading's time."""
