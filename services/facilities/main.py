@@ -12,6 +12,7 @@ from services.facilities.clients.assets import AssetsClient
 from services.facilities.clients.finance import FinanceClient
 from services.facilities.config import FacilitiesSettings
 from services.facilities.hazards.routes import router as hazards
+from services.facilities.hazards.worker import escalate_every
 from services.facilities.inspections.routes import router as inspections
 from services.facilities.locations.routes import router as locations
 from services.facilities.remediation.routes import router as remediation
@@ -24,6 +25,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     routers=[locations, inspections, hazards, remediation],
     peer_clients={"assets": AssetsClient, "finance": FinanceClient},
+    background=(escalate_every,),
 )
 
 

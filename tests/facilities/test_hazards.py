@@ -209,3 +209,18 @@ def test_the_dashboard_counts_open_hazards_by_compound_severity_and_age(suite: S
     assert {c["compound_id"] for c in board["cells"]} == {made["place"]["compound"]["id"]}
     other = ok(client.get(f"/hazards/dashboard?compound_id={uuid.uuid4()}", headers=OFFICER))
     assert other["cells"] == [] and other["total_open"] == 0
+
+
+def test_the_escalation_worker_runs_what_the_endpoint_runs(suite: Suite) -> None:
+    from services.facilities.hazards.worker import escalate_once
+
+    long_ago = (datetime.now(UTC) - timedelta(days=2, hours=1)).isoformat()
+    found(suite, ("FIRE-01", "defect", {"answered_at": long_ago}))
+    escalate_once(suite.app.state.platform)
+    escalate_once(suite.app.state.platform)
+    report = ok(suite.client.get("/hazards/escalations", headers=OFFICER))["items"]
+    assert sorted(e["level"] for e in report) == ["director", "unit"]
+    assert ok(suite.client.post("/hazards/escalate", headers=OFFICER)) == {
+        "to_unit": 0,
+        "to_director": 0,
+    }

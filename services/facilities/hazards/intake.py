@@ -25,7 +25,9 @@ import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
+from sqlmodel import select as select_models
 
 from services.facilities.hazards.models import Hazard, HazardStatus
 from services.facilities.hazards.rules import DuePeriods
@@ -134,17 +136,21 @@ def _new_rows(
     session: Session, round_id: uuid.UUID, posted: dict[uuid.UUID, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The posted rows not yet recorded (409 when one differs from what is)."""
-    existing = session.exec(
-        select(Answer).where(Answer.round_id == round_id, col(Answer.item_id).in_(list(posted)))
-    ).all()
-    for answer in existing:
-        if not _same({n: getattr(answer, n) for n in SAME}, posted[answer.item_id]):
+    a = table_of(Answer).c
+    existing = session.connection().execute(
+        select(a.item_id, a.item_code, *(a[name] for name in SAME)).where(
+            a.round_id == round_id, a.item_id.in_(list(posted))
+        )
+    )
+    known = set()
+    for row in existing:
+        if not _same(dict(zip(SAME, row[2:], strict=True)), posted[row.item_id]):
             raise Conflict(
                 "ANSWER_CONFLICT",
-                f"item {answer.item_code} is already answered otherwise in this round",
-                item_id=str(answer.item_id),
+                f"item {row.item_code} is already answered otherwise in this round",
+                item_id=str(row.item_id),
             )
-    known = {a.item_id for a in existing}
+        known.add(row.item_id)
     return [r for item_id, r in posted.items() if item_id not in known]
 
 
@@ -204,7 +210,7 @@ def _raise_hazards(
     periods = DuePeriods(session)
     categories = dict(
         session.exec(
-            select(ChecklistTemplate.id, ChecklistTemplate.category).where(
+            select_models(ChecklistTemplate.id, ChecklistTemplate.category).where(
                 col(ChecklistTemplate.id).in_({items[a["item_id"]].checklist_id for a in defects})
             )
         ).all()
