@@ -51,7 +51,6 @@ class Hazard(VersionedColumns, table=True):
         Index(
             "ix_facilities_hazard_open", "status", "compound_id", "severity", "found_at", "due_at"
         ),
-        Index("ix_facilities_hazard_item", "compound_id", "item_code", "status"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

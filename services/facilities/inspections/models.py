@@ -103,7 +103,7 @@ class Answer(SQLModel, table=True):
 
     round_id: uuid.UUID = Field(foreign_key="facilities_inspection_round.id", primary_key=True)
     item_id: uuid.UUID = Field(foreign_key="facilities_checklist_item.id", primary_key=True)
-    item_code: str = Field(max_length=30, index=True)
+    item_code: str = Field(max_length=30)  # a re-inspection is found by round and code
     outcome: Outcome = Field(sa_type=String(15))
     severity: Severity | None = Field(default=None, sa_type=String(10))  # a defect's
     note: str | None = Field(default=None, max_length=2000)

@@ -175,9 +175,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("facilities_hazard", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_facilities_hazard_item", ["compound_id", "item_code", "status"], unique=False
-        )
-        batch_op.create_index(
             "ix_facilities_hazard_open",
             ["status", "compound_id", "severity", "found_at", "due_at"],
             unique=False,
@@ -218,11 +215,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("round_id", "item_id"),
     )
-    with op.batch_alter_table("facilities_inspection_answer", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_facilities_inspection_answer_item_code"), ["item_code"], unique=False
-        )
-
     op.create_table(
         "facilities_hazard_escalation",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -308,15 +300,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_facilities_hazard_escalation_escalated_at"))
 
     op.drop_table("facilities_hazard_escalation")
-    with op.batch_alter_table("facilities_inspection_answer", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_facilities_inspection_answer_item_code"))
-
     op.drop_table("facilities_inspection_answer")
     with op.batch_alter_table("facilities_hazard", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_facilities_hazard_responsible_unit_id"))
         batch_op.drop_index(batch_op.f("ix_facilities_hazard_responsible_staff_id"))
         batch_op.drop_index("ix_facilities_hazard_open")
-        batch_op.drop_index("ix_facilities_hazard_item")
 
     op.drop_table("facilities_hazard")
     op.drop_table("facilities_remediation_phase")
