@@ -40,6 +40,8 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "volume postgres": ("volume.py", "--db", "postgres"),
     "assets stocktake": ("assets_stocktake.py", "--db", "sqlite"),
     "assets stocktake postgres": ("assets_stocktake.py", "--db", "postgres"),
+    "facilities inspections": ("facilities_inspections.py", "--db", "sqlite"),
+    "facilities inspections postgres": ("facilities_inspections.py", "--db", "postgres"),
 }
 
 

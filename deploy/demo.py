@@ -27,6 +27,10 @@ class DemoFacts:
     budget_units: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
     # the bureau's own unit (AAB) and one serving member: (unit id, staff id)
     bureau_member: tuple[uuid.UUID, uuid.UUID] | None = None
+    # assets' compounds: (id, code, name, [(building id, code, name), …])
+    compounds: list[tuple[uuid.UUID, str, str, list[tuple[uuid.UUID, str, str]]]] = field(
+        default_factory=list
+    )
 
 
 # a seeding step: what it created, to tell the developer, or None when there was nothing to do
@@ -78,7 +82,26 @@ def assets_demo(facts: DemoFacts) -> str | None:
             bureau_member=facts.bureau_member,
             unit_names={unit_id: name for unit_id, _, name in facts.budget_units},
         )
+        facts.compounds = demo.compounds(session)
     return "assets: demo real estate and asset register created" if seeded else None
+
+
+def facilities_demo(facts: DemoFacts) -> str | None:
+    """A year of inspections of assets' compounds (by id, from the assets step), the hazards
+    they found in every state, and a three-phase remediation plan."""
+    from services.facilities import demo
+
+    with unit_of_work(BY_NAME["facilities"]) as session:
+        seeded = demo.seed(
+            session,
+            facts.compounds,
+            units=[unit_id for unit_id, _, _ in facts.budget_units],
+            users=facts.demo_users,
+            bureau_member=facts.bureau_member,
+        )
+    return (
+        "facilities: demo inspections, hazards and a remediation plan created" if seeded else None
+    )
 
 
 def gateway_unit_links(facts: DemoFacts) -> str | None:
@@ -101,6 +124,7 @@ SEED_STEPS: tuple[SeedStep, ...] = (
     personnel_demo,
     finance_demo,
     assets_demo,
+    facilities_demo,
     gateway_unit_links,
 )
 

@@ -189,7 +189,8 @@ def _budget_rules(f: str) -> list[Rule]:
     return [
         rule("GET", lines, *unit_read),
         rule("POST", lines, *prep),
-        rule("GET", f"{lines}/{{appropriation_id}}", *unit_read),
+        # peers (facilities' remediation phases) read one line's availability
+        rule("GET", f"{lines}/{{appropriation_id}}", *unit_read, A.SERVICE),
         rule("GET", f"{lines}/{{appropriation_id}}/changes", *unit_read),
         rule("POST", f"{lines}/{{appropriation_id}}/adjustments", *prep),
         rule("GET", f"{lines}/{{appropriation_id}}/plans", *unit_read),
@@ -365,6 +366,52 @@ def _disposal_rules(a: str) -> list[Rule]:
     ]
 
 
+FACILITIES_WIDE = (A.FACILITIES_OFFICER, A.SECURITY_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
+# a liaison reads its unit's hazards, staff those they are responsible for (the service narrows)
+FACILITIES_SCOPED = (*FACILITIES_WIDE, A.UNIT_LIAISON, A.STAFF)
+
+
+def _facilities_rules() -> list[Rule]:
+    """The six compounds: inspections and hazards (and the upkeep the lead merges in)."""
+    return _inspection_rules("/api/facilities")
+
+
+def _inspection_rules(f: str) -> list[Rule]:
+    """Places read from assets, checklists, rounds and their answers, hazards, due rules,
+    escalation and the dashboard: the facilities officer writes, the wide readers read, a
+    liaison and staff read the hazards in their scope."""
+    officer = A.FACILITIES_OFFICER
+    rounds, hazard = f"{f}/inspection-rounds", f"{f}/hazards/{{hazard_id}}"
+    return [
+        rule("GET", f"{f}/places/{{kind}}/{{place_id}}", *FACILITIES_WIDE),
+        rule("GET", f"{f}/checklists", *FACILITIES_WIDE),
+        rule("POST", f"{f}/checklists", officer),
+        rule("GET", f"{f}/checklists/{{checklist_id}}", *FACILITIES_WIDE),
+        rule("GET", rounds, *FACILITIES_WIDE),
+        rule("POST", rounds, officer),
+        rule("GET", f"{rounds}/{{round_id}}", *FACILITIES_WIDE),
+        rule("POST", f"{rounds}/{{round_id}}/start", officer),
+        rule("POST", f"{rounds}/{{round_id}}/complete", officer),
+        rule("GET", f"{rounds}/{{round_id}}/answers", *FACILITIES_WIDE),
+        rule("POST", f"{rounds}/{{round_id}}/answers", officer),
+        rule("GET", f"{f}/hazard-due-rules", *FACILITIES_WIDE),
+        rule("POST", f"{f}/hazard-due-rules", officer),
+        rule("GET", f"{f}/hazards", *FACILITIES_SCOPED),
+        rule("GET", f"{f}/hazards/dashboard", *FACILITIES_WIDE),
+        rule("POST", f"{f}/hazards/escalate", officer),
+        rule("GET", f"{f}/hazards/escalations", *FACILITIES_WIDE),
+        rule("GET", hazard, *FACILITIES_SCOPED),
+        rule("POST", f"{hazard}/assign", officer),
+        rule("POST", f"{hazard}/fix", officer),
+        rule("POST", f"{hazard}/close", officer),
+        rule("GET", f"{f}/remediation-plans", *FACILITIES_WIDE),
+        rule("POST", f"{f}/remediation-plans", officer),
+        rule("GET", f"{f}/remediation-plans/{{plan_id}}", *FACILITIES_WIDE),
+        rule("POST", f"{f}/remediation-plans/{{plan_id}}/phases/{{number}}/hazards", officer),
+        rule("GET", f"{f}/remediation-plans/{{plan_id}}/budget", *FACILITIES_WIDE),
+    ]
+
+
 POLICY: tuple[Rule, ...] = (
     # gateway: user administration and its own audit log
     rule("GET", "/api/admin/roles", A.ADMIN),
@@ -381,6 +428,7 @@ POLICY: tuple[Rule, ...] = (
     *_personnel_rules(),
     *_finance_rules(),
     *_assets_rules(),
+    *_facilities_rules(),
 )
 
 

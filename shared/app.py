@@ -79,6 +79,7 @@ def create_service_app(
     verifier: TokenVerifier | None = None,
     run_relay: bool = True,  # and the spec's background tasks
     access_log: bool = True,
+    peers: dict[str, PeerClient] | None = None,  # instead of settings' (a peer in-process)
 ) -> FastAPI:
     configure_logging(spec.name, settings.log_level)
     tables = platform_tables(spec.name)
@@ -98,7 +99,7 @@ def create_service_app(
         title=spec.title,
         description=spec.description,
         version=spec.version,
-        lifespan=_lifespan(spec, settings, run_relay),
+        lifespan=_lifespan(spec, settings, run_relay, peers or {}),
         generate_unique_id_function=operation_ids(spec.name),
     )
     app.state.platform = platform
@@ -143,7 +144,7 @@ def _include_routers(app: FastAPI, spec: ServiceSpec) -> None:
 
 
 def _lifespan(
-    spec: ServiceSpec, settings: ServiceSettings, run_relay: bool
+    spec: ServiceSpec, settings: ServiceSettings, run_relay: bool, given: dict[str, PeerClient]
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     """Peer clients, the outbox relay, the revocation feed (and the spec's background tasks)
     for the app's life."""
@@ -162,7 +163,7 @@ def _lifespan(
         app.state.peers = {
             name: spec.peer_clients.get(name, PeerClient)(name, url, http, tokens, timeout=timeout)
             for name, url in settings.peer_urls.items()
-        }
+        } | given
         # the relay tries each event once a pass (its own backoff does the retrying)
         relay_peers = {
             name: PeerClient(name, url, http, tokens, timeout=timeout, retries=0)

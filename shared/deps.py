@@ -24,3 +24,20 @@ def from_app_state(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]
 
     dependency.__name__ = f"app_{name}"
     return dependency
+
+
+def peer_client(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T | None]]:
+    """A dependency returning the app's client of peer ``name`` (``ServiceSpec.peer_clients``
+    gives its class, ``settings.peer_urls[name]`` its address), or None when no address is
+    configured: the service then answers from what it has, or 503."""
+
+    async def dependency(request: Request) -> T | None:
+        value = getattr(request.app.state, "peers", {}).get(name)
+        if value is None:
+            return None
+        if not isinstance(value, kind):
+            raise TypeError(f"peer {name} is {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    dependency.__name__ = f"peer_{name}"
+    return dependency

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Protocol
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol, TypeVar
 
+import anyio.from_thread
 import httpx
 
 from shared.context import current_request_id, traceparent_var
 from shared.problems import ProblemError
 
+T = TypeVar("T")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRY_STATUSES = frozenset({502, 503, 504})
 
@@ -169,3 +172,9 @@ class PeerClient:
                 peer=self.name,
             )
         return response.json()
+
+
+def wait_for(call: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+    """Run a peer client's ``call(*args)`` from a ``def`` route (FastAPI runs it on a worker
+    thread) on the app's event loop, where the client's connections live, and wait for it."""
+    return anyio.from_thread.run(call, *args)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from services.assets.disposals import demo as disposals
 from services.assets.leases import demo as leases
 from services.assets.realestate import demo as realestate
+from services.assets.realestate.models import Building, Compound
 from services.assets.register import demo as register
 from services.assets.stocktakes import demo as stocktakes
 from shared.audit import AuditLog
@@ -51,3 +52,16 @@ def seed(
         return created
     finally:
         principal_var.reset(token)
+
+
+def compounds(
+    session: Session,
+) -> list[tuple[uuid.UUID, str, str, list[tuple[uuid.UUID, str, str]]]]:
+    """The compounds in service as (id, code, name, [(building id, code, name), …]), by code,
+    for the steps after this one (facilities inspects them)."""
+    buildings: dict[uuid.UUID, list[tuple[uuid.UUID, str, str]]] = {}
+    query = select(Building).where(col(Building.active)).order_by(col(Building.code))
+    for b in session.exec(query):
+        buildings.setdefault(b.compound_id, []).append((b.id, b.code, b.name))
+    query_c = select(Compound).where(col(Compound.active)).order_by(col(Compound.code))
+    return [(c.id, c.code, c.name, buildings.get(c.id, [])) for c in session.exec(query_c)]

@@ -8,7 +8,14 @@ from typing import Any
 from fastapi import FastAPI
 
 import services.facilities
+from services.facilities.clients.assets import AssetsClient
+from services.facilities.clients.finance import FinanceClient
 from services.facilities.config import FacilitiesSettings
+from services.facilities.hazards.routes import router as hazards
+from services.facilities.hazards.worker import escalate_every
+from services.facilities.inspections.routes import router as inspections
+from services.facilities.locations.routes import router as locations
+from services.facilities.remediation.routes import router as remediation
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -16,6 +23,9 @@ SPEC = ServiceSpec(
     title="Facilities service",
     description=(services.facilities.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
+    routers=[locations, inspections, hazards, remediation],
+    peer_clients={"assets": AssetsClient, "finance": FinanceClient},
+    background=(escalate_every,),
 )
 
 

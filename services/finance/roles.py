@@ -24,6 +24,7 @@ DIRECTOR = "director"
 LIAISON = "unit_liaison"
 AUDITOR = "auditor"
 TREASURY = "treasury"
+SERVICE = "service"
 
 PREPARERS = (OFFICER,)
 # bureau-wide readers of the books; a liaison reads its own unit where a route allows it
@@ -38,6 +39,9 @@ read_books = [Depends(require_roles(*READERS))]
 read_unit = [Depends(require_roles(*UNIT_READERS))]
 
 ScopeDep = Annotated[RowScope, Depends(row_scope(*READERS))]
+# a budget line read by a peer (facilities' remediation phases): every unit's line
+LINE_READERS = (*UNIT_READERS, SERVICE)
+LineScopeDep = Annotated[RowScope, Depends(row_scope(*READERS, SERVICE))]
 
 
 def own_unit(scope: RowScope) -> uuid.UUID | None:

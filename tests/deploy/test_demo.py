@@ -38,6 +38,14 @@ def test_the_demo_books_and_users_refer_to_personnel_s_units(
     with unit_of_work(BY_NAME["assets"]) as session:
         room_units = set(session.exec(select(Room.unit_id).where(col(Room.unit_id).is_not(None))))
     assert room_units == {unit_id for unit_id, _, _ in units}, "offices for every unit, by id"
+    from services.assets.realestate.models import Compound
+    from services.facilities.inspections.models import InspectionRound
+
+    with unit_of_work(BY_NAME["assets"]) as session:
+        compounds = set(session.exec(select(Compound.id)))
+    with unit_of_work(BY_NAME["facilities"]) as session:
+        inspected = set(session.exec(select(InspectionRound.compound_id)))
+    assert inspected == compounds and len(compounds) == 6, "facilities inspects assets' compounds"
     with unit_of_work(GATEWAY) as session:
         users = {u.username: (u.unit_id, u.staff_id) for u in session.exec(select(User))}
         ids = {u.username: str(u.id) for u in session.exec(select(User))}

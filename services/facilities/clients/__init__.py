@@ -1,1 +1,1 @@
-"""Typed HTTP clients of the peers the facilities service reads from."""
+"""Typed HTTP clients of the peers the facilities service reads from (assets, finance)."""

@@ -19,7 +19,13 @@ from services.finance.budget.schemas import (
     QuotaPublic,
     QuotaSet,
 )
-from services.finance.roles import PREPARERS, UNIT_READERS, ScopeDep
+from services.finance.roles import (
+    LINE_READERS,
+    PREPARERS,
+    UNIT_READERS,
+    LineScopeDep,
+    ScopeDep,
+)
 from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
@@ -32,6 +38,7 @@ from shared.types import today
 router = Router(tags=["budget"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
 readers = [Depends(require_roles(*UNIT_READERS))]
+line_readers = [Depends(require_roles(*LINE_READERS))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 Month = Annotated[int, Path(ge=1, le=12)]
 # a year to filter by (a year with no books answers an empty list)
@@ -73,10 +80,11 @@ def list_appropriations(
     )
 
 
-@router.get("/appropriations/{appropriation_id}", dependencies=readers)
+@router.get("/appropriations/{appropriation_id}", dependencies=line_readers)
 def get_appropriation(
-    session: SessionDep, scope: ScopeDep, appropriation_id: uuid.UUID, response: Response
+    session: SessionDep, scope: LineScopeDep, appropriation_id: uuid.UUID, response: Response
 ) -> AppropriationPublic:
+    """One budget line with what is committed, paid and available (peers read it too)."""
     row = service.get_line(session, scope, appropriation_id)
     response.headers["ETag"] = etag(row.version)
     return service.public(session, row)

@@ -1,0 +1,37 @@
+"""What facilities reads from the assets service: its compounds, buildings and rooms.
+
+Assets is the suite's location master; facilities refers to its places by id and never keeps
+a second register (``locations`` caches what it read, with the time it read it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from shared.peers import PeerClient
+from shared.problems import ProblemError
+
+PlaceKind = Literal["compound", "building", "room"]
+_PATHS: dict[str, str] = {"compound": "compounds", "building": "buildings", "room": "rooms"}
+
+
+class AssetsClient(PeerClient):
+    """``GET /compounds/{id}``, ``/buildings/{id}``, ``/rooms/{id}`` of the assets service."""
+
+    async def place(self, kind: PlaceKind, place_id: uuid.UUID) -> dict[str, Any] | None:
+        """The place as assets shows it; None when assets does not know the id (404).
+        ``PeerUnavailable`` (503) when assets cannot be reached."""
+        path = f"/{_PATHS[kind]}/{place_id}"
+        response = await self.request("GET", path)
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise ProblemError(
+                502,
+                "PEER_ERROR",
+                f"assets answered {response.status_code} for {path}",
+                peer="assets",
+            )
+        found: dict[str, Any] = response.json()
+        return found

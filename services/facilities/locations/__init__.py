@@ -1,0 +1,1 @@
+"""Places facilities refers to (assets' compounds, buildings, rooms), read over HTTP and cached."""
