@@ -346,6 +346,42 @@ def _disposal_rules(a: str) -> list[Rule]:
     ]
 
 
+FACILITIES_WIDE = (A.FACILITIES_OFFICER, A.SECURITY_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
+# a liaison reads its unit's work orders, staff the ones they requested (the service narrows)
+FACILITIES_SCOPED = (*FACILITIES_WIDE, A.UNIT_LIAISON, A.STAFF)
+REQUESTERS = (A.FACILITIES_OFFICER, A.SECURITY_OFFICER, A.UNIT_LIAISON, A.STAFF)
+
+
+def _facilities_rules() -> list[Rule]:
+    return [*_upkeep_rules("/api/facilities")]
+
+
+def _upkeep_rules(f: str) -> list[Rule]:
+    """Work orders and preventive plans (the facilities officer), safety zones and fire
+    equipment (the security officer); requests from officers, liaisons and staff."""
+    o = f"{f}/work-orders/{{order_id}}"
+    upkeep = A.FACILITIES_OFFICER
+    return [
+        rule("GET", f"{f}/work-orders", *FACILITIES_SCOPED),
+        rule("POST", f"{f}/work-orders", *REQUESTERS),
+        rule("GET", f"{f}/work-orders/sla-report", *FACILITIES_WIDE),
+        rule("GET", f"{f}/sla-policies", *FACILITIES_WIDE),
+        rule("PATCH", f"{f}/sla-policies/{{priority}}", upkeep),
+        rule("GET", o, *FACILITIES_SCOPED),
+        rule("PATCH", o, upkeep),
+        rule("GET", f"{o}/history", *FACILITIES_SCOPED),
+        *(rule("POST", f"{o}/{step}", upkeep)
+          for step in ("triage", "assign", "start", "complete", "cancel", "labour", "materials")),
+        rule("POST", f"{o}/verify", upkeep, A.DIRECTOR),
+        rule("GET", f"{o}/costs", *FACILITIES_SCOPED),
+        rule("GET", f"{f}/preventive-plans", *FACILITIES_WIDE),
+        rule("POST", f"{f}/preventive-plans", upkeep),
+        rule("POST", f"{f}/preventive-plans/generate", upkeep),
+        rule("GET", f"{f}/preventive-plans/{{plan_id}}", *FACILITIES_WIDE),
+        rule("PATCH", f"{f}/preventive-plans/{{plan_id}}", upkeep),
+    ]  # fmt: skip
+
+
 POLICY: tuple[Rule, ...] = (
     # gateway: user administration and its own audit log
     rule("GET", "/api/admin/roles", A.ADMIN),
@@ -362,6 +398,7 @@ POLICY: tuple[Rule, ...] = (
     *_personnel_rules(),
     *_finance_rules(),
     *_assets_rules(),
+    *_facilities_rules(),
 )
 
 

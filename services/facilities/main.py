@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 import services.facilities
 from services.facilities.config import FacilitiesSettings
+from services.facilities.preventive import routes as preventive_routes
+from services.facilities.workorders import routes as workorder_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -16,6 +18,9 @@ SPEC = ServiceSpec(
     title="Facilities service",
     description=(services.facilities.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
+    # in matching order; each router declares its fixed paths (/work-orders/sla-report,
+    # /preventive-plans/generate) before its parameterised ones
+    routers=(workorder_routes.router, preventive_routes.router),
 )
 
 

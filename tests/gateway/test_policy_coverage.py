@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from gateway.policy import POLICY
 from services.assets.config import AssetsSettings
 from services.assets.main import create_app as assets_app
+from services.facilities.config import FacilitiesSettings
+from services.facilities.main import create_app as facilities_app
 from services.finance.config import FinanceSettings
 from services.finance.main import create_app as finance_app
 from services.personnel.config import PersonnelSettings
@@ -44,6 +46,7 @@ def _rows(service: str) -> dict[tuple[str, str], frozenset[str]]:
 
 APPS = {
     "assets": lambda: assets_app(AssetsSettings()),
+    "facilities": lambda: facilities_app(FacilitiesSettings()),
     "finance": lambda: finance_app(FinanceSettings()),
     "personnel": lambda: personnel_app(PersonnelSettings()),
 }
