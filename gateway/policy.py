@@ -379,7 +379,35 @@ def _upkeep_rules(f: str) -> list[Rule]:
         rule("POST", f"{f}/preventive-plans/generate", upkeep),
         rule("GET", f"{f}/preventive-plans/{{plan_id}}", *FACILITIES_WIDE),
         rule("PATCH", f"{f}/preventive-plans/{{plan_id}}", upkeep),
+        *_safety_rules(f),
     ]  # fmt: skip
+
+
+def _safety_rules(f: str) -> list[Rule]:
+    """Safety zones, liaisons, entrances and fire equipment: the security officer keeps them,
+    the bureau's readers read them."""
+    safety = A.SECURITY_OFFICER
+    rules = [
+        rule("GET", f"{f}/safety-zones/gaps", *FACILITIES_WIDE),
+        rule("GET", f"{f}/fire-equipment/due", *FACILITIES_WIDE),
+        rule("POST", f"{f}/fire-equipment/checks", safety),
+        rule("GET", f"{f}/fire-equipment/{{equipment_id}}/checks", *FACILITIES_WIDE),
+        rule("GET", f"{f}/safety-liaisons", *FACILITIES_WIDE),
+        rule("PUT", f"{f}/safety-liaisons/{{unit_id}}", safety),
+    ]
+    for kind, ident in (
+        ("safety-zones", "zone_id"),
+        ("entrances", "entrance_id"),
+        ("fire-equipment", "equipment_id"),
+    ):
+        rules += [
+            rule("GET", f"{f}/{kind}", *FACILITIES_WIDE),
+            rule("POST", f"{f}/{kind}", safety),
+            rule("PATCH", f"{f}/{kind}/{{{ident}}}", safety),
+        ]
+        if kind != "entrances":
+            rules.append(rule("GET", f"{f}/{kind}/{{{ident}}}", *FACILITIES_WIDE))
+    return rules
 
 
 POLICY: tuple[Rule, ...] = (

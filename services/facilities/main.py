@@ -9,8 +9,10 @@ from fastapi import FastAPI
 
 import services.facilities
 from services.facilities.config import FacilitiesSettings
+from services.facilities.equipment import routes as equipment_routes
 from services.facilities.preventive import routes as preventive_routes
 from services.facilities.workorders import routes as workorder_routes
+from services.facilities.zones import routes as zone_routes
 from shared.app import ServiceSpec, create_service_app
 
 SPEC = ServiceSpec(
@@ -19,8 +21,14 @@ SPEC = ServiceSpec(
     description=(services.facilities.__doc__ or "").replace("\n", " ").strip(),
     migrations_dir=Path(__file__).parent / "migrations",
     # in matching order; each router declares its fixed paths (/work-orders/sla-report,
-    # /preventive-plans/generate) before its parameterised ones
-    routers=(workorder_routes.router, preventive_routes.router),
+    # /preventive-plans/generate, /safety-zones/gaps, /fire-equipment/due) before its
+    # parameterised ones
+    routers=(
+        workorder_routes.router,
+        preventive_routes.router,
+        zone_routes.router,
+        equipment_routes.router,
+    ),
 )
 
 

@@ -40,7 +40,7 @@ def _check(row: Plan) -> None:
 def get(session: Session, plan_id: uuid.UUID, *, lock: bool = False) -> Plan:
     row = session.get(Plan, plan_id, with_for_update=lock or None)
     if row is None:
-        raise NotFound("preventive plan", plan_id)
+        raise NotFound("preventive_plan", plan_id)
     return row
 
 

@@ -20,7 +20,7 @@ def order_in_scope(
     change."""
     row = session.get(WorkOrder, order_id, with_for_update=lock or None)
     if row is None:
-        raise NotFound("work order", order_id)
+        raise NotFound("work_order", order_id)
     if scope is not None:
         scope.check(unit_id=row.unit_id, staff_id=row.requester_staff_id)
     return row

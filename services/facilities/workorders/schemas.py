@@ -16,8 +16,10 @@ from shared.money import AS_TEXT, Amount, Money, text_only, text_schema
 from shared.patching import Patch
 from shared.text import Line100, Line200, Line500, Prose2000
 
-_HOURS = re.compile(r"(0|[1-9][0-9]{0,2})(\.[0-9]{1,2})?")
-_QUANTITY = re.compile(r"(0|[1-9][0-9]{0,8})(\.[0-9]{1,3})?")
+_HOURS = re.compile(r"(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,2}(\.[0-9]{1,2})?)")
+_QUANTITY = re.compile(
+    r"(0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2})|[1-9][0-9]{0,8}(\.[0-9]{1,3})?)"
+)
 # hours of one labour entry: more than zero, at most 999.99, two decimals
 Hours = Annotated[
     Decimal,

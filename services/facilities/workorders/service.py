@@ -244,7 +244,7 @@ def update_policy(
     response comes before the resolution (422 ``CLOCKS_OUT_OF_ORDER``)."""
     row = session.get(SlaPolicy, priority, with_for_update=True)
     if row is None:
-        raise NotFound("sla policy", priority)
+        raise NotFound("sla_policy", priority)
     check_version("sla policy", row.version, expected_version)
     before = _policy_public(row).model_dump(mode="json")
     for name, value in data.model_dump(exclude_unset=True).items():
