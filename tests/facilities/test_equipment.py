@@ -48,6 +48,13 @@ def test_an_item_takes_its_buildings_zone_and_its_first_due_day(client: TestClie
     refused(client.post("/fire-equipment", json={"code": "EXT-002", "kind": "alarm",
             "check_interval_days": 7, "in_service_from": "2026-01-01",
             "expires_on": "2025-01-01"}, headers=SECURITY), 422, "DATES_OUT_OF_ORDER")  # fmt: skip
+    for field, day in (("in_service_from", "0001-01-01"), ("expires_on", "9999-12-31")):
+        data = {"code": "EXT-009", "kind": "alarm", "check_interval_days": 7,
+                "in_service_from": "2026-01-01", field: day}  # fmt: skip
+        refused(client.post("/fire-equipment", json=data, headers=SECURITY), 422,
+                "DATE_OUT_OF_RANGE")  # fmt: skip
+    refused(client.get("/fire-equipment/due", params={"as_of": "9999-12-31"}, headers=OFFICER),
+            422, "DATE_OUT_OF_RANGE")  # fmt: skip
     url = f"/fire-equipment/{e['id']}"
     moved = ok(
         client.patch(url, json={"check_interval_days": 90}, headers={**SECURITY, "If-Match": '"1"'})
@@ -96,6 +103,9 @@ def test_a_refused_batch_keeps_nothing(client: TestClient) -> None:
         refused(client.post("/fire-equipment/checks", json={"checks": [check(a), check(ghost)]},
                             headers=SECURITY), 422, "UNKNOWN_EQUIPMENT")  # fmt: skip
     assert ok(client.get(f"/fire-equipment/{a['id']}/checks", headers=AUDITOR))["total"] == 0
+    ancient = {**check(a), "checked_at": "0001-01-01T00:00:00+14:00"}
+    refused(client.post("/fire-equipment/checks", json={"checks": [ancient]}, headers=SECURITY),
+            422, "DATE_OUT_OF_RANGE")  # fmt: skip
     bad = check(a, result="broken")
     assert (
         client.post("/fire-equipment/checks", json={"checks": [bad]}, headers=SECURITY).status_code

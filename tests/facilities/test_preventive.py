@@ -86,6 +86,9 @@ def test_the_generator_is_callable_outside_a_request(client: TestClient, engine:
     [
         ({"interval_months": 0}, "RECURRENCE_INVALID"),
         ({"interval_months": 1, "interval_weeks": 2}, "RECURRENCE_INVALID"),
+        ({"interval_weeks": 1, "anchor_on": "2015-01-01"}, "ANCHOR_TOO_EARLY"),
+        ({"interval_weeks": 1, "anchor_on": "0001-01-01"}, "DATE_OUT_OF_RANGE"),
+        ({"interval_weeks": 1, "anchor_on": "9999-12-31"}, "DATE_OUT_OF_RANGE"),
     ],
 )
 def test_a_plan_recurs_by_months_or_weeks(

@@ -91,3 +91,6 @@ def test_a_clock_stopped_late_stays_breached(client: TestClient, engine: Engine)
     ]
     urgent = next(t for t in report["totals"] if t["priority"] == "urgent")
     assert urgent["open"] == 0
+    for day in ("0001-01-01T00:00:00+00:00", "9999-12-31T23:00:00+00:00"):
+        refused(client.get("/work-orders/sla-report", params={"as_of": day}, headers=OFFICER),
+                422, "DATE_OUT_OF_RANGE")  # fmt: skip

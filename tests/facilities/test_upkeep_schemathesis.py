@@ -6,7 +6,6 @@ Bounded: a fixed number of examples per operation, derandomised so a run is repe
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -35,6 +34,4 @@ def facilities_api(engine: Engine) -> Any:
 
 
 def test_no_input_makes_the_service_fail(facilities_api: Any) -> None:
-    started = time.monotonic()
-    assert_conforms(facilities_api, OFFICER, examples=EXAMPLES_PER_OPERATION, min_operations=20)
-    assert time.monotonic() - started < 30
+    assert_conforms(facilities_api, OFFICER, examples=EXAMPLES_PER_OPERATION, min_operations=40)

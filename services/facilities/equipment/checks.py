@@ -1,9 +1,9 @@
 """Checks of fire equipment posted in batches (a phone's up to 500 at a time, perhaps twice).
 
 Rules:
-- every item named exists and is in service (422 ``UNKNOWN_EQUIPMENT``); no check is dated in
-  the future beyond five minutes of clock skew (422 ``FUTURE_CHECK``): a refused batch keeps
-  nothing;
+- checks are dated from 1950 to 2200 (422 ``DATE_OUT_OF_RANGE``), none in the future beyond
+  five minutes of clock skew (422 ``FUTURE_CHECK``); every item named exists and is in
+  service (422 ``UNKNOWN_EQUIPMENT``): a refused batch keeps nothing;
 - a check id seen before changes nothing (``INSERT … ON CONFLICT DO NOTHING`` ``RETURNING``
   the new ones); the receipt says how many were new;
 - a new check of result ``ok`` or ``defect`` counts as done: the item's last check becomes
@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from services.facilities.days import in_range
 from services.facilities.equipment.models import Check, Equipment, Result
 from services.facilities.equipment.schemas import CheckBatch, CheckReceipt
 from services.facilities.equipment.service import audited, next_due
@@ -46,6 +47,8 @@ def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
 
 def post(session: Session, audit: AuditLog, *, batch: CheckBatch) -> CheckReceipt:
     now = utcnow()
+    for c in batch.checks:
+        in_range(c.checked_at, "checked_at")  # compared as given: no conversion yet
     late = [c.check_id for c in batch.checks if c.checked_at > now + CLOCK_SKEW]
     if late:
         raise Invalid(

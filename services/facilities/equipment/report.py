@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from services.facilities.days import in_range
 from services.facilities.equipment.models import Equipment
 from services.facilities.equipment.schemas import (
     DueItem,
@@ -42,6 +43,7 @@ def _expiry_state(expires: date | None, as_of: date, horizon: date) -> ExpirySta
 def report(
     session: Session, *, as_of: date, within_days: int, zone_id: uuid.UUID | None
 ) -> DueReport:
+    in_range(as_of, "as_of")
     horizon = as_of + timedelta(days=within_days)
     query = (
         select(Equipment, Zone.code)

@@ -2,7 +2,8 @@
 
 Rules: a code is unique (409 ``CODE_TAKEN``); a zone named exists (422 ``UNKNOWN_ZONE``),
 and without one an item takes its building's zone; an item does not expire before it
-entered service (422 ``DATES_OUT_OF_ORDER``); its next check falls due its interval after
+entered service (422 ``DATES_OUT_OF_ORDER``; days from 1950 to 2200,
+422 ``DATE_OUT_OF_RANGE``); its next check falls due its interval after
 its last check, or after it entered service when never checked (a new interval moves it).
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from services.facilities.days import in_range
 from services.facilities.equipment.models import Check, Equipment, Kind
 from services.facilities.equipment.schemas import (
     CheckPublic,
@@ -57,6 +59,8 @@ def _place(session: Session, row: Equipment, zone_given: bool) -> None:
         row.zone_id = session.exec(
             select(ZoneBuilding.zone_id).where(ZoneBuilding.building_id == row.building_id)
         ).first()
+    in_range(row.in_service_from, "in_service_from")
+    in_range(row.expires_on, "expires_on")
     if row.expires_on is not None and row.expires_on < row.in_service_from:
         raise Invalid("DATES_OUT_OF_ORDER", "expires_on is before in_service_from")
 

@@ -1,24 +1,28 @@
 """Preventive plans: create, correct, read. Functions only flush.
 
 Rules: a plan recurs by months or by weeks, exactly one of them (422
-``RECURRENCE_INVALID``); its code is unique (409 ``CODE_TAKEN``); a correction
-(``If-Match``) applies to the occurrences not raised yet, and a plan made inactive raises
-none.
+``RECURRENCE_INVALID``), from a first due day at most five years back (422
+``ANCHOR_TOO_EARLY``; ``DATE_OUT_OF_RANGE`` outside 1950–2200); its code is unique (409
+``CODE_TAKEN``); a correction (``If-Match``) applies to the occurrences not raised yet, and
+a plan made inactive raises none.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from services.facilities.days import in_range
 from services.facilities.preventive.models import Plan
 from services.facilities.preventive.schemas import PlanCreate, PlanPublic, PlanUpdate
 from shared.audit import AuditLog
 from shared.changes import apply_update, record_creation
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
+from shared.types import today
 
 
 def public(row: Plan) -> PlanPublic:
@@ -31,6 +35,9 @@ def _audited(row: Plan) -> dict[str, Any]:
 
 
 def _check(row: Plan) -> None:
+    in_range(row.anchor_on, "anchor_on")
+    if row.anchor_on < today() - timedelta(days=5 * 366):
+        raise Invalid("ANCHOR_TOO_EARLY", "a plan's first due day is at most five years back")
     if (row.interval_months > 0) == (row.interval_weeks > 0):
         raise Invalid(
             "RECURRENCE_INVALID", "a plan recurs every interval_months or every interval_weeks"

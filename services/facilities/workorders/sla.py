@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from services.facilities.days import in_range
 from services.facilities.workorders.models import Priority, Status, WorkOrder
 from services.facilities.workorders.schemas import ClockState, SlaReport, SlaRow, SlaTotals
 
@@ -37,6 +38,8 @@ def clock(
 
 
 def report(session: Session, *, as_of: datetime, since: datetime | None = None) -> SlaReport:
+    in_range(as_of, "as_of")
+    in_range(since, "since")
     since = since or as_of - timedelta(days=30)
     rows = session.exec(
         select(WorkOrder)
