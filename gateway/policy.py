@@ -367,13 +367,16 @@ def _disposal_rules(a: str) -> list[Rule]:
 
 
 FACILITIES_WIDE = (A.FACILITIES_OFFICER, A.SECURITY_OFFICER, A.DIRECTOR, A.AUDITOR, A.SERVICE)
-# a liaison reads its unit's hazards, staff those they are responsible for (the service narrows)
+# a liaison reads its unit's hazards and work orders, staff the hazards they are responsible
+# for and the orders they requested (the service narrows)
 FACILITIES_SCOPED = (*FACILITIES_WIDE, A.UNIT_LIAISON, A.STAFF)
+REQUESTERS = (A.FACILITIES_OFFICER, A.SECURITY_OFFICER, A.UNIT_LIAISON, A.STAFF)
 
 
 def _facilities_rules() -> list[Rule]:
-    """The six compounds: inspections and hazards (and the upkeep the lead merges in)."""
-    return _inspection_rules("/api/facilities")
+    """The six compounds: inspections and hazards, upkeep, safety zones and fire equipment."""
+    f = "/api/facilities"
+    return [*_inspection_rules(f), *_upkeep_rules(f)]
 
 
 def _inspection_rules(f: str) -> list[Rule]:
@@ -410,6 +413,60 @@ def _inspection_rules(f: str) -> list[Rule]:
         rule("POST", f"{f}/remediation-plans/{{plan_id}}/phases/{{number}}/hazards", officer),
         rule("GET", f"{f}/remediation-plans/{{plan_id}}/budget", *FACILITIES_WIDE),
     ]
+
+
+def _upkeep_rules(f: str) -> list[Rule]:
+    """Work orders and preventive plans (the facilities officer), safety zones and fire
+    equipment (the security officer); requests from officers, liaisons and staff."""
+    o = f"{f}/work-orders/{{order_id}}"
+    upkeep = A.FACILITIES_OFFICER
+    return [
+        rule("GET", f"{f}/work-orders", *FACILITIES_SCOPED),
+        rule("POST", f"{f}/work-orders", *REQUESTERS),
+        rule("GET", f"{f}/work-orders/sla-report", *FACILITIES_WIDE),
+        rule("GET", f"{f}/sla-policies", *FACILITIES_WIDE),
+        rule("PATCH", f"{f}/sla-policies/{{priority}}", upkeep),
+        rule("GET", o, *FACILITIES_SCOPED),
+        rule("PATCH", o, upkeep),
+        rule("GET", f"{o}/history", *FACILITIES_SCOPED),
+        *(rule("POST", f"{o}/{step}", upkeep)
+          for step in ("triage", "assign", "start", "complete", "cancel", "labour", "materials")),
+        rule("POST", f"{o}/verify", upkeep, A.DIRECTOR),
+        rule("GET", f"{o}/costs", *FACILITIES_SCOPED),
+        rule("GET", f"{f}/preventive-plans", *FACILITIES_WIDE),
+        rule("POST", f"{f}/preventive-plans", upkeep),
+        rule("POST", f"{f}/preventive-plans/generate", upkeep),
+        rule("GET", f"{f}/preventive-plans/{{plan_id}}", *FACILITIES_WIDE),
+        rule("PATCH", f"{f}/preventive-plans/{{plan_id}}", upkeep),
+        *_safety_rules(f),
+    ]  # fmt: skip
+
+
+def _safety_rules(f: str) -> list[Rule]:
+    """Safety zones, liaisons, entrances and fire equipment: the security officer keeps them,
+    the bureau's readers read them."""
+    safety = A.SECURITY_OFFICER
+    rules = [
+        rule("GET", f"{f}/safety-zones/gaps", *FACILITIES_WIDE),
+        rule("GET", f"{f}/fire-equipment/due", *FACILITIES_WIDE),
+        rule("POST", f"{f}/fire-equipment/checks", safety),
+        rule("GET", f"{f}/fire-equipment/{{equipment_id}}/checks", *FACILITIES_WIDE),
+        rule("GET", f"{f}/safety-liaisons", *FACILITIES_WIDE),
+        rule("PUT", f"{f}/safety-liaisons/{{unit_id}}", safety),
+    ]
+    for kind, ident in (
+        ("safety-zones", "zone_id"),
+        ("entrances", "entrance_id"),
+        ("fire-equipment", "equipment_id"),
+    ):
+        rules += [
+            rule("GET", f"{f}/{kind}", *FACILITIES_WIDE),
+            rule("POST", f"{f}/{kind}", safety),
+            rule("PATCH", f"{f}/{kind}/{{{ident}}}", safety),
+        ]
+        if kind != "entrances":
+            rules.append(rule("GET", f"{f}/{kind}/{{{ident}}}", *FACILITIES_WIDE))
+    return rules
 
 
 POLICY: tuple[Rule, ...] = (
