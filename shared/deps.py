@@ -24,3 +24,20 @@ def from_app_state(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]
 
     dependency.__name__ = f"app_{name}"
     return dependency
+
+
+def peer_client(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency returning the app's client of peer ``name`` (``ServiceSpec.peer_clients``),
+    a 503 ``PEER_UNAVAILABLE`` problem when no URL for it is configured."""
+    from shared.peers import PeerUnavailable
+
+    async def dependency(request: Request) -> T:
+        value = getattr(request.app.state, "peers", {}).get(name)
+        if value is None:
+            raise PeerUnavailable(name, "no URL is configured for it")
+        if not isinstance(value, kind):
+            raise TypeError(f"peer {name} is {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    dependency.__name__ = f"peer_{name}"
+    return dependency

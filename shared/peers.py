@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Protocol
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, Protocol, TypeVar
 
+import anyio.from_thread
 import httpx
 
 from shared.context import current_request_id, traceparent_var
 from shared.problems import ProblemError
 
+P = ParamSpec("P")
+T = TypeVar("T")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRY_STATUSES = frozenset({502, 503, 504})
 
@@ -169,3 +173,11 @@ class PeerClient:
                 peer=self.name,
             )
         return response.json()
+
+
+def blocking(call: Callable[P, Coroutine[Any, Any, T]], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a peer client's ``async`` call from synchronous code — a ``def`` route or the
+    service it calls, which FastAPI runs on its thread pool — on the app's event loop (where
+    the client's connections live), and wait for its answer. A peer's failure raises as it
+    would in the loop (``PeerUnavailable``: a 503 problem)."""
+    return anyio.from_thread.run(lambda: call(*args, **kwargs))
