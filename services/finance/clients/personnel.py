@@ -10,7 +10,7 @@ The methods are ``async`` (the client's connections live on the app's event loop
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -180,4 +180,7 @@ class PersonnelClient(PeerClient):
                 return found
 
 
-PersonnelDep = Annotated[PersonnelClient, Depends(peer_client("personnel", PersonnelClient))]
+# a getter of the client: a route that may not need personnel never fails for lack of it
+PersonnelDep = Annotated[
+    Callable[[], PersonnelClient], Depends(peer_client("personnel", PersonnelClient))
+]

@@ -117,7 +117,7 @@ def compute_run(
         audit,
         principal,
         run_id=run_id,
-        people=lambda day, status, units, graded: personnel.slices(
+        people=lambda day, status, units, graded: personnel().slices(
             day=day, status=status, unit_ids=units, graded=graded
         ),
     )
