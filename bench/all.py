@@ -40,6 +40,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "volume postgres": ("volume.py", "--db", "postgres"),
     "assets stocktake": ("assets_stocktake.py", "--db", "sqlite"),
     "assets stocktake postgres": ("assets_stocktake.py", "--db", "postgres"),
+    "payroll": ("payroll.py",),
 }
 
 

@@ -137,10 +137,9 @@ class PayslipLine(SQLModel, table=True):
 
     __tablename__ = "finance_payslip_line"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    slip_id: uuid.UUID = Field(foreign_key="finance_payslip.id", index=True)
+    slip_id: uuid.UUID = Field(foreign_key="finance_payslip.id", primary_key=True)
+    position: int = Field(primary_key=True)
     run_id: uuid.UUID = Field(foreign_key="finance_payroll_run.id", index=True)
-    position: int
     code: str = Field(max_length=30)
     kind: str = Field(max_length=10)
     amount: Decimal = Field(sa_type=Money())  # signed: a recovery is negative

@@ -313,12 +313,17 @@ def pain001(session: Session, *, run_id: uuid.UUID, treasury: Treasury) -> tuple
     """The run's transfers written for the file channel, as one pain.001 document (the same
     EndToEndIds each time it is exported)."""
     run = get_run(session, run_id)
-    rows = session.exec(
-        select(PayrollTransfer, Instruction)
-        .join(Instruction, col(Instruction.instruction_id) == PayrollTransfer.instruction_id)
-        .where(PayrollTransfer.run_id == run.id, Instruction.channel == Channel.FILE)
-        .order_by(col(PayrollTransfer.created_at), col(PayrollTransfer.payee_key))
-    ).all()
+    t, i = _TRANSFERS.c, _INSTRUCTIONS.c
+    rows = (
+        session.connection()
+        .execute(
+            core(t.instruction_id, t.amount, t.payee_name, t.account, t.bank, t.payee_kind)
+            .join_from(_TRANSFERS, _INSTRUCTIONS, i.instruction_id == t.instruction_id)
+            .where(t.run_id == run.id, i.channel == Channel.FILE)
+            .order_by(t.created_at, t.payee_key)
+        )
+        .all()
+    )
     if not rows:
         raise Conflict("NOTHING_TO_EXPORT", "the run has no transfers paid by file")
     created = utcnow()
@@ -330,13 +335,13 @@ def pain001(session: Session, *, run_id: uuid.UUID, treasury: Treasury) -> tuple
         requested_on=max(first_day(run), today()),
         transfers=tuple(
             iso20022.CreditTransfer(
-                end_to_end_id=i.instruction_id,
-                amount=t.amount,
-                creditor=iso20022.Party(name=t.payee_name, account=t.account or "", bank=t.bank),
-                purpose=str(i.payload["purpose"]),
+                end_to_end_id=r.instruction_id,
+                amount=r.amount,
+                creditor=iso20022.Party(name=r.payee_name, account=r.account or "", bank=r.bank),
+                purpose=f"Payroll {run.year}-{run.month:02d} ({r.payee_kind})",
                 classification=WAGES,
             )
-            for t, i in rows
+            for r in rows
         ),
     )
     try:

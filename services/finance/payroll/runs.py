@@ -175,10 +175,8 @@ def _write(
         grade = piece.grades.get(person.staff_id)
         slip_id = uuid.uuid4()
         slips.append(_slip_row(run, person, slip, slip_id, grade, accounts.get(person.staff_id)))
-        lines += [
-            {**line, "id": uuid.uuid4(), "slip_id": slip_id, "run_id": run.id}
-            for line in slip.lines
-        ]
+        keys = {"slip_id": slip_id, "run_id": run.id}
+        lines += [{**line, **keys} for line in slip.lines]
         totals.add(slip)
     insert_rows(conn, _SLIPS, slips)
     insert_rows(conn, _LINES, lines)

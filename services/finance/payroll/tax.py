@@ -11,22 +11,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from services.finance.standards.schemas import IncomeTax
 
 
+@cache
 def fen(amount: Decimal) -> int:
     """Yuan (at most two places) as whole fen."""
     return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def yuan(amount: int) -> Decimal:
-    return (Decimal(amount) / 100).quantize(Decimal("0.01"))
+    """Whole fen as yuan with two places (exact)."""
+    return Decimal(amount).scaleb(-2)
+
+
+@cache
+def _basis_points(rate: Decimal) -> int:
+    return int(rate * 100)  # a rate has at most two places
 
 
 def percent_of(base: int, rate: Decimal) -> int:
-    """``rate`` per cent of ``base`` fen, rounded half up to the fen."""
-    return int((Decimal(base) * rate / 100).to_integral_value(rounding=ROUND_HALF_UP))
+    """``rate`` per cent of ``base`` fen (not negative), rounded half up to the fen: whole
+    numbers only (a rate has two places, so it is a count of basis points)."""
+    return (base * _basis_points(rate) + 5_000) // 10_000
 
 
 @dataclass(frozen=True)

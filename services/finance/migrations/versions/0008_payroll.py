@@ -3,7 +3,7 @@ salary accounts and the arrears or recoveries owed from revised grades.
 
 Revision ID: finance_0008
 Revises: finance_0007
-Create Date: 2026-12-04 10:47:32.831682
+Create Date: 2026-12-04 11:10:32.310929
 """
 
 import sqlalchemy as sa
@@ -162,10 +162,9 @@ def upgrade() -> None:
 
     op.create_table(
         "finance_payslip_line",
-        sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("slip_id", sa.Uuid(), nullable=False),
-        sa.Column("run_id", sa.Uuid(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Uuid(), nullable=False),
         sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("amount", shared.types.Money(), nullable=False),
@@ -180,20 +179,16 @@ def upgrade() -> None:
             ["slip_id"],
             ["finance_payslip.id"],
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("slip_id", "position"),
     )
     with op.batch_alter_table("finance_payslip_line", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_finance_payslip_line_run_id"), ["run_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_finance_payslip_line_slip_id"), ["slip_id"], unique=False
-        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("finance_payslip_line", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_finance_payslip_line_slip_id"))
         batch_op.drop_index(batch_op.f("ix_finance_payslip_line_run_id"))
 
     op.drop_table("finance_payslip_line")
