@@ -44,34 +44,52 @@ from services.finance.standards.schemas import (
     RetireeAllowance,
     SalaryScale,
 )
-from services.finance.standards.service import in_force
+from services.finance.standards.service import B, in_force
 from shared.problems import Invalid
 
 STEP_YEARS = 2
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """Which version of a standard a line follows (read once a run, not from its row)."""
+
+    id: uuid.UUID
+    kind: str
+    version: int
+
+    @property
+    def tag(self) -> str:
+        return f"{self.kind} v{self.version}"
+
+
+def _version(found: tuple[StandardVersion, B]) -> tuple[Version, B]:
+    row, body = found
+    return Version(row.id, row.kind, row.version), body
+
+
 @dataclass(frozen=True)
 class Standards:
-    """The pay standards in force on a day, each with its version row."""
+    """The pay standards in force on a day, each with its version."""
 
     day: date
-    scale: tuple[StandardVersion, SalaryScale]
-    position: tuple[StandardVersion, PositionAllowance]
-    grades: tuple[StandardVersion, GradeAllowance]
-    retiree: tuple[StandardVersion, RetireeAllowance]
-    contributions: tuple[StandardVersion, Contributions]
-    tax: tuple[StandardVersion, IncomeTax]
+    scale: tuple[Version, SalaryScale]
+    position: tuple[Version, PositionAllowance]
+    grades: tuple[Version, GradeAllowance]
+    retiree: tuple[Version, RetireeAllowance]
+    contributions: tuple[Version, Contributions]
+    tax: tuple[Version, IncomeTax]
 
     @classmethod
     def on(cls, session: Session, day: date) -> Standards:
         return cls(
             day=day,
-            scale=in_force(session, SalaryScale, day),
-            position=in_force(session, PositionAllowance, day),
-            grades=in_force(session, GradeAllowance, day),
-            retiree=in_force(session, RetireeAllowance, day),
-            contributions=in_force(session, Contributions, day),
-            tax=in_force(session, IncomeTax, day),
+            scale=_version(in_force(session, SalaryScale, day)),
+            position=_version(in_force(session, PositionAllowance, day)),
+            grades=_version(in_force(session, GradeAllowance, day)),
+            retiree=_version(in_force(session, RetireeAllowance, day)),
+            contributions=_version(in_force(session, Contributions, day)),
+            tax=_version(in_force(session, IncomeTax, day)),
         )
 
 
@@ -103,7 +121,7 @@ class Computed:
         self,
         code: str,
         amount: int,
-        row: StandardVersion | None,
+        row: Version | None,
         trace: str,
         *,
         kind: LineKind = LineKind.EARNING,
@@ -127,7 +145,7 @@ class Computed:
             self.contributions += amount
 
 
-def _rank_missing(kind: str, rank: str, row: StandardVersion) -> Invalid:
+def _rank_missing(kind: str, rank: str, row: Version) -> Invalid:
     return Invalid(
         "RANK_NOT_IN_STANDARD",
         f"{kind} version {row.version} has no rank {rank}",
@@ -146,8 +164,8 @@ def salary_step(posted_since: date, day: date, steps: int) -> int:
     return max(1, min(steps, 1 + max(0, years) // STEP_YEARS))
 
 
-def _tag(row: StandardVersion) -> str:
-    return f"{row.kind} v{row.version}"
+def _tag(row: Version) -> str:
+    return row.tag
 
 
 def serving(
@@ -197,23 +215,34 @@ def serving(
     return slip
 
 
+# the contribution lines of a base under a version: (code, fen, trace), made once per base
+_SHARES: dict[tuple[uuid.UUID, int], list[tuple[str, int, str]]] = {}
+
+
+def _shares(row: Version, body: Contributions, base: int) -> list[tuple[str, int, str]]:
+    found = _SHARES.get((row.id, base))
+    if found is None:
+        found = [
+            (code, percent_of(base, rate), f"{row.tag}: {rate} % of base {yuan(base)}")
+            for code, rate in (
+                ("pension", body.pension),
+                ("medical", body.medical),
+                ("unemployment", body.unemployment),
+                ("occupational_annuity", body.occupational_annuity),
+                ("housing_fund", body.housing_fund),
+            )
+        ]
+        if len(_SHARES) > 100_000:
+            _SHARES.clear()
+        _SHARES[(row.id, base)] = found
+    return found
+
+
 def _contributions(slip: Computed, standards: Standards, regular: int) -> None:
     row, body = standards.contributions
     base = min(max(regular, fen(body.base_floor)), fen(body.base_cap))
-    for code, rate in (
-        ("pension", body.pension),
-        ("medical", body.medical),
-        ("unemployment", body.unemployment),
-        ("occupational_annuity", body.occupational_annuity),
-        ("housing_fund", body.housing_fund),
-    ):
-        slip.add(
-            code,
-            percent_of(base, rate),
-            row,
-            f"{_tag(row)}: {rate} % of base {yuan(base)}",
-            kind=LineKind.DEDUCTION,
-        )
+    for code, amount, trace in _shares(row, body, base):
+        slip.add(code, amount, row, trace, kind=LineKind.DEDUCTION)
 
 
 def _income_tax(slip: Computed, standards: Standards, before: YearSoFar) -> None:

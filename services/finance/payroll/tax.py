@@ -68,15 +68,29 @@ def withhold(table: IncomeTax, before: YearSoFar, income: int, contributions: in
         - before.contributions
         - contributions,
     )
-    bracket = next(
-        b for b in table.brackets if b.up_to is None or taxable <= fen(b.up_to)
-    )  # the last bracket is open, so one always matches
-    quick = fen(bracket.quick_deduction)
-    cumulative = max(0, percent_of(taxable, bracket.rate) - quick)
+    # the last bracket is open, so one always matches
+    _bound, rate, quick = next(b for b in _brackets(table) if b[0] is None or taxable <= b[0])
+    cumulative = max(0, percent_of(taxable, rate) - quick)
     return Withholding(
         tax=max(0, cumulative - before.tax),
         taxable=taxable,
-        rate=bracket.rate,
+        rate=rate,
         quick_deduction=quick,
         cumulative_tax=cumulative,
     )
+
+
+def _brackets(table: IncomeTax) -> list[tuple[int | None, Decimal, int]]:
+    """The table's brackets in fen, worked out once per table (an approved body is parsed
+    once per process, so its identity names it)."""
+    found = _BRACKETS.get(id(table))
+    if found is None or found[0] is not table:
+        rows = [
+            (None if b.up_to is None else fen(b.up_to), b.rate, fen(b.quick_deduction))
+            for b in table.brackets
+        ]
+        found = _BRACKETS[id(table)] = (table, rows)
+    return found[1]
+
+
+_BRACKETS: dict[int, tuple[IncomeTax, list[tuple[int | None, Decimal, int]]]] = {}

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
 from services.personnel.appraisal.models import (
@@ -221,18 +222,43 @@ def latest_grades(
         .group_by(col(AppraisalResult.staff_id))
         .subquery()
     )
-    query = (
-        _query(scope)
-        .join(ended, ended.c.staff_id == AppraisalResult.staff_id)
+    # columns, not entities: a slice is thousands of rows
+    r, c = AppraisalResult, AppraisalCycle
+    columns = (
+        r.staff_id,
+        Staff.staff_no,
+        Staff.name,
+        r.unit_id,
+        c.id,
+        c.kind,
+        c.year,
+        c.period_start,
+        c.period_end,
+        r.grade,
+        r.weighted_score,
+        r.rank_in_unit,
+        r.revision,
+        r.id,
+    )
+    query: Any = (
+        core_select(*(col(x) for x in columns))
+        .join(c, col(c.id) == r.cycle_id)
+        .join(Staff, col(Staff.id) == r.staff_id)
+        .join(ended, ended.c.staff_id == r.staff_id)
         .where(
-            AppraisalCycle.kind == cycle_kind,
-            col(AppraisalCycle.period_end) == ended.c.period_end,
+            col(c.status) == CycleStatus.FINALIZED,
+            col(c.kind) == cycle_kind,
+            col(c.period_end) == ended.c.period_end,
         )
     )
+    limit_scope = scope.condition(r.unit_id, r.staff_id)
+    if limit_scope is not None:
+        query = query.where(limit_scope)
     if after is not None:
         query = query.where(col(Staff.staff_no) > after)
     if through is not None:
         query = query.where(col(Staff.staff_no) <= through)
-    rows = session.exec(query.order_by(col(Staff.staff_no)).limit(limit + 1)).all()
-    items = [grade_public(tuple(r)) for r in rows[:limit]]
+    rows = session.execute(query.order_by(col(Staff.staff_no)).limit(limit + 1)).all()
+    names = tuple(GradePublic.model_fields)
+    items = [GradePublic.model_validate(dict(zip(names, row, strict=True))) for row in rows[:limit]]
     return GradeBulkPage(items=items, next_after=items[-1].staff_no if len(rows) > limit else None)
