@@ -299,3 +299,27 @@ def test_roles(client: TestClient, books: Any) -> None:
         response = client.request(method, path, headers=headers, json={})
         assert response.status_code == 403, (method, path, response.text)
         assert client.request(method, path, json={}).status_code == 401, (method, path)
+
+
+def test_a_return_is_an_exception_paid_again(client: TestClient, app: FastAPI, books: Any) -> None:
+    run, transfers = _paid(client, app, books)
+    sent = [t for t in transfers if t["instruction_id"] is not None]
+    for t in sent:
+        report(app, t["instruction_id"], "settled")
+    back = next(t for t in sent if t["payee_kind"] == "staff")
+    report(app, back["instruction_id"], "returned", "AC04")
+    [returned] = [
+        t
+        for t in ok(client.get("/payroll-transfers?exceptions=true", headers=OFFICER))["items"]
+        if t["status"] == "returned"
+    ]
+    assert returned["id"] == back["id"]
+    line = ok(client.get("/appropriations?fiscal_year=2026", headers=OFFICER))["items"][0]
+    owed = [t["amount"] for t in transfers if t["status"] == "no_account"] + [back["amount"]]
+    assert line["committed"] == f"{sum(float(a) for a in owed):.2f}", "held for re-payment"
+    assert ok(client.get("/ledger/trial-balance", headers=OFFICER))["balanced"] is True
+    again = ok(client.post(f"/payroll-transfers/{back['id']}/repay", json={}, headers=OFFICER), 201)
+    assert (again["attempt"], again["account"]) == (2, back["account"])
+    report(app, again["instruction_id"], "settled")
+    still = ok(client.get(f"/payroll-runs/{run['id']}", headers=OFFICER))
+    assert still["status"] == "paid", "the account-less payee is still owed"
