@@ -260,6 +260,13 @@ def test_staff_read_only_their_own(client: TestClient, app: FastAPI, books: Any)
     assert client.get(f"/payroll-runs/{run['id']}/payslips", headers=token).status_code == 403
     xlsx = client.get(f"/payslips/{mine[0]['id']}/export?format=xlsx", headers=token)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    pdf = client.get(f"/payslips/{mine[0]['id']}/export", headers=token)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    body = pdf.content
+    assert body.startswith(b"%PDF-1.4") and b"/BaseFont /STSong-Light" in body
+    assert b"<5DE58D445355" in body, "工资单 in the font's UCS-2 codes"
+    xref = int(body.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert body[xref : xref + 4] == b"xref", "the cross-reference table is where it says"
     liaison = bearer("unit_liaison", sub="l1", unit_id=unit)
     totals = ok(client.get(f"/payroll-runs/{run['id']}/unit-totals", headers=liaison))["items"]
     assert [t["net"] for t in totals] == [run["net"]]

@@ -1,4 +1,4 @@
-"""Payroll files: one person's payslip (XLSX or CSV: its lines with their traces), a unit's
+"""Payroll files: one person's payslip (PDF, XLSX or CSV: its lines with their traces), a unit's
 bank file (CSV: each person's net pay to their salary account, for the agent bank) and a
 unit's summary (CSV or XLSX: each payslip's totals). A unit's files stream a slice of
 payslips at a time."""
@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from services.finance.payroll import pdf
 from services.finance.payroll.models import Payslip
 from services.finance.payroll.schemas import PayslipPublic
 from services.finance.payroll.service import get_run
@@ -35,8 +37,40 @@ SUMMARY_HEADERS = (
 )
 
 
-def payslip_file(slip: PayslipPublic, fmt: tabular.TabularFormat) -> bytes:
-    """One payslip: a heading row per fact, then its lines."""
+class PayslipFormat(StrEnum):
+    PDF = "pdf"
+    XLSX = "xlsx"
+    CSV = "csv"
+
+    @property
+    def media_type(self) -> str:
+        if self is PayslipFormat.PDF:
+            return "application/pdf"
+        return tabular.TabularFormat(self.value).media_type
+
+
+def payslip_pdf(slip: PayslipPublic) -> bytes:
+    """One payslip as a PDF page: who and when, each line with its trace, the totals."""
+    title = f"工资单 Payslip {slip.year}-{slip.month:02d}  {slip.name} ({slip.staff_no})"
+    head = [
+        f"rank {slip.rank_code}, step {slip.step or '-'}, grade {slip.grade or '-'}",
+        "",
+    ]
+    body = [f"{line.code:<22} {line.amount:>12.2f}   {line.trace[:70]}" for line in slip.lines]
+    totals = [
+        "",
+        f"{'gross':<22} {slip.gross:>12.2f}",
+        f"{'contributions':<22} {slip.contributions:>12.2f}",
+        f"{'tax':<22} {slip.tax:>12.2f}",
+        f"{'net pay':<22} {slip.net:>12.2f}",
+    ]
+    return pdf.document(title, [*head, *body, *totals])
+
+
+def payslip_file(slip: PayslipPublic, fmt: PayslipFormat) -> bytes:
+    """One payslip: as PDF, or as a sheet (a heading row per fact, then its lines)."""
+    if fmt is PayslipFormat.PDF:
+        return payslip_pdf(slip)
     head: list[Sequence[Any]] = [
         ("staff_no", slip.staff_no, "", ""),
         ("name", slip.name, "", ""),
@@ -52,7 +86,7 @@ def payslip_file(slip: PayslipPublic, fmt: tabular.TabularFormat) -> bytes:
         ("net", "", f"{slip.net:.2f}", ""),
     ]
     return tabular.write_table(
-        fmt,
+        tabular.TabularFormat(fmt.value),
         ("item", "kind", "amount", "trace"),
         [*head, *lines, *totals],
         title=f"payslip {slip.year}-{slip.month:02d}",

@@ -263,15 +263,24 @@ def get_payslip(
     "/payslips/{slip_id}/export",
     dependencies=slip_readers,
     response_class=Response,
-    responses=tabular.file_responses("One payslip"),
+    responses={
+        200: {
+            "description": "One payslip (``Content-Disposition: attachment``)",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                **tabular.file_responses("")[200]["content"],
+            },
+        }
+    },
 )
 def export_payslip(
     session: SessionDep,
     principal: CurrentPrincipal,
     slip_id: uuid.UUID,
-    fmt: tabular.TabularFormat = Query(tabular.TabularFormat.XLSX, alias="format"),
+    fmt: exports.PayslipFormat = Query(exports.PayslipFormat.PDF, alias="format"),
 ) -> Response:
-    """One payslip as XLSX (or CSV), with each line's trace."""
+    """One payslip as PDF (Chinese set in the reader's STSong-Light), XLSX or CSV, with
+    each line's trace."""
     slip = service.get_slip(session, slip_id, staff_id=_reader_staff(principal))
     return Response(
         exports.payslip_file(slip, fmt),
