@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import bindparam, func, update
@@ -288,7 +289,9 @@ def pay(
         raise wrong_state(run, "paid")
     conn = session.connection()
     sent: list[str] = []
-    for chunk in (*_staff_transfers(session, run), _withholdings(session, run)):
+    # one chunk of transfers at a time: the withholdings' chunk is made after the last staff one
+    chunks = chain(_staff_transfers(session, run), (_withholdings(session, run) for _ in (1,)))
+    for chunk in chunks:
         insert_rows(conn, _TRANSFERS, chunk)
         sent += _instruction_rows(session, chunk, run, treasury, channel)
     _post_accrual(session, run, principal.sub)
