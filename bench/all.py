@@ -42,6 +42,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "assets stocktake postgres": ("assets_stocktake.py", "--db", "postgres"),
     "facilities inspections": ("facilities_inspections.py", "--db", "sqlite"),
     "facilities inspections postgres": ("facilities_inspections.py", "--db", "postgres"),
+    "payroll": ("payroll.py",),
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from deploy.components import BY_NAME, GATEWAY, unit_of_work
+from shared.types import today
 
 
 @dataclass
@@ -31,6 +32,9 @@ class DemoFacts:
     compounds: list[tuple[uuid.UUID, str, str, list[tuple[uuid.UUID, str, str]]]] = field(
         default_factory=list
     )
+    # serving staff and retirees with rank, unit, posting and latest annual grade, as plain
+    # values (personnel's demo.payroll_people), for finance's demo payroll
+    payroll_people: list[dict[str, object]] = field(default_factory=list)
 
 
 # a seeding step: what it created, to tell the developer, or None when there was nothing to do
@@ -56,16 +60,31 @@ def personnel_demo(facts: DemoFacts) -> str | None:
         seeded = demo.seed_with_secret(session, settings.id_secret, settings.grade_subscribers)
         facts.budget_units = demo.budget_units(session)
         facts.bureau_member = demo.bureau_member(session)
+        first = today().replace(day=1)
+        facts.payroll_people = demo.payroll_people(session, first)
     return "personnel: demo units, positions and staff created" if seeded else None
 
 
 def finance_demo(facts: DemoFacts) -> str | None:
     """Books for personnel's budget units (same ids; made-up units when there are none)."""
     from services.finance import demo
+    from services.finance.config import FinanceSettings
+    from services.finance.payroll.payment import Treasury
 
+    settings = FinanceSettings()
     with unit_of_work(BY_NAME["finance"]) as session:
-        seeded = demo.seed(session, facts.budget_units or None, users=facts.demo_users)
-    return "finance: demo budget lines, plans, quotas and requests created" if seeded else None
+        seeded = demo.seed(
+            session,
+            facts.budget_units or None,
+            users=facts.demo_users,
+            payroll_people=facts.payroll_people,
+            treasury=Treasury(settings.treasury_account_name, settings.treasury_account),
+        )
+    return (
+        "finance: demo budget lines, plans, quotas, requests and payroll created"
+        if seeded
+        else None
+    )
 
 
 def assets_demo(facts: DemoFacts) -> str | None:

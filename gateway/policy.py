@@ -119,6 +119,7 @@ def _appraisal_rules(p: str) -> list[Rule]:
         rule("GET", f"{results}/{{result_id}}/revisions", *STAFF_READERS),
         rule("POST", f"{results}/{{result_id}}/revisions", *HR),
         rule("GET", f"{p}/grades", *STAFF_READERS),
+        rule("GET", f"{p}/grades/bulk", *BULK_READERS),
         rule("POST", records, *HR),
         rule("GET", records, *score_readers),
         rule("GET", f"{records}/{{record_id}}", *score_readers),
@@ -140,6 +141,38 @@ def _finance_rules() -> list[Rule]:
         *_payment_rules(f),
         *_treasury_rules(f),
         *_standard_rules(f),
+        *_payroll_rules(f),
+    ]
+
+
+def _payroll_rules(f: str) -> list[Rule]:
+    """Payroll runs maker–checker, payslips (staff their own), unit totals (liaisons too),
+    transfers and their exceptions, salary accounts, adjustments and files."""
+    read, unit_read = FINANCE_READERS, FINANCE_UNIT_READERS
+    runs, run = f"{f}/payroll-runs", f"{f}/payroll-runs/{{run_id}}"
+    slip = f"{f}/payslips/{{slip_id}}"
+    payers = (A.FINANCE_OFFICER, A.FINANCE_APPROVER)
+    return [
+        rule("GET", runs, *read),
+        rule("POST", runs, A.FINANCE_OFFICER),
+        rule("GET", run, *unit_read),
+        rule("POST", f"{run}/compute", A.FINANCE_OFFICER),
+        rule("POST", f"{run}/approve", A.FINANCE_APPROVER),
+        rule("POST", f"{run}/pay", *payers),
+        rule("GET", f"{run}/pain001", *payers),
+        rule("GET", f"{run}/payslips", *read),
+        rule("GET", f"{run}/unit-totals", *unit_read),
+        rule("GET", f"{run}/units/{{unit_id}}/bank-file", *payers),
+        rule("GET", f"{run}/units/{{unit_id}}/summary", *read),
+        rule("GET", f"{f}/payslips/mine", A.STAFF),
+        rule("GET", slip, *read, A.STAFF),
+        rule("GET", f"{slip}/export", *read, A.STAFF),
+        rule("GET", f"{f}/payroll-transfers", *read),
+        rule("POST", f"{f}/payroll-transfers/{{transfer_id}}/repay", *payers),
+        rule("POST", f"{f}/salary-accounts/bulk", A.FINANCE_OFFICER),
+        rule("GET", f"{f}/salary-accounts/{{staff_id}}", *read),
+        rule("PUT", f"{f}/salary-accounts/{{staff_id}}", A.FINANCE_OFFICER),
+        rule("GET", f"{f}/pay-adjustments", *read),
     ]
 
 

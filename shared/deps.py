@@ -26,18 +26,24 @@ def from_app_state(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]
     return dependency
 
 
-def peer_client(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T | None]]:
-    """A dependency returning the app's client of peer ``name`` (``ServiceSpec.peer_clients``
-    gives its class, ``settings.peer_urls[name]`` its address), or None when no address is
-    configured: the service then answers from what it has, or 503."""
+def peer_client(name: str, kind: type[T]) -> Callable[[Request], Awaitable[Callable[[], T]]]:
+    """A dependency answering a getter of the app's client of peer ``name``
+    (``ServiceSpec.peer_clients``): called only when the peer is needed, it raises a 503
+    ``PEER_UNAVAILABLE`` problem when no URL for the peer is configured."""
+    from shared.peers import PeerUnavailable
 
-    async def dependency(request: Request) -> T | None:
-        value = getattr(request.app.state, "peers", {}).get(name)
-        if value is None:
-            return None
-        if not isinstance(value, kind):
-            raise TypeError(f"peer {name} is {type(value).__name__}, not {kind.__name__}")
-        return value
+    async def dependency(request: Request) -> Callable[[], T]:
+        peers = getattr(request.app.state, "peers", {})
+
+        def get() -> T:
+            value = peers.get(name)
+            if value is None:
+                raise PeerUnavailable(name, "no URL is configured for it")
+            if not isinstance(value, kind):
+                raise TypeError(f"peer {name} is {type(value).__name__}, not {kind.__name__}")
+            return value
+
+        return get
 
     dependency.__name__ = f"peer_{name}"
     return dependency

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import anyio.from_thread
 import httpx
@@ -14,6 +14,7 @@ import httpx
 from shared.context import current_request_id, traceparent_var
 from shared.problems import ProblemError
 
+P = ParamSpec("P")
 T = TypeVar("T")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRY_STATUSES = frozenset({502, 503, 504})
@@ -174,7 +175,9 @@ class PeerClient:
         return response.json()
 
 
-def wait_for(call: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
-    """Run a peer client's ``call(*args)`` from a ``def`` route (FastAPI runs it on a worker
-    thread) on the app's event loop, where the client's connections live, and wait for it."""
-    return anyio.from_thread.run(call, *args)
+def blocking(call: Callable[P, Coroutine[Any, Any, T]], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a peer client's ``async`` call from synchronous code — a ``def`` route or the
+    service it calls, which FastAPI runs on its thread pool — on the app's event loop (where
+    the client's connections live), and wait for its answer. A peer's failure raises as it
+    would in the loop (``PeerUnavailable``: a 503 problem)."""
+    return anyio.from_thread.run(lambda: call(*args, **kwargs))

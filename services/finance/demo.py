@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -23,6 +24,8 @@ from services.finance.budget.schemas import AppropriationCreate
 from services.finance.payments import decisions
 from services.finance.payments import service as payments
 from services.finance.payments.schemas import PaymentCreate
+from services.finance.payroll import demo as payroll_demo
+from services.finance.payroll.payment import Treasury
 from services.finance.revenue import service as revenue
 from services.finance.revenue.schemas import ReceiptCreate
 from services.finance.standards import demo as standards_demo
@@ -88,14 +91,19 @@ def seed(
     units: Sequence[tuple[uuid.UUID, str, str]] | None = None,
     *,
     users: dict[str, str] | None = None,
+    payroll_people: Sequence[dict[str, Any]] = (),
+    treasury: Treasury | None = None,
 ) -> bool:
     """Fill an empty finance database with demo books; False if it already has units (the
     caller commits). ``users`` are the demo users' ids by role: the books are made in their
-    names (requested by the demo officer, approved by the demo approver)."""
+    names (requested by the demo officer, approved by the demo approver). With
+    ``payroll_people`` (personnel's staff and retirees, plain values) last month's payroll
+    is paid and this month's computed, once (``payroll.demo``)."""
     officer, approver = OFFICER.as_user(users), APPROVER.as_user(users)
     audit = AuditLog(platform_tables("finance").audit)
     standards_demo.seed(session, audit, officer, approver)
     if session.exec(select(BudgetUnit)).first() is not None:
+        _payroll(session, audit, officer, approver, payroll_people, treasury)
         return False
     rng = random.Random(20261126)
     day = today()
@@ -172,4 +180,18 @@ def seed(
             recorded_by=officer.sub,
             principal=officer,
         )
+    _payroll(session, audit, officer, approver, payroll_people, treasury)
     return True
+
+
+def _payroll(
+    session: Session,
+    audit: AuditLog,
+    officer: Principal,
+    approver: Principal,
+    people: Sequence[dict[str, Any]],
+    treasury: Treasury | None,
+) -> None:
+    if people:
+        paying = treasury or Treasury("国库单一账户", "TSA-0001")
+        payroll_demo.seed(session, audit, officer, approver, people, paying)

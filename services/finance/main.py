@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 import services.finance
 from services.finance.budget import routes as budget_routes
+from services.finance.clients.personnel import PersonnelClient
 from services.finance.config import FinanceSettings
 from services.finance.ledger import events as ledger_events
 from services.finance.ledger import month_balances
@@ -24,6 +25,9 @@ from services.finance.ledger import routes as ledger_routes
 from services.finance.payments import routes as payment_routes
 from services.finance.payments import service as payment_service
 from services.finance.payments import settlement
+from services.finance.payroll import events as payroll_events
+from services.finance.payroll import payment as payroll_payment
+from services.finance.payroll import routes as payroll_routes
 from services.finance.periods import routes as period_routes
 from services.finance.periods.service import MonthFollowers
 from services.finance.revenue import events as revenue_events
@@ -42,10 +46,11 @@ from shared.app import Platform, ServiceSpec, create_service_app
 
 
 def subscribe(platform: Platform) -> None:
-    """The events finance takes from peers: revenue (assets, facilities) and postings
-    (assets' monthly depreciation)."""
+    """The events finance takes from peers: revenue (assets, facilities), postings (assets'
+    monthly depreciation) and grades (personnel's, for payroll's arrears)."""
     revenue_events.subscribe(platform)
     ledger_events.subscribe(platform)
+    payroll_events.subscribe(platform)
 
 
 SPEC = ServiceSpec(
@@ -62,8 +67,10 @@ SPEC = ServiceSpec(
         revenue_routes.router,
         treasury_routes.router,
         standard_routes.router,
+        payroll_routes.router,
     ),
     subscribe=subscribe,
+    peer_clients={"personnel": PersonnelClient},
 )
 
 
@@ -85,6 +92,7 @@ def status_handlers(platform: Platform) -> StatusHandlers:
     handlers = StatusHandlers(platform.audit)
     handlers.register(InstructionKind.PAYMENT, settlement.follow)
     handlers.register(InstructionKind.REMITTANCE, revenue_service.follow)
+    handlers.register(InstructionKind.PAYROLL, payroll_payment.follow)
     return handlers
 
 

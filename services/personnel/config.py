@@ -15,9 +15,9 @@ class PersonnelSettings(ServiceSettings):
     # secret from which the keys that encrypt and fingerprint national ID numbers derive;
     # changing it makes stored numbers unreadable
     id_secret: str = DEV_SECRET
-    # peers that receive grade.finalized / grade.revised (each needs an entry in peer_urls);
-    # none by default: finance subscribes when its payroll reads grades
-    grade_subscribers: list[str] = Field(default_factory=list)
+    # peers that receive grade.finalized / grade.revised (each needs an entry in peer_urls):
+    # finance, whose payroll pays arrears or recovers what a late or revised grade changes
+    grade_subscribers: list[str] = Field(default_factory=lambda: ["finance"])
 
     @model_validator(mode="after")
     def _refuse_default_id_secret(self) -> PersonnelSettings:

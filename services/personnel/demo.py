@@ -11,11 +11,15 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from services.personnel import demo_appraisal
+from services.personnel.appraisal.models import CycleKind
+from services.personnel.appraisal_results.service import latest_grades
 from services.personnel.organisation.models import LeadingBody, Unit, UnitKind
 from services.personnel.positions.models import Position
 from services.personnel.retirees.models import RetireeEntitlement
 from services.personnel.staff import identity_numbers as ids
 from services.personnel.staff.models import Staff, StaffPeriod, StaffStatus
+from services.personnel.staff.service import period_on
+from shared.scope import RowScope
 
 UNITS = {
     "PC": [
@@ -308,3 +312,51 @@ def bureau_member(session: Session) -> tuple[uuid.UUID, uuid.UUID] | None:
         )
     ).first()
     return None if member is None else (unit.id, member.staff_id)
+
+
+def payroll_people(session: Session, day: date) -> list[dict[str, object]]:
+    """Serving staff and retirees as posted on ``day``, each with the latest finalized
+    annual grade of a cycle that ended before it (None when ungraded), as plain values for
+    finance's demo payroll (what its client reads from ``/staff/bulk`` and ``/grades/bulk``)."""
+    grades = {
+        g.staff_id: g
+        for g in latest_grades(
+            session,
+            scope=RowScope(everything=True),
+            cycle_kind=CycleKind.ANNUAL,
+            ended_before=day,
+            after=None,
+            through=None,
+            limit=1_000_000,
+        ).items
+    }
+    rows = session.exec(
+        select(Staff, StaffPeriod)
+        .join(StaffPeriod, col(StaffPeriod.staff_id) == Staff.id)
+        .where(period_on(day), col(StaffPeriod.status) != StaffStatus.LEFT)
+        .order_by(col(Staff.staff_no))
+    )
+    people: list[dict[str, object]] = []
+    for staff, period in rows:
+        grade = grades.get(staff.id)
+        people.append(
+            {
+                "staff_id": staff.id,
+                "staff_no": staff.staff_no,
+                "name": staff.name,
+                "unit_id": period.unit_id,
+                "rank_code": period.rank_code,
+                "status": str(period.status),
+                "posted_since": period.valid_from,
+                "grade": None
+                if grade is None
+                else {
+                    "grade": str(grade.grade),
+                    "cycle_id": grade.cycle_id,
+                    "year": grade.year,
+                    "result_id": grade.result_id,
+                    "revision": grade.revision,
+                },
+            }
+        )
+    return people

@@ -65,5 +65,19 @@ def test_the_demo_books_and_users_refer_to_personnel_s_units(
     assert users["staff"] == (str(bureau[0]), str(bureau[1]))
     assert users["auditor"] == (None, None)
 
+    from services.finance.payroll.models import PayrollRun, Payslip
+
+    with unit_of_work(BY_NAME["finance"]) as session:
+        runs = sorted(session.exec(select(PayrollRun)), key=lambda r: (r.year, r.month))
+        slips = {
+            r.id: len(session.exec(select(Payslip.id).where(Payslip.run_id == r.id)).all())
+            for r in runs
+        }
+    assert [r.status for r in runs] == ["paid", "computed"], "last month paid, this month computed"
+    assert slips[runs[0].id] == slips[runs[1].id] == runs[0].slips > 1000, "the whole organisation"
+    assert runs[0].approved_by == ids["finance.approver"]
+
     seed_demo("demo-password")
     assert "created" not in capsys.readouterr().err, "a second run changes nothing"
+    with unit_of_work(BY_NAME["finance"]) as session:
+        assert len(session.exec(select(PayrollRun)).all()) == 2, "no run added"

@@ -205,8 +205,13 @@ def test_each_subscriber_gets_its_own_copy_written_with_the_grades(
         engine.dispose()
 
 
+def test_finance_subscribes_by_default(client: TestClient) -> None:
+    app: FastAPI = client.app  # type: ignore[assignment]
+    assert app.state.settings.grade_subscribers == ["finance"]
+
+
 def test_without_subscribers_finalizing_queues_no_event(client: TestClient) -> None:
     app: FastAPI = client.app  # type: ignore[assignment]
-    assert app.state.settings.grade_subscribers == []
+    app.state.settings.grade_subscribers = []
     finalize_two(client)
     assert outbox(app) == []

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from shared.deps import from_app_state, peer_client
 FacilitiesSettingsDep = Annotated[
     FacilitiesSettings, Depends(from_app_state("settings", FacilitiesSettings))
 ]
-AssetsDep = Annotated[AssetsClient | None, Depends(peer_client("assets", AssetsClient))]
+AssetsDep = Annotated[Callable[[], AssetsClient], Depends(peer_client("assets", AssetsClient))]
 
 
 WriteEngine = Annotated[Engine, Depends(from_app_state("write_engine", Engine))]

@@ -16,6 +16,7 @@ the place shows its age (``as_of``, ``age_seconds``, ``cached``). Rules:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -28,7 +29,7 @@ from services.facilities.clients.assets import AssetsClient
 from services.facilities.locations.models import PlaceCache, PlaceKind
 from services.facilities.locations.schemas import PlacePublic
 from shared.db import unit_of_work
-from shared.peers import PeerUnavailable, wait_for
+from shared.peers import PeerUnavailable, blocking
 from shared.problems import Invalid, Unavailable
 from shared.types import utcnow
 
@@ -48,16 +49,17 @@ class AssetsPlaces:
     """Places read from the assets service by a ``def`` route (on its worker thread)."""
 
     def __init__(
-        self, client: AssetsClient | None, fresh: timedelta, cache_engine: Engine | None = None
+        self,
+        client: Callable[[], AssetsClient],
+        fresh: timedelta,
+        cache_engine: Engine | None = None,
     ) -> None:
-        self.client = client
+        self.client = client  # 503 PEER_UNAVAILABLE when assets has no address
         self.fresh = fresh
         self.cache_engine = cache_engine
 
     def place(self, kind: PlaceKind, place_id: uuid.UUID) -> dict[str, Any] | None:
-        if self.client is None:
-            raise PeerUnavailable("assets", "no address configured")
-        return wait_for(self.client.place, kind.value, place_id)
+        return blocking(self.client().place, kind.value, place_id)
 
 
 class KnownPlaces:

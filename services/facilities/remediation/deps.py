@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -10,7 +11,7 @@ from services.facilities.clients.finance import FinanceClient
 from services.facilities.remediation.service import FinanceBudget
 from shared.deps import peer_client
 
-FinanceDep = Annotated[FinanceClient | None, Depends(peer_client("finance", FinanceClient))]
+FinanceDep = Annotated[Callable[[], FinanceClient], Depends(peer_client("finance", FinanceClient))]
 
 
 async def budget_lines(finance: FinanceDep) -> FinanceBudget:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
@@ -37,7 +38,7 @@ from services.facilities.remediation.schemas import (
 from shared.audit import AuditLog
 from shared.changes import record_creation
 from shared.pagination import Page, PageParams, paginate
-from shared.peers import PeerUnavailable, wait_for
+from shared.peers import PeerUnavailable, blocking
 from shared.problems import Conflict, Invalid, NotFound
 
 
@@ -50,13 +51,11 @@ class BudgetSource(Protocol):
 class FinanceBudget:
     """Budget lines read from the finance service by a ``def`` route."""
 
-    def __init__(self, client: FinanceClient | None) -> None:
-        self.client = client
+    def __init__(self, client: Callable[[], FinanceClient]) -> None:
+        self.client = client  # 503 PEER_UNAVAILABLE when finance has no address
 
     def line(self, line_id: uuid.UUID) -> dict[str, Any] | None:
-        if self.client is None:
-            raise PeerUnavailable("finance", "no address configured")
-        return wait_for(self.client.budget_line, line_id)
+        return blocking(self.client().budget_line, line_id)
 
 
 def summary(row: Plan) -> PlanSummary:

@@ -18,3 +18,4 @@ ACCUMULATED_DEPRECIATION = "1602"  # 固定资产累计折旧 (a contra-asset: c
 ACCUMULATED_AMORTIZATION = "1702"  # 无形资产累计摊销 (a contra-asset: credit-normal)
 FIXED_ASSETS = "1601"  # 固定资产
 DISPOSAL_EXPENSE = "5301"  # 资产处置费用
+PAYROLL_PAYABLE = "2201"  # 应付职工薪酬

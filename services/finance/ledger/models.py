@@ -78,6 +78,9 @@ class EntrySource(StrEnum):
     REMITTANCE = "remittance"  # revenue remitted to the treasury
     DEPRECIATION = "depreciation"  # a unit's monthly depreciation, reported by assets
     ASSET_DISPOSAL = "asset_disposal"  # a disposed fixed asset written off, reported by assets
+    PAYROLL = "payroll"  # a payroll run's pay owed (Dr 5001 under 301 / Cr 2201), when paid
+    PAYROLL_PAYMENT = "payroll_payment"  # a payroll transfer settled (Dr 2201 / Cr 4001)
+    PAYROLL_RETURN = "payroll_return"  # the treasury returned a settled payroll transfer
 
 
 class JournalEntry(SQLModel, table=True):

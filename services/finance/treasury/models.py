@@ -28,6 +28,7 @@ from shared.types import Money, UTCDateTime, utcnow
 class InstructionKind(StrEnum):
     PAYMENT = "payment"
     REMITTANCE = "remittance"
+    PAYROLL = "payroll"  # a payroll run's transfer (sent to the treasury as a direct payment)
 
 
 class Channel(StrEnum):

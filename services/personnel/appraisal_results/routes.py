@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query, Response, status
@@ -13,13 +14,14 @@ from services.personnel.appraisal.models import CycleKind
 from services.personnel.appraisal.rules import Grade
 from services.personnel.appraisal_results import export, revisions, service
 from services.personnel.appraisal_results.schemas import (
+    GradeBulkPage,
     GradePublic,
     ResultPublic,
     RevisionCreate,
     RevisionPublic,
 )
 from services.personnel.deps import PersonnelSettingsDep
-from services.personnel.roles import MANAGERS, ReadScope
+from services.personnel.roles import MANAGERS, WIDE_READERS, ReadScope
 from shared import tabular
 from shared.audit import AuditDep
 from shared.auth import require_roles
@@ -31,6 +33,7 @@ from shared.pagination import Page, PageDep
 from shared.routing import Router
 
 router = Router(tags=["appraisal results"])
+MAX_BULK = 2000
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 
 
@@ -129,6 +132,33 @@ def revise_result(
     response.headers["ETag"] = etag(result.version)
     response.headers["Location"] = f"/appraisal-results/{result_id}/revisions"
     return result
+
+
+@router.get("/grades/bulk", dependencies=[Depends(require_roles(*WIDE_READERS))])
+def bulk_grades(
+    session: SessionDep,
+    scope: ReadScope,
+    cycle_kind: CycleKind,
+    ended_before: Annotated[date, Query(description="Cycles that ended before this day")],
+    after: Annotated[
+        str | None, Query(max_length=20, description="next_after of the last slice")
+    ] = None,
+    through: Annotated[
+        str | None, Query(max_length=20, description="The last staff_no of the slice")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_BULK)] = 1000,
+) -> GradeBulkPage:
+    """Each person's latest finalized grade of a kind of cycle that ended before a day, in
+    staff_no keyset slices of up to 2,000, for peers (payroll)."""
+    return service.latest_grades(
+        session,
+        scope=scope,
+        cycle_kind=cycle_kind,
+        ended_before=ended_before,
+        after=after,
+        through=through,
+        limit=limit,
+    )
 
 
 @router.get("/grades", dependencies=read_appraisal)

@@ -69,3 +69,10 @@ class GradePublic(BaseModel):
     rank_in_unit: int
     revision: int
     result_id: uuid.UUID
+
+
+class GradeBulkPage(BaseModel):
+    """A slice of latest grades in ``staff_no`` order; pass ``next_after`` to continue."""
+
+    items: list[GradePublic]
+    next_after: str | None

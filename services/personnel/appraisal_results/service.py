@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, func, select
 
 from services.personnel.appraisal.models import (
     AppraisalCycle,
@@ -17,7 +19,12 @@ from services.personnel.appraisal.models import (
 from services.personnel.appraisal.rules import Grade
 from services.personnel.appraisal.schemas import from_row
 from services.personnel.appraisal.service import get_cycle
-from services.personnel.appraisal_results.schemas import GradePublic, ResultPublic, RevisionPublic
+from services.personnel.appraisal_results.schemas import (
+    GradeBulkPage,
+    GradePublic,
+    ResultPublic,
+    RevisionPublic,
+)
 from services.personnel.staff.models import Staff
 from shared.pagination import Page, PageParams, fetch_page
 from shared.problems import NotFound
@@ -185,3 +192,73 @@ def list_grades(
         col(AppraisalResult.staff_id),
     )
     return Page.of([grade_public(tuple(r)) for r in rows], total, params)
+
+
+def latest_grades(
+    session: Session,
+    *,
+    scope: RowScope,
+    cycle_kind: CycleKind,
+    ended_before: date,
+    after: str | None,
+    through: str | None,
+    limit: int,
+) -> GradeBulkPage:
+    """Each staff member's latest finalized grade of ``cycle_kind`` whose cycle ended before
+    ``ended_before``, in ``staff_no`` order after ``after`` (and up to ``through``
+    inclusive): a keyset slice for peers (payroll reads the grades of a slice of staff with
+    the same bounds as its staff slice)."""
+    ended = (
+        select(
+            col(AppraisalResult.staff_id).label("staff_id"),
+            func.max(AppraisalCycle.period_end).label("period_end"),
+        )
+        .join(AppraisalCycle, col(AppraisalCycle.id) == AppraisalResult.cycle_id)
+        .where(
+            AppraisalCycle.status == CycleStatus.FINALIZED,
+            AppraisalCycle.kind == cycle_kind,
+            col(AppraisalCycle.period_end) < ended_before,
+        )
+        .group_by(col(AppraisalResult.staff_id))
+        .subquery()
+    )
+    # columns, not entities: a slice is thousands of rows
+    r, c = AppraisalResult, AppraisalCycle
+    columns = (
+        r.staff_id,
+        Staff.staff_no,
+        Staff.name,
+        r.unit_id,
+        c.id,
+        c.kind,
+        c.year,
+        c.period_start,
+        c.period_end,
+        r.grade,
+        r.weighted_score,
+        r.rank_in_unit,
+        r.revision,
+        r.id,
+    )
+    query: Any = (
+        core_select(*(col(x) for x in columns))
+        .join(c, col(c.id) == r.cycle_id)
+        .join(Staff, col(Staff.id) == r.staff_id)
+        .join(ended, ended.c.staff_id == r.staff_id)
+        .where(
+            col(c.status) == CycleStatus.FINALIZED,
+            col(c.kind) == cycle_kind,
+            col(c.period_end) == ended.c.period_end,
+        )
+    )
+    limit_scope = scope.condition(r.unit_id, r.staff_id)
+    if limit_scope is not None:
+        query = query.where(limit_scope)
+    if after is not None:
+        query = query.where(col(Staff.staff_no) > after)
+    if through is not None:
+        query = query.where(col(Staff.staff_no) <= through)
+    rows = session.execute(query.order_by(col(Staff.staff_no)).limit(limit + 1)).all()
+    names = tuple(GradePublic.model_fields)
+    items = [GradePublic.model_validate(dict(zip(names, row, strict=True))) for row in rows[:limit]]
+    return GradeBulkPage(items=items, next_after=items[-1].staff_no if len(rows) > limit else None)

@@ -1,0 +1,1 @@
+"""Payroll: monthly runs from personnel's staff and grades, paid through the treasury."""
