@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from services.finance.clients.personnel import PersonnelClient
 from tests.finance.conftest import grant_quota, make_line, make_unit, ok
@@ -97,8 +96,9 @@ class Office:
 FIRST_DAY = date(2024, 1, 1)
 
 
-def open_office(client: TestClient) -> Office:
-    """Standards in force, two budget units, three people, and personnel faked."""
+def open_office(client: httpx.Client, app: FastAPI | None = None) -> Office:
+    """Standards in force, two budget units, three people, and personnel faked (``app``:
+    the finance app ``client`` talks to, when it is not a TestClient)."""
     issue_demo_set(client)
     unit, other = make_unit(client, "U1"), make_unit(client, "U2")
     u1, u2 = uuid.UUID(unit["id"]), uuid.UUID(other["id"])
@@ -106,7 +106,7 @@ def open_office(client: TestClient) -> Office:
     chief = Person(uuid.uuid4(), "chief", [(FIRST_DAY, u1, "bureau_chief")])
     outsider = Person(uuid.uuid4(), "outsider", [(FIRST_DAY, u2, "clerk")])
     fake = FakePersonnel({p.id: p for p in (clerk, chief, outsider)})
-    app = client.app
+    app = app or getattr(client, "app", None)
     assert isinstance(app, FastAPI)
     fake.install(app)
     return Office(unit, other, clerk, chief, outsider, fake)
@@ -160,16 +160,16 @@ def claim_body(
 
 
 def raise_claim(
-    client: TestClient, headers: dict[str, str], body: dict[str, Any]
+    client: httpx.Client, headers: dict[str, str], body: dict[str, Any]
 ) -> dict[str, Any]:
     return ok(client.post("/claims", json=body, headers=headers), 201)
 
 
-def submit(client: TestClient, claim: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+def submit(client: httpx.Client, claim: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
     return ok(client.post(f"/claims/{claim['id']}/submit", headers=headers))
 
 
-def travel_budget(client: TestClient, office: Office, quota: str = "50000.00") -> dict[str, Any]:
+def travel_budget(client: httpx.Client, office: Office, quota: str = "50000.00") -> dict[str, Any]:
     """The first unit's travel line (30211) with this month's plan, and its month's quota."""
     line_ = make_line(client, office.unit["id"], "100000.00", economic_class="30211")
     grant_quota(client, office.unit["id"], quota)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -214,7 +215,7 @@ def test_the_unique_live_number_guards_a_receipt_claimed_meanwhile(
                 live_number="Z1",
                 issued_on=date(2026, 1, 1),
                 issuer="x",
-                amount=1,
+                amount=Decimal(1),
             )
         )
         with pytest.raises(IntegrityError):
