@@ -61,6 +61,19 @@ class FakePersonnel:
         }
         return httpx.Response(200, json=body)
 
+    def client_class(self) -> type[PersonnelClient]:
+        """A ``PersonnelClient`` for ``ServiceSpec.peer_clients`` that reaches this fake
+        whatever client and address the app's lifespan hands it."""
+        fake = self
+
+        class Faked(PersonnelClient):
+            def __init__(self, name: str, base_url: str, *_: Any, **__: Any) -> None:
+                http = httpx.AsyncClient(transport=httpx.MockTransport(fake.handle))
+                token = StaticToken("service", sub="service:finance")
+                super().__init__(name, base_url, http, token, timeout=5, retries=0)  # type: ignore[arg-type]
+
+        return Faked
+
     def install(self, app: FastAPI) -> None:
         """Make this the app's personnel peer (after the app started: its lifespan sets peers)."""
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
@@ -96,7 +109,9 @@ class Office:
 FIRST_DAY = date(2024, 1, 1)
 
 
-def open_office(client: httpx.Client, app: FastAPI | None = None) -> Office:
+def open_office(
+    client: httpx.Client, app: FastAPI | None = None, fake: FakePersonnel | None = None
+) -> Office:
     """Standards in force, two budget units, three people, and personnel faked (``app``:
     the finance app ``client`` talks to, when it is not a TestClient)."""
     issue_demo_set(client)
@@ -105,7 +120,8 @@ def open_office(client: httpx.Client, app: FastAPI | None = None) -> Office:
     clerk = Person(uuid.uuid4(), "clerk", [(FIRST_DAY, u1, "clerk")])
     chief = Person(uuid.uuid4(), "chief", [(FIRST_DAY, u1, "bureau_chief")])
     outsider = Person(uuid.uuid4(), "outsider", [(FIRST_DAY, u2, "clerk")])
-    fake = FakePersonnel({p.id: p for p in (clerk, chief, outsider)})
+    fake = fake or FakePersonnel()
+    fake.people.update({p.id: p for p in (clerk, chief, outsider)})
     app = app or getattr(client, "app", None)
     assert isinstance(app, FastAPI)
     fake.install(app)
