@@ -22,8 +22,7 @@ from sqlmodel import Session, col, update
 from services.finance.claims import checks
 from services.finance.claims.access import may_write, not_a_party
 from services.finance.claims.models import Claim, ClaimLine, ClaimReceipt, ClaimStatus
-from services.finance.claims.service import parts
-from services.finance.clients.personnel import PersonnelClient
+from services.finance.claims.service import Directory, parts
 from shared.audit import AuditLog
 from shared.changes import record_change
 from shared.context import Principal
@@ -66,7 +65,7 @@ def submit(
     audit: AuditLog,
     principal: Principal,
     scope: RowScope,
-    personnel: PersonnelClient,
+    personnel: Directory,
     claim: Claim,
 ) -> Claim:
     may_write(principal, scope, claim)

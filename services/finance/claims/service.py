@@ -18,7 +18,9 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
@@ -41,7 +43,7 @@ from services.finance.claims.schemas import (
     ReceiptPublic,
     TripPublic,
 )
-from services.finance.clients.personnel import PersonnelClient
+from services.finance.clients.personnel import StaffOnDay
 from services.finance.counters import next_number
 from shared.audit import AuditLog
 from shared.changes import record_change, record_creation
@@ -55,6 +57,12 @@ from shared.types import today
 MAX_TRIP_DAYS = 60
 PER_TRIP = frozenset({LineKind.LODGING, LineKind.MEALS, LineKind.LOCAL_TRANSPORT})
 RECEIPTED = frozenset({LineKind.LODGING, LineKind.TRANSPORT, LineKind.OTHER})
+
+
+class Directory(Protocol):
+    """Who a member of staff was on a day: personnel's client (the demo passes its roster)."""
+
+    def staff_on(self, staff_id: uuid.UUID, day: date) -> StaffOnDay: ...
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -253,7 +261,7 @@ def create(
     audit: AuditLog,
     principal: Principal,
     scope: RowScope,
-    personnel: PersonnelClient,
+    personnel: Directory,
     data: ClaimCreate,
 ) -> Claim:
     """A draft claim for the claimant (asked of personnel before anything is written)."""
