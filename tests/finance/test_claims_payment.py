@@ -233,3 +233,27 @@ def test_a_claim_is_paid_once_when_its_payment_settles(linked: Linked) -> None:
     }
     again = linked.http.post(f"/claims/{claim['id']}/pay", headers=OFFICER)
     assert (again.status_code, again.json()["code"]) == (409, "CLAIM_STATE")
+
+
+def test_a_payment_the_treasury_refuses_returns_the_claim_to_its_claimant(linked: Linked) -> None:
+    office = open_office(linked.http, linked.finance)
+    budget = travel_budget(linked.http, office)
+    blocked = {**TRIP, "payee_account": "9999000011112222"}  # the sandbox refuses it (AC06)
+    claim = ok(approve(linked.http, submitted(linked.http, office, blocked), budget["id"]))
+    ok(linked.http.post(f"/claims/{claim['id']}/pay", headers=OFFICER), 202)
+
+    def claim_now() -> dict[str, Any]:
+        return ok(linked.http.get(f"/claims/{claim['id']}", headers=AUDITOR))
+
+    linked.wait_for(lambda: claim_now()["status"] == "draft", what="the claim returned")
+    back = claim_now()
+    assert back["payment_id"] is None and "AC06" in back["decided_reason"]
+    failed = ok(linked.http.get(f"/payments/{claim['payment_id']}", headers=AUDITOR))
+    assert failed["status"] == "failed"
+    assert quota(linked.http, office)["committed"] == "0.00"
+    # the claimant puts the account right; checked again, approved again, a new payment
+    staff = office.staff(office.clerk)
+    rewritten = ok(linked.http.put(f"/claims/{claim['id']}", json=TRIP, headers=staff))
+    again = ok(approve(linked.http, submit(linked.http, rewritten, staff), budget["id"]))
+    assert again["payment_id"] not in (None, claim["payment_id"])
+    assert quota(linked.http, office)["committed"] == "1490.00"

@@ -7,8 +7,11 @@
   requester; the approver approves it at once, which reserves the money on the line, its
   month's plan and the quota (budget control), or refuses as the payments do.
 - Paying submits that payment to the treasury (``settlement.submit_now``).
-- When the payment settles, the claim becomes ``paid``, once (``follow``, a handler of the
+- When the payment settles, the claim becomes ``paid``, once (``Follower``, a handler of the
   payment instructions' states next to the payments' own).
+- When the treasury refuses the payment (a closed account …), the claim goes back to
+  ``draft`` with the treasury's reason and without its payment, so that the claimant puts the
+  account right and submits it again (checked anew); its receipts stay its own.
 """
 
 from __future__ import annotations
@@ -137,6 +140,17 @@ _APPROVED_OF = select(_CLAIMS.c.id, _CLAIMS.c.number).where(
     _CLAIMS.c.payment_id == bindparam("payment_id"),
     _CLAIMS.c.status == ClaimStatus.APPROVED.value,
 )
+_FAILED = (
+    update(_CLAIMS)
+    .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == ClaimStatus.APPROVED.value)
+    .values(
+        status=ClaimStatus.DRAFT.value,
+        payment_id=None,
+        decided_reason=bindparam("reason"),
+        version=_CLAIMS.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+)
 _PAID = (
     update(_CLAIMS)
     .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == ClaimStatus.APPROVED.value)
@@ -150,30 +164,40 @@ _PAID = (
 
 
 class Follower:
-    """A payment's settlement makes its claim ``paid``: only an approved claim moves, so a
-    settlement heard twice changes it once."""
+    """A payment's settlement makes its claim ``paid``, its refusal returns the claim to
+    ``draft``: only an approved claim moves, so a state heard twice changes it once."""
 
     def __init__(self, audit: AuditLog) -> None:
         self.audit = audit
 
     def __call__(self, session: Session, change: Change) -> None:
-        if change.new != InstructionStatus.SETTLED:
+        if change.new not in (InstructionStatus.SETTLED, InstructionStatus.REJECTED):
             return
         conn = session.connection()
-        claim = conn.execute(_APPROVED_OF, {"payment_id": change.instruction.subject_id}).first()
+        payment_id = change.instruction.subject_id
+        claim = conn.execute(_APPROVED_OF, {"payment_id": payment_id}).first()
         if claim is None:
             return
-        paid_on = min(change.instruction.settled_on or today(), today())
-        moved = conn.execute(
-            _PAID, {"claim_id": claim.id, "paid_on": paid_on, "now": utcnow()}
-        ).rowcount
+        now = utcnow()
+        if change.new == InstructionStatus.SETTLED:
+            paid_on = min(change.instruction.settled_on or today(), today())
+            values = {"claim_id": claim.id, "paid_on": paid_on, "now": now}
+            moved = conn.execute(_PAID, values).rowcount
+            action, after = "claim.paid", {"status": ClaimStatus.PAID, "paid_on": str(paid_on)}
+        else:
+            reason = f"payment refused by the treasury: {change.instruction.reason_code} "
+            reason += change.instruction.reason or ""
+            values = {"claim_id": claim.id, "reason": reason.strip(), "now": now}
+            moved = conn.execute(_FAILED, values).rowcount
+            action = "claim.payment_refused"
+            after = {"status": ClaimStatus.DRAFT, "payment_id": str(payment_id), "reason": reason}
         if moved == 1:
             self.audit.record(
                 session,
-                action="claim.paid",
+                action=action,
                 resource_type="claim",
                 resource_id=claim.id,
                 before={"status": ClaimStatus.APPROVED},
-                after={"status": ClaimStatus.PAID, "paid_on": paid_on.isoformat()},
+                after=after,
                 principal=Principal(sub=change.actor),
             )
