@@ -295,9 +295,15 @@ def test_scope_staff_their_own_liaison_its_unit(client: TestClient, office: Offi
     forged = client.post("/claims", json=body, headers=chief)
     assert (forged.status_code, forged.json()["code"]) == (403, "OUTSIDE_OWN_RECORDS")
     assert [c["id"] for c in ok_list(client.get("/claims", headers=clerk))] == [mine["id"]]
+    # a member of staff who holds a bureau role too still claims as themselves
+    officer = bearer("staff", "finance_officer", sub="officer-x", staff_id=str(office.chief.id))
+    body = claim_body([], [line("other", "10.00", None, "S3")])
+    assert raise_claim(client, officer, body)["staff_id"] == str(office.chief.id)
+    unlinked = client.post("/claims", json=body, headers=bearer("staff", sub="no-record"))
+    assert (unlinked.status_code, unlinked.json()["code"]) == (403, "NO_STAFF_RECORD")
     assert client.get(f"/claims/{mine['id']}", headers=chief).status_code == 404
     assert client.get(f"/claims/{mine['id']}", headers=office.other_liaison).status_code == 404
-    assert len(ok_list(client.get("/claims", headers=office.liaison))) == 2
+    assert len(ok_list(client.get("/claims", headers=office.liaison))) == 3
     assert ok_list(client.get("/claims", headers=office.other_liaison)) == []
     other = client.get(
         "/claims", params={"unit_id": office.unit["id"]}, headers=office.other_liaison
@@ -306,7 +312,7 @@ def test_scope_staff_their_own_liaison_its_unit(client: TestClient, office: Offi
     # the claimant edits and submits; the other staff cannot; the liaison may
     edit = client.post(f"/claims/{mine['id']}/submit", headers=office.other_liaison)
     assert edit.status_code == 404
-    assert len(ok_list(client.get("/claims", params={"status": "draft"}, headers=AUDITOR))) == 2
+    assert len(ok_list(client.get("/claims", params={"status": "draft"}, headers=AUDITOR))) == 3
 
 
 def test_a_draft_is_rewritten_after_if_match_and_only_a_draft(

@@ -27,7 +27,6 @@ from shared.audit import AuditLog
 from shared.changes import record_change
 from shared.context import Principal
 from shared.problems import Conflict, NotFound
-from shared.scope import RowScope
 from shared.types import utcnow
 
 
@@ -64,11 +63,10 @@ def submit(
     session: Session,
     audit: AuditLog,
     principal: Principal,
-    scope: RowScope,
     personnel: Directory,
     claim: Claim,
 ) -> Claim:
-    may_write(principal, scope, claim)
+    may_write(principal, claim)
     if claim.status != ClaimStatus.DRAFT:
         raise wrong_state(claim, "submitted")
     trips, lines, _ = parts(session, claim.id)
@@ -143,11 +141,10 @@ def withdraw(
     session: Session,
     audit: AuditLog,
     principal: Principal,
-    scope: RowScope,
     claim: Claim,
     reason: str,
 ) -> Claim:
-    may_write(principal, scope, claim)
+    may_write(principal, claim)
     before = claim.status
     if before not in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED):
         raise wrong_state(claim, "withdrawn")

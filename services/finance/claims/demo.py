@@ -29,7 +29,6 @@ from services.finance.payments import settlement
 from services.finance.payments.service import locked
 from shared.audit import AuditLog
 from shared.context import Principal
-from shared.scope import RowScope
 from shared.tables import platform_tables
 from shared.types import today
 
@@ -134,16 +133,15 @@ def seed(
             roles=frozenset({"staff"}),
             staff_id=str(who.staff_id),
         )
-        scope = RowScope(staff_id=who.staff_id)
         data = ClaimCreate.model_validate(_body(n, state))
-        claim = service.create(session, audit, claimant, scope, roster, data)
+        claim = service.create(session, audit, claimant, roster, data)
         made += 1
         if state == "draft":
             continue
         if state == "withdrawn":
-            decisions.withdraw(session, audit, claimant, scope, claim, "Trip was cancelled")
+            decisions.withdraw(session, audit, claimant, claim, "Trip was cancelled")
             continue
-        decisions.submit(session, audit, claimant, scope, roster, claim)
+        decisions.submit(session, audit, claimant, roster, claim)
         if state == "excepted":
             lodging = session.exec(
                 select(ClaimLine).where(ClaimLine.claim_id == claim.id, ClaimLine.kind == "lodging")

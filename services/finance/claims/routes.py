@@ -57,14 +57,13 @@ def create_claim(
     session: SessionDep,
     audit: AuditDep,
     principal: Claimant,
-    scope: ScopeDep,
     personnel: PersonnelDep,
     body: ClaimCreate,
     response: Response,
 ) -> ClaimPublic:
     """Raise a draft claim: staff for themselves, a liaison for staff of its unit (asks
     personnel who and where the claimant is). A receipt claimed before is refused."""
-    claim = service.create(session, audit, principal, scope, personnel, body)
+    claim = service.create(session, audit, principal, personnel, body)
     response.headers["Location"] = f"/claims/{claim.id}"
     return _answer(response, session, claim)
 
@@ -144,7 +143,7 @@ def rewrite_claim(
 ) -> ClaimPublic:
     """Replace a draft's purpose, payee, trips and lines."""
     claim = service.locked_at(session, scope, claim_id, expected)
-    service.replace(session, audit, principal, scope, claim, body)
+    service.replace(session, audit, principal, claim, body)
     return _answer(response, session, claim)
 
 
@@ -162,7 +161,7 @@ def submit_claim(
     """Submit a draft: every line is checked against the travel standards for the
     claimant's rank on each day travelled; over-standard amounts are flagged and capped."""
     claim = service.locked_at(session, scope, claim_id, expected)
-    decisions.submit(session, audit, principal, scope, personnel, claim)
+    decisions.submit(session, audit, principal, personnel, claim)
     return _answer(response, session, claim)
 
 
@@ -233,7 +232,7 @@ def withdraw_claim(
 ) -> ClaimPublic:
     """Take back a draft or submitted claim, with the reason."""
     claim = service.locked_at(session, scope, claim_id, expected)
-    decisions.withdraw(session, audit, principal, scope, claim, body.reason)
+    decisions.withdraw(session, audit, principal, claim, body.reason)
     return _answer(response, session, claim)
 
 

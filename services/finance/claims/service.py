@@ -25,7 +25,7 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from services.finance.claims.access import may_write, reaches
+from services.finance.claims.access import liaison_unit, may_write, own_staff_id, reaches
 from services.finance.claims.models import (
     Claim,
     ClaimLine,
@@ -246,12 +246,15 @@ def _write_content(session: Session, claim: Claim, data: ClaimContent) -> None:
         raise Conflict("DUPLICATE_RECEIPT", "a receipt of the claim is claimed already") from exc
 
 
-def _claimant(scope: RowScope, staff_id: uuid.UUID | None) -> uuid.UUID:
+def _claimant(principal: Principal, staff_id: uuid.UUID | None) -> uuid.UUID:
+    own = own_staff_id(principal)
     if staff_id is None:
-        if scope.staff_id is None:
-            raise Invalid("STAFF_REQUIRED", "a liaison names the member of staff who claims")
-        return scope.staff_id
-    if staff_id != scope.staff_id and scope.unit_id is None:
+        if own is not None:
+            return own
+        if liaison_unit(principal) is None:
+            raise Forbidden("NO_STAFF_RECORD", "this account is not linked to a staff record")
+        raise Invalid("STAFF_REQUIRED", "a liaison names the member of staff who claims")
+    if staff_id != own and liaison_unit(principal) is None:
         raise Forbidden("OUTSIDE_OWN_RECORDS", "staff claim for themselves only")
     return staff_id
 
@@ -260,15 +263,14 @@ def create(
     session: Session,
     audit: AuditLog,
     principal: Principal,
-    scope: RowScope,
     personnel: Directory,
     data: ClaimCreate,
 ) -> Claim:
     """A draft claim for the claimant (asked of personnel before anything is written)."""
-    staff_id = _claimant(scope, data.staff_id)
+    staff_id = _claimant(principal, data.staff_id)
     _check_content(data)
     who = personnel.staff_on(staff_id, today())
-    if staff_id != scope.staff_id and who.unit_id != scope.unit_id:
+    if staff_id != own_staff_id(principal) and who.unit_id != liaison_unit(principal):
         raise outside_own_unit(f"staff {staff_id} is not of your unit")
     claim = Claim(
         number=next_number(session, "claim"),
@@ -297,12 +299,11 @@ def replace(
     session: Session,
     audit: AuditLog,
     principal: Principal,
-    scope: RowScope,
     claim: Claim,
     data: ClaimContent,
 ) -> Claim:
     """A draft's content replaced whole (the claim row locked, ``If-Match`` checked)."""
-    may_write(principal, scope, claim)
+    may_write(principal, claim)
     if claim.status != ClaimStatus.DRAFT:
         raise Conflict(
             "CLAIM_STATE", f"claim {claim.number} is {claim.status}; only a draft is rewritten"
