@@ -142,6 +142,7 @@ def _finance_rules() -> list[Rule]:
         *_treasury_rules(f),
         *_standard_rules(f),
         *_payroll_rules(f),
+        *_claims_rules(f),
     ]
 
 
@@ -173,6 +174,29 @@ def _payroll_rules(f: str) -> list[Rule]:
         rule("GET", f"{f}/salary-accounts/{{staff_id}}", *read),
         rule("PUT", f"{f}/salary-accounts/{{staff_id}}", A.FINANCE_OFFICER),
         rule("GET", f"{f}/pay-adjustments", *read),
+    ]
+
+
+def _claims_rules(f: str) -> list[Rule]:
+    """Expense and travel claims: raised by staff or their unit's liaison, excepted by a
+    director, approved by a finance approver, paid by the officers; read within scope."""
+    claims, one = f"{f}/claims", f"{f}/claims/{{claim_id}}"
+    claimants = (A.STAFF, A.UNIT_LIAISON)
+    read = (*FINANCE_UNIT_READERS, A.STAFF)
+    return [
+        rule("GET", claims, *read),
+        rule("POST", claims, *claimants),
+        rule("GET", f"{claims}/reports/by-unit", *read),
+        rule("GET", f"{claims}/reports/exceptions", *read),
+        rule("GET", f"{claims}/reports/top-claimants", *read),
+        rule("GET", one, *read),
+        rule("PUT", one, *claimants),
+        rule("POST", f"{one}/submit", *claimants),
+        rule("POST", f"{one}/withdraw", *claimants),
+        rule("POST", f"{one}/lines/{{line_id}}/exception", A.DIRECTOR),
+        rule("POST", f"{one}/approve", A.FINANCE_APPROVER),
+        rule("POST", f"{one}/reject", A.FINANCE_APPROVER, A.DIRECTOR),
+        rule("POST", f"{one}/pay", A.FINANCE_OFFICER, A.FINANCE_APPROVER),
     ]
 
 

@@ -1,9 +1,9 @@
 """The finance service's app: the shared platform plus its own business routers.
 
-Everything is wired here, explicitly: the routers in the order they are matched, the inbox
-handlers, the treasury status handlers of payments and remittances, the sender and its
-background worker, what keeps a budget unit from being closed, and what follows a month's
-closing or reopening (its frozen balances).
+Everything is wired here, explicitly: the routers in the order they are matched, the peer
+clients (personnel), the inbox handlers, the treasury status handlers of payments (and the
+claims they pay) and remittances, the sender and its background worker, what keeps a budget
+unit from being closed, and what follows a month's closing or reopening (its frozen balances).
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from sqlmodel import Session
 
 import services.finance
 from services.finance.budget import routes as budget_routes
+from services.finance.claims import payment as claim_payment
+from services.finance.claims import routes as claim_routes
 from services.finance.clients.personnel import PersonnelClient
 from services.finance.config import FinanceSettings
 from services.finance.ledger import events as ledger_events
@@ -39,7 +42,7 @@ from services.finance.treasury import worker
 from services.finance.treasury.client import TreasuryClient
 from services.finance.treasury.models import InstructionKind
 from services.finance.treasury.sender import Sender
-from services.finance.treasury.status import StatusHandlers
+from services.finance.treasury.status import Change, StatusHandlers
 from services.finance.units import routes as unit_routes
 from services.finance.units.service import WorkInFlight
 from shared.app import Platform, ServiceSpec, create_service_app
@@ -68,6 +71,7 @@ SPEC = ServiceSpec(
         treasury_routes.router,
         standard_routes.router,
         payroll_routes.router,
+        claim_routes.router,
     ),
     subscribe=subscribe,
     peer_clients={"personnel": PersonnelClient},
@@ -90,7 +94,13 @@ PERIOD_FOLLOWERS = MonthFollowers(month_balances.follow)
 def status_handlers(platform: Platform) -> StatusHandlers:
     """What each kind of treasury instruction does to the books when its state changes."""
     handlers = StatusHandlers(platform.audit)
-    handlers.register(InstructionKind.PAYMENT, settlement.follow)
+    paid_claims = claim_payment.Follower(platform.audit)
+
+    def payment_followers(session: Session, change: Change) -> None:
+        settlement.follow(session, change)
+        paid_claims(session, change)  # a claim whose payment settled is paid
+
+    handlers.register(InstructionKind.PAYMENT, payment_followers)
     handlers.register(InstructionKind.REMITTANCE, revenue_service.follow)
     handlers.register(InstructionKind.PAYROLL, payroll_payment.follow)
     return handlers

@@ -94,7 +94,7 @@ class PersonnelClient(PeerClient):
         item = response.json()
         posting = item.get("posting")
         if posting is None:
-            raise Invalid("UNKNOWN_STAFF", f"staff {staff_id} has no posting on {day}")
+            raise Invalid("NOT_POSTED", f"staff {staff_id} had no posting on {day}", day=str(day))
         return StaffOnDay(
             staff_id=uuid.UUID(item["id"]),
             unit_id=uuid.UUID(posting["unit_id"]),
@@ -105,7 +105,8 @@ class PersonnelClient(PeerClient):
 
     def staff_on(self, staff_id: uuid.UUID, day: date) -> StaffOnDay:
         """The member of staff as posted on ``day`` (from a ``def`` route's thread): 422
-        ``UNKNOWN_STAFF`` when personnel has no such person, 503 when it cannot be reached."""
+        ``UNKNOWN_STAFF`` when personnel has no such person, ``NOT_POSTED`` when they held no
+        posting that day, 503 when it cannot be reached."""
         return blocking(self.fetch_staff_on, staff_id, day)
 
     async def fetch_slice(
