@@ -32,6 +32,8 @@ class DemoFacts:
     compounds: list[tuple[uuid.UUID, str, str, list[tuple[uuid.UUID, str, str]]]] = field(
         default_factory=list
     )
+    # assets' buildings' kinds (office, residential …), by building id
+    building_kinds: dict[uuid.UUID, str] = field(default_factory=dict)
     # serving staff and retirees with rank, unit, posting and latest annual grade, as plain
     # values (personnel's demo.payroll_people), for finance's demo payroll
     payroll_people: list[dict[str, object]] = field(default_factory=list)
@@ -81,7 +83,7 @@ def finance_demo(facts: DemoFacts) -> str | None:
             treasury=Treasury(settings.treasury_account_name, settings.treasury_account),
         )
     return (
-        "finance: demo budget lines, plans, quotas, requests and payroll created"
+        "finance: demo standards, budget lines, plans, quotas, requests, payroll and claims created"
         if seeded
         else None
     )
@@ -102,14 +104,19 @@ def assets_demo(facts: DemoFacts) -> str | None:
             unit_names={unit_id: name for unit_id, _, name in facts.budget_units},
         )
         facts.compounds = demo.compounds(session)
+        facts.building_kinds = demo.building_kinds(session)
     return "assets: demo real estate and asset register created" if seeded else None
 
 
 def facilities_demo(facts: DemoFacts) -> str | None:
     """A year of inspections of assets' compounds (by id, from the assets step), the hazards
-    they found in every state, and a three-phase remediation plan."""
+    they found in every state, a three-phase remediation plan, and the upkeep: safety zones,
+    fire equipment, preventive plans and work orders (personnel's staff as liaisons)."""
     from services.facilities import demo
 
+    serving = [
+        uuid.UUID(str(p["staff_id"])) for p in facts.payroll_people if p["status"] == "serving"
+    ]
     with unit_of_work(BY_NAME["facilities"]) as session:
         seeded = demo.seed(
             session,
@@ -117,9 +124,14 @@ def facilities_demo(facts: DemoFacts) -> str | None:
             units=[unit_id for unit_id, _, _ in facts.budget_units],
             users=facts.demo_users,
             bureau_member=facts.bureau_member,
+            building_kinds=facts.building_kinds,
+            staff=serving[:60],
         )
     return (
-        "facilities: demo inspections, hazards and a remediation plan created" if seeded else None
+        "facilities: demo inspections, hazards, a remediation plan, safety zones, fire "
+        "equipment, preventive plans and work orders created"
+        if seeded
+        else None
     )
 
 

@@ -65,3 +65,10 @@ def compounds(
         buildings.setdefault(b.compound_id, []).append((b.id, b.code, b.name))
     query_c = select(Compound).where(col(Compound.active)).order_by(col(Compound.code))
     return [(c.id, c.code, c.name, buildings.get(c.id, [])) for c in session.exec(query_c)]
+
+
+def building_kinds(session: Session) -> dict[uuid.UUID, str]:
+    """Each building in service's kind (office, residential …), for the steps after this one
+    (facilities puts a safety manager at each residential entrance)."""
+    query = select(Building.id, Building.kind).where(col(Building.active))
+    return {b: str(kind) for b, kind in session.exec(query)}

@@ -8,10 +8,11 @@ reads another service's database. Seeding again changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session
 
+from services.facilities import demo_upkeep
 from services.facilities.hazards import demo as hazards
 from services.facilities.inspections import demo as inspections
 from services.facilities.locations import demo as locations
@@ -31,11 +32,15 @@ def seed(
     units: Sequence[uuid.UUID] = (),
     users: dict[str, str] | None = None,
     bureau_member: tuple[uuid.UUID, uuid.UUID] | None = None,
+    building_kinds: Mapping[uuid.UUID, str] | None = None,
+    staff: Sequence[uuid.UUID] = (),
 ) -> bool:
     """Create whatever of the demo is missing; True when anything was. ``compounds``: the
     assets compounds with their buildings; ``units``: budget units that take responsibility
     for hazards; ``bureau_member``: the bureau's unit and one of its staff (the demo liaison
-    and staff user then see hazards of their own)."""
+    and staff user then see hazards of their own); ``building_kinds``: each building's kind
+    (residential ones get entrances; unknown ones count as offices); ``staff``: personnel's
+    staff who serve as safety liaisons, managers and requesters (the upkeep's demo)."""
     token = principal_var.set(OFFICER.as_user(users))
     try:
         audit = AuditLog(platform_tables("facilities").audit)
@@ -46,6 +51,20 @@ def seed(
             or created
         )
         first = (compounds[0][0], compounds[0][2]) if compounds else None
-        return remediation.seed(session, audit, first) or created
+        created = remediation.seed(session, audit, first) or created
     finally:
         principal_var.reset(token)
+    kinds = building_kinds or {}
+    upkeep = demo_upkeep.seed(
+        session,
+        compounds={c: code for c, code, _, _ in compounds},
+        buildings=[
+            (b, c, code, kinds.get(b, "office"))
+            for c, _, _, buildings in compounds
+            for b, code, _ in buildings
+        ],
+        unit_ids=units,
+        staff_ids=[*staff] or ([bureau_member[1]] if bureau_member else []),
+        users=users,
+    )
+    return bool(upkeep) or created

@@ -21,6 +21,7 @@ from services.finance.budget import quotas
 from services.finance.budget import service as budget
 from services.finance.budget.models import PaymentPlan
 from services.finance.budget.schemas import AppropriationCreate
+from services.finance.claims import demo as claims_demo
 from services.finance.payments import decisions
 from services.finance.payments import service as payments
 from services.finance.payments.schemas import PaymentCreate
@@ -104,6 +105,7 @@ def seed(
     standards_demo.seed(session, audit, officer, approver)
     if session.exec(select(BudgetUnit)).first() is not None:
         _payroll(session, audit, officer, approver, payroll_people, treasury)
+        _claims(session, payroll_people, users, treasury)
         return False
     rng = random.Random(20261126)
     day = today()
@@ -181,6 +183,7 @@ def seed(
             principal=officer,
         )
     _payroll(session, audit, officer, approver, payroll_people, treasury)
+    _claims(session, payroll_people, users, treasury)
     return True
 
 
@@ -195,3 +198,30 @@ def _payroll(
     if people:
         paying = treasury or Treasury("国库单一账户", "TSA-0001")
         payroll_demo.seed(session, audit, officer, approver, people, paying)
+
+
+def _claims(
+    session: Session,
+    people: Sequence[dict[str, Any]],
+    users: dict[str, str] | None,
+    treasury: Treasury | None,
+) -> None:
+    """Claims in each state by serving staff of the budget units, every rank in turn (so the
+    caps differ), once (``claims.demo``)."""
+    units = set(session.exec(select(BudgetUnit.id)).all())
+    by_rank: dict[str, list[claims_demo.DemoClaimant]] = {}
+    for p in people:
+        if p["status"] == "serving" and p["unit_id"] in units:
+            by_rank.setdefault(str(p["rank_code"]), []).append(
+                claims_demo.DemoClaimant(
+                    staff_id=p["staff_id"],
+                    name=str(p["name"]),
+                    unit_id=p["unit_id"],
+                    rank_code=str(p["rank_code"]),
+                )
+            )
+    claimants = [c for group in zip(*by_rank.values(), strict=False) for c in group][:7]
+    paying = treasury or Treasury("国库单一账户", "TSA-0001")
+    claims_demo.seed(
+        session, claimants, users=users, tsa_name=paying.name, tsa_account=paying.account
+    )

@@ -51,16 +51,27 @@ def test_the_demo_books_and_users_refer_to_personnel_s_units(
         ids = {u.username: str(u.id) for u in session.exec(select(User))}
     # imported here: at collection, a lone payments model would leave its foreign keys to
     # tables not yet imported dangling in the shared metadata other tests compare against
+    from services.finance.claims.models import Claim
     from services.finance.payments.models import Payment
 
     with unit_of_work(BY_NAME["finance"]) as session:
-        requesters = set(session.exec(select(Payment.requested_by)))
+        claimed = select(Claim.payment_id).where(col(Claim.payment_id).is_not(None))
+        requesters = set(
+            session.exec(select(Payment.requested_by).where(col(Payment.id).not_in(claimed)))
+        )
+        claims = set(session.exec(select(Claim.status)))
+        claim_payers = set(
+            session.exec(select(Payment.requested_by).where(col(Payment.id).in_(claimed)))
+        )
         approvers = set(
             session.exec(select(Payment.approved_by).where(col(Payment.approved_by).is_not(None)))
         )
     # made in the names of the demo users who sign in: the self-approval rule can match them
     assert requesters == {ids["finance.officer"]}
     assert approvers == {ids["finance.approver"]}
+    # claims in each state, paid as requested by their claimants (demo staff)
+    assert {"draft", "submitted", "approved", "rejected", "withdrawn"} <= claims
+    assert claim_payers and all(p.startswith("demo:staff.") for p in claim_payers)
     assert users["unit.liaison"] == (str(bureau[0]), None)
     assert users["staff"] == (str(bureau[0]), str(bureau[1]))
     assert users["auditor"] == (None, None)
