@@ -58,16 +58,17 @@ class ServiceTokenProvider:
         self._margin = margin_seconds
         self._token: str | None = None
         self._expires_at = 0.0
+        self._renew_at = 0.0
         self._lock = asyncio.Lock()
 
     def invalidate(self) -> None:
         self._token = None
 
     async def token(self) -> str:
-        if self._token and time.monotonic() < self._expires_at - self._margin:
+        if self._token and time.monotonic() < self._renew_at:
             return self._token
         async with self._lock:
-            if self._token and time.monotonic() < self._expires_at - self._margin:
+            if self._token and time.monotonic() < self._renew_at:
                 return self._token
             try:
                 response = await self._http.post(
@@ -84,7 +85,11 @@ class ServiceTokenProvider:
                 raise PeerUnavailable("gateway", f"token request answered {response.status_code}")
             data = response.json()
             self._token = str(data["access_token"])
-            self._expires_at = time.monotonic() + float(data.get("expires_in", 60))
+            lifetime = float(data.get("expires_in", 60))
+            # renewed ``margin`` before it expires, or halfway through a shorter life: a token
+            # living less than the margin is used, not fetched again on every call
+            self._expires_at = time.monotonic() + lifetime
+            self._renew_at = self._expires_at - min(self._margin, lifetime / 2)
             return self._token
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -117,8 +118,12 @@ def test_service_token_is_fetched_once_and_refetched_after_invalidation() -> Non
     assert b"client_id=finance" in grants[0]
 
 
-def test_token_near_expiry_is_renewed_and_gateway_down_is_503() -> None:
+def test_token_near_expiry_is_renewed_and_gateway_down_is_503(monkeypatch: Any) -> None:
+    import shared.peers
     from shared.peers import ServiceTokenProvider
+
+    clock = iter(float(t) for t in range(0, 1000, 15))  # each look at the clock: 15 s later
+    monkeypatch.setattr(shared.peers.time, "monotonic", lambda: next(clock))
 
     calls = 0
 
@@ -132,7 +137,8 @@ def test_token_near_expiry_is_renewed_and_gateway_down_is_503() -> None:
     async def go() -> list[str]:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
             tokens = ServiceTokenProvider(http, "http://gw/auth/token", "finance", "s3cret")
-            got = [await tokens.token(), await tokens.token()]  # 20 s left < 30 s margin
+            # a 20 s token is renewed halfway (10 s), as a longer one is 30 s before its end
+            got = [await tokens.token(), await tokens.token()]
             try:
                 await tokens.token()
             except PeerUnavailable as exc:
@@ -140,3 +146,21 @@ def test_token_near_expiry_is_renewed_and_gateway_down_is_503() -> None:
             return got
 
     assert asyncio.run(go()) == ["t1", "t2", "PEER_UNAVAILABLE"]
+
+
+def test_a_short_lived_token_is_used_until_halfway_not_fetched_each_call() -> None:
+    from shared.peers import ServiceTokenProvider
+
+    calls = 0
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(200, json={"access_token": f"t{calls}", "expires_in": 20})
+
+    async def go() -> list[str]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+            tokens = ServiceTokenProvider(http, "http://gw/auth/token", "finance", "s3cret")
+            return [await tokens.token() for _ in range(5)]
+
+    assert asyncio.run(go()) == ["t1"] * 5
