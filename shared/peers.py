@@ -168,8 +168,18 @@ class PeerClient:
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
         raise PeerUnavailable(self.name, last_error)
 
-    async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+    async def find_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """``get_json``, but None when the peer knows no such thing (404)."""
         response = await self.request("GET", path, params=params)
+        if response.status_code == 404:
+            return None
+        return self._json(response, path)
+
+    async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """The peer's JSON answer; 502 ``PEER_ERROR`` when it refused or failed."""
+        return self._json(await self.request("GET", path, params=params), path)
+
+    def _json(self, response: httpx.Response, path: str) -> Any:
         if response.status_code >= 400:
             raise ProblemError(
                 502,

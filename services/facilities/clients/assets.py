@@ -10,7 +10,6 @@ import uuid
 from typing import Any, Literal
 
 from shared.peers import PeerClient
-from shared.problems import ProblemError
 
 PlaceKind = Literal["compound", "building", "room"]
 _PATHS: dict[str, str] = {"compound": "compounds", "building": "buildings", "room": "rooms"}
@@ -22,16 +21,5 @@ class AssetsClient(PeerClient):
     async def place(self, kind: PlaceKind, place_id: uuid.UUID) -> dict[str, Any] | None:
         """The place as assets shows it; None when assets does not know the id (404).
         ``PeerUnavailable`` (503) when assets cannot be reached."""
-        path = f"/{_PATHS[kind]}/{place_id}"
-        response = await self.request("GET", path)
-        if response.status_code == 404:
-            return None
-        if response.status_code >= 400:
-            raise ProblemError(
-                502,
-                "PEER_ERROR",
-                f"assets answered {response.status_code} for {path}",
-                peer="assets",
-            )
-        found: dict[str, Any] = response.json()
+        found: dict[str, Any] | None = await self.find_json(f"/{_PATHS[kind]}/{place_id}")
         return found
