@@ -1,9 +1,10 @@
 """Where upkeep happens: the compound, building, room and asset a work order, a preventive
 plan or a piece of fire equipment concerns, as the assets service's ids.
 
-One schema (``Site``) and one set of columns (``SiteColumns``), so that checking the ids
-against the assets register (the ``locations`` facade) is wired in one place: ``site_of``.
-The ids are kept as given; nothing here reads another service.
+One schema (``Site``) and one set of columns (``SiteColumns``); ``site_of`` checks the ids
+against the assets register through the ``locations`` facade (read over HTTP, cached with its
+age) and fills in the parents (a room's building and compound), so a place assets does not
+know is 422 ``UNKNOWN_LOCATION``. An asset card's id is kept as given.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Field as Column
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
+
+from services.facilities.locations.service import PlaceSource, require_place
 
 
 class SiteColumns(SQLModel):
@@ -35,8 +38,24 @@ class Site(BaseModel):
 
 
 SITE_FIELDS = tuple(Site.model_fields)
+PLACE_FIELDS = frozenset({"compound_id", "building_id", "room_id"})
 
 
-def site_of(data: BaseModel) -> dict[str, Any]:
-    """The site fields of a body that has them, as columns take them."""
-    return {name: getattr(data, name) for name in SITE_FIELDS}
+def site_of(session: Session, places: PlaceSource, data: BaseModel) -> dict[str, Any]:
+    """The site fields of a body that has them, as columns take them: the place named checked
+    against assets, its parents filled in (nothing named: nothing checked)."""
+    site = {name: getattr(data, name) for name in SITE_FIELDS}
+    return {**site, **checked(session, places, site)}
+
+
+def checked(session: Session, places: PlaceSource, site: dict[str, Any]) -> dict[str, Any]:
+    """``site``'s compound, building and room as assets has them (parents filled in)."""
+    compound, building, room = (site.get(k) for k in ("compound_id", "building_id", "room_id"))
+    if compound is None and building is None and room is None:
+        return {"compound_id": None, "building_id": None, "room_id": None}
+    place = require_place(session, places, compound_id=compound, building_id=building, room_id=room)
+    return {
+        "compound_id": place.compound_id,
+        "building_id": place.building_id,
+        "room_id": place.room_id,
+    }

@@ -94,6 +94,15 @@ def client(suite: Suite) -> TestClient:
     return suite.client
 
 
+@pytest.fixture
+def known_places(suite: Suite, engine: Engine) -> None:
+    """The upkeep tests' places cached as fresh readings (``upkeep_support.cache_places``)."""
+    from tests.facilities.upkeep_support import cache_places
+
+    suite.app.state.settings.place_fresh_seconds = 3600
+    cache_places(engine)
+
+
 def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json()

@@ -12,6 +12,8 @@ from sqlmodel import Session
 from tests.facilities.upkeep_support import AUDITOR, DIRECTOR, OFFICER, ok, plan, refused
 from tests.support.tokens import bearer
 
+pytestmark = pytest.mark.usefixtures("known_places")
+
 
 def _generate(client: TestClient, until: str) -> dict[str, int]:
     return ok(client.post("/preventive-plans/generate", params={"until": until}, headers=OFFICER))

@@ -18,7 +18,7 @@ EXAMPLES_PER_OPERATION = 5
 
 
 @pytest.fixture
-def facilities_api(suite: Suite) -> Any:
+def facilities_api(suite: Suite, known_places: None) -> Any:
     place = layout(suite.assets)
     checklists(suite.client)
     round_ = plan_round(suite.client, place["compound"]["id"])

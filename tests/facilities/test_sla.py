@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -18,6 +19,8 @@ from tests.facilities.upkeep_support import (
     step,
     to_status,
 )
+
+pytestmark = pytest.mark.usefixtures("known_places")
 
 
 def _hours(o: dict[str, str], field: str) -> float:

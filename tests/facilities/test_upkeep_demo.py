@@ -26,8 +26,17 @@ STAFF = [uuid.uuid4() for _ in range(20)]
 
 def _seed(engine: Engine) -> object:
     from services.facilities.demo_upkeep import seed
+    from services.facilities.locations import demo as places
 
     with Session(engine) as session:
+        # the places the assets step hands over, cached as the facilities demo does first
+        places.seed(
+            session,
+            [
+                (c, code, code, [(b, bcode, bcode) for b, of, bcode, _ in BUILDINGS if of == c])
+                for c, code in COMPOUNDS.items()
+            ],
+        )
         made = seed(session, compounds=COMPOUNDS, buildings=BUILDINGS, unit_ids=UNITS,
                     staff_ids=STAFF, users={"director": "user-director"})  # fmt: skip
         session.commit()

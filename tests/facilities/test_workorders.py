@@ -13,6 +13,7 @@ from tests.facilities.upkeep_support import (
     DIRECTOR,
     LIAISON,
     OFFICER,
+    OTHER_BUILDING,
     OTHER_LIAISON,
     OTHER_STAFF,
     OTHER_UNIT,
@@ -29,6 +30,8 @@ from tests.facilities.upkeep_support import (
     to_status,
 )
 from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.usefixtures("known_places")
 
 
 def test_an_order_walks_from_request_to_verification_with_each_step_kept(
@@ -203,7 +206,7 @@ def test_a_liaison_sees_its_units_orders_and_staff_their_own(client: TestClient)
 
 def test_lists_filter_by_status_priority_and_building(client: TestClient) -> None:
     a = order(client, priority="urgent")
-    b = to_status(client, order(client, building_id=str(uuid.uuid4())), "triaged")
+    b = to_status(client, order(client, building_id=str(OTHER_BUILDING), room_id=None), "triaged")
     total = ok(client.get("/work-orders", params={"status": "triaged"}, headers=OFFICER))
     assert [i["id"] for i in total["items"]] == [b["id"]]
     urgent = ok(client.get("/work-orders", params={"priority": "urgent"}, headers=OFFICER))

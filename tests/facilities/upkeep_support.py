@@ -16,7 +16,9 @@ UNIT = uuid.uuid4()
 OTHER_UNIT = uuid.uuid4()
 STAFF_ID = uuid.uuid4()
 OTHER_STAFF_ID = uuid.uuid4()
+COMPOUND = uuid.uuid4()
 BUILDING = uuid.uuid4()
+OTHER_BUILDING = uuid.uuid4()
 ROOM = uuid.uuid4()
 
 OFFICER = bearer("facilities_officer", sub="fo-one")
@@ -77,6 +79,23 @@ def plan(client: TestClient, code: str = "LIFT-01", **fields: Any) -> dict[str, 
     data = {"code": code, "title": "Lift service", "interval_months": 1, "lead_days": 7,
             "anchor_on": "2026-01-15", "building_id": str(BUILDING), **fields}  # fmt: skip
     return ok(client.post("/preventive-plans", json=data, headers=OFFICER), 201)
+
+
+def cache_places(engine: Engine) -> None:
+    """The compound, buildings and room the upkeep tests name, as if read from assets now;
+    kept fresh for an hour, so the upkeep's rules meet known places without an assets app."""
+    from services.facilities.locations.models import PlaceKind
+    from services.facilities.locations.service import remember
+
+    with Session(engine) as session:
+        remember(session, PlaceKind.COMPOUND, {"id": COMPOUND, "code": "UPK", "name": "Upkeep"})
+        for building, code in ((BUILDING, "UPK-1"), (OTHER_BUILDING, "UPK-2")):
+            data = {"id": building, "code": code, "name": code, "compound_id": COMPOUND}
+            remember(session, PlaceKind.BUILDING, data)
+        room = {"id": ROOM, "code": "UPK-1-301", "number": "301", "compound_id": COMPOUND,
+                "building_id": BUILDING, "unit_id": None}  # fmt: skip
+        remember(session, PlaceKind.ROOM, room)
+        session.commit()
 
 
 def backdate(engine: Engine, order_id: str, hours: float) -> None:

@@ -73,6 +73,17 @@ class KnownPlaces:
         return None
 
 
+class CachedPlaces:
+    """Places as cached, never asked of assets: for seeding, where the assets step handed the
+    places over and cached them (``locations.demo``)."""
+
+    fresh = timedelta(days=36500)
+    cache_engine: Engine | None = None
+
+    def place(self, kind: PlaceKind, place_id: uuid.UUID) -> dict[str, Any] | None:
+        raise PeerUnavailable("assets", "not asked while seeding")
+
+
 @dataclass(frozen=True)
 class Place:
     """A compound, a building of it or a room of that, with names and the reading's time."""

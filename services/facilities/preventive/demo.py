@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from services.facilities.locations.service import CachedPlaces
 from services.facilities.preventive import generate, service
 from services.facilities.preventive.models import Plan
 from services.facilities.preventive.schemas import PlanCreate
@@ -51,6 +52,6 @@ def seed(session: Session, audit: AuditLog, *, compounds: Mapping[uuid.UUID, str
     for compound_id, code in sorted(compounds.items(), key=lambda kv: kv[1]):
         for data in _plans(code, compound_id, now):
             if data.code not in known:
-                service.create(session, audit, data=data)
+                service.create(session, audit, data=data, places=CachedPlaces())
                 made += 1
     return made + generate.run(session, audit, until=now).created

@@ -7,6 +7,7 @@ from datetime import date
 
 from fastapi import Response, status
 
+from services.facilities.locations.deps import PlacesDep
 from services.facilities.preventive import generate, service
 from services.facilities.preventive.models import Plan
 from services.facilities.preventive.schemas import (
@@ -41,11 +42,11 @@ def list_plans(
 
 @router.post("/preventive-plans", status_code=status.HTTP_201_CREATED, dependencies=manage_upkeep)
 def create_plan(
-    session: SessionDep, audit: AuditDep, body: PlanCreate, response: Response
+    session: SessionDep, audit: AuditDep, places: PlacesDep, body: PlanCreate, response: Response
 ) -> PlanPublic:
     """A recurring task: every N months or N weeks from its anchor day, raised lead days
     ahead."""
-    row = service.create(session, audit, data=body)
+    row = service.create(session, audit, data=body, places=places)
     response.headers["Location"] = f"/preventive-plans/{row.id}"
     return _answer(row, response)
 
@@ -69,11 +70,14 @@ def get_plan(session: SessionDep, plan_id: uuid.UUID, response: Response) -> Pla
 def update_plan(
     session: SessionDep,
     audit: AuditDep,
+    places: PlacesDep,
     plan_id: uuid.UUID,
     body: PlanUpdate,
     response: Response,
     expected: ExpectedVersion,
 ) -> PlanPublic:
     """Correct a plan (``If-Match``); occurrences already raised stay as they are."""
-    row = service.update(session, audit, plan_id, data=body, expected_version=expected)
+    row = service.update(
+        session, audit, plan_id, data=body, expected_version=expected, places=places
+    )
     return _answer(row, response)

@@ -16,8 +16,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from services.facilities.days import in_range
+from services.facilities.locations.service import PlaceSource
 from services.facilities.preventive.models import Plan
 from services.facilities.preventive.schemas import PlanCreate, PlanPublic, PlanUpdate
+from services.facilities.sites import PLACE_FIELDS, checked, site_of
 from shared.audit import AuditLog
 from shared.changes import apply_update, record_creation
 from shared.pagination import Page, PageParams, paginate
@@ -51,8 +53,8 @@ def get(session: Session, plan_id: uuid.UUID, *, lock: bool = False) -> Plan:
     return row
 
 
-def create(session: Session, audit: AuditLog, *, data: PlanCreate) -> Plan:
-    row = Plan(**data.model_dump())
+def create(session: Session, audit: AuditLog, *, data: PlanCreate, places: PlaceSource) -> Plan:
+    row = Plan(**{**data.model_dump(), **site_of(session, places, data)})
     _check(row)
     if session.exec(select(Plan.id).where(Plan.code == data.code)).first() is not None:
         raise Conflict("CODE_TAKEN", f"plan {data.code} exists")
@@ -69,13 +71,18 @@ def update(
     *,
     data: PlanUpdate,
     expected_version: int | None,
+    places: PlaceSource,
 ) -> Plan:
     row = get(session, plan_id, lock=True)
+    changes = data.model_dump(exclude_unset=True)
+    if PLACE_FIELDS & changes.keys():
+        site = {k: changes.get(k, getattr(row, k)) for k in PLACE_FIELDS}
+        changes |= checked(session, places, site)
     apply_update(
         session,
         audit,
         row,
-        data.model_dump(exclude_unset=True),
+        changes,
         resource_type="preventive_plan",
         view=_audited,
         expected_version=expected_version,

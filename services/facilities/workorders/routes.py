@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Response, status
 from pydantic import AwareDatetime
 
+from services.facilities.locations.deps import PlacesDep
 from services.facilities.roles import (
     DIRECTOR,
     FACILITIES_OFFICER,
@@ -80,12 +81,13 @@ def raise_work_order(
     audit: AuditDep,
     principal: CurrentPrincipal,
     scope: ScopeDep,
+    places: PlacesDep,
     body: WorkOrderCreate,
     response: Response,
 ) -> WorkOrderPublic:
     """Raise a request (a liaison for its unit, staff for themselves) or, as an officer, an
     order for a hazard; its SLA clocks start now."""
-    row = service.create(session, audit, data=body, principal=principal, scope=scope)
+    row = service.create(session, audit, data=body, principal=principal, scope=scope, places=places)
     response.headers["Location"] = f"/work-orders/{row.id}"
     return _answer(row, response)
 
@@ -135,13 +137,16 @@ def get_work_order(
 def update_work_order(
     session: SessionDep,
     audit: AuditDep,
+    places: PlacesDep,
     order_id: uuid.UUID,
     body: WorkOrderUpdate,
     response: Response,
     expected: ExpectedVersion,
 ) -> WorkOrderPublic:
     """Correct the title, description or place (``If-Match``) until the work is done."""
-    row = service.update(session, audit, order_id, data=body, expected_version=expected)
+    row = service.update(
+        session, audit, order_id, data=body, expected_version=expected, places=places
+    )
     return _answer(row, response)
 
 

@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from services.facilities.sites import site_of
+from services.facilities.locations.service import PlaceSource
+from services.facilities.sites import PLACE_FIELDS, checked, site_of
 from services.facilities.workorders.access import order_in_scope, scope_condition
 from services.facilities.workorders.models import (
     Priority,
@@ -147,6 +148,7 @@ def create(
     data: WorkOrderCreate,
     principal: Principal,
     scope: RowScope,
+    places: PlaceSource,
 ) -> WorkOrder:
     if (data.source == Source.HAZARD) != (data.hazard_id is not None):
         raise Invalid(
@@ -158,7 +160,7 @@ def create(
         "description": data.description,
         "source": data.source,
         "hazard_id": data.hazard_id,
-        **site_of(data),
+        **site_of(session, places, data),
         **who,
     }
     return insert(session, audit, fields=fields, priority=data.priority)
@@ -171,15 +173,20 @@ def update(
     *,
     data: WorkOrderUpdate,
     expected_version: int | None,
+    places: PlaceSource,
 ) -> WorkOrder:
     row = order_in_scope(session, order_id, lock=True)
     if row.status in CLOSED:
         raise Conflict("ORDER_CLOSED", f"the order is {row.status}: it is no longer corrected")
+    changes = data.model_dump(exclude_unset=True)
+    if PLACE_FIELDS & changes.keys():
+        site = {k: changes.get(k, getattr(row, k)) for k in PLACE_FIELDS}
+        changes |= checked(session, places, site)
     return apply_update(
         session,
         audit,
         row,
-        data.model_dump(exclude_unset=True),
+        changes,
         resource_type="work_order",
         view=audited,
         expected_version=expected_version,
