@@ -25,16 +25,23 @@ BEARER = "HTTPBearer"  # the scheme name FastAPI gives the services' bearer depe
 _SIGNED_IN_PATHS = frozenset({"/auth/me", "/auth/logout", "/auth/revocations"})
 
 
+def _renamed(ref: Any, service: str) -> Any:
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        return f"#/components/schemas/{service.title()}_{ref.rsplit('/', 1)[1]}"
+    return ref
+
+
 def _rename_refs(node: Any, service: str) -> Any:
+    """The service's schema references as the merged document names them: every ``$ref``
+    and every reference of a discriminator's ``mapping``."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
-            if (
-                key == "$ref"
-                and isinstance(value, str)
-                and value.startswith("#/components/schemas/")
-            ):
-                out[key] = f"#/components/schemas/{service.title()}_{value.rsplit('/', 1)[1]}"
+            if key == "$ref":
+                out[key] = _renamed(value, service)
+            elif key == "discriminator" and isinstance(value, dict) and "mapping" in value:
+                mapping = {k: _renamed(v, service) for k, v in value["mapping"].items()}
+                out[key] = {**value, "mapping": mapping}
             else:
                 out[key] = _rename_refs(value, service)
         return out

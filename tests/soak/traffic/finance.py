@@ -277,6 +277,9 @@ def _posted_once(payments: list[dict[str, Any]], entries: list[dict[str, Any]]) 
     ]
 
 
+PAYROLL_CLASS = "301"
+
+
 def _sums(
     payments: list[dict[str, Any]], key: str
 ) -> tuple[defaultdict[Any, Decimal], defaultdict[Any, Decimal]]:
@@ -294,6 +297,9 @@ def _counters(
     payments: list[dict[str, Any]], lines: list[dict[str, Any]], quotas: list[dict[str, Any]]
 ) -> list[Finding]:
     committed, paid = _sums(payments, "appropriation_id")
+    # the wages lines (class 301) carry the demo payroll's reservation, which no payment
+    # makes and the soak's traffic does not drive: payroll's own tests judge them
+    lines = [line for line in lines if line["economic_class"] != PAYROLL_CLASS]
     wrong_lines = [
         (line["id"], line["committed"], committed[line["id"]], line["paid"], paid[line["id"]])
         for line in lines
@@ -314,7 +320,8 @@ def _counters(
     ]
     return [
         Finding(
-            f"budget lines' committed and paid equal their payments ({len(lines)} lines)",
+            f"budget lines' committed and paid equal their payments ({len(lines)} lines, "
+            "payroll's 301 lines aside)",
             not wrong_lines,
             f"(line, committed, expected, paid, expected): {wrong_lines[:3]}",
         ),
