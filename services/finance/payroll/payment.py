@@ -298,8 +298,8 @@ def pay(
     run.status = RunStatus.PAID
     run.paid_at = utcnow()
     if channel == PayChannel.API and sender is not None:
-        for iid in sent:
-            sender.send_after_commit(session, iid)
+        # a run's transfers are many: sent after the answer, on a thread of their own
+        sender.send_many_after_commit(session, sent)
     return record_change(
         session,
         audit,

@@ -20,6 +20,7 @@ unreachable the rest of a pass waits for the next one instead of timing out one 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -138,6 +139,26 @@ class Sender:
         ``payload`` to spare reading it back."""
         body = None if payload is None else dict(payload)
         after_commit(session, partial(self.send, instruction_id, retries=0, payload=body))
+
+    def send_many_after_commit(self, session: Session, instruction_ids: list[str]) -> None:
+        """Send many instructions once ``session`` has committed, one after another on a
+        thread of their own, so the request that wrote them answers at once (a payroll run's
+        thousand transfers would outlast the gateway's timeout). One attempt each; what is
+        still unsent when the process stops, the worker sends."""
+        ids = list(instruction_ids)
+
+        def send_all() -> None:
+            for instruction_id in ids:
+                try:
+                    self.send(instruction_id, retries=0)
+                except Exception:  # the worker resends what is unsent
+                    log.exception("sending instruction %s failed", instruction_id)
+
+        def start() -> None:
+            threading.Thread(target=send_all, name="treasury-send", daemon=True).start()
+
+        if ids:
+            after_commit(session, start)
 
     def send_due(self) -> int:
         """Send unsent instructions whose time has come; return how many were tried."""
