@@ -253,3 +253,13 @@ def test_roles_are_refused_and_anonymous_callers_too(
         assert answer.status_code == 403, (role, answer.text)
     assert client.request(method, path, json={}).status_code == 401
     assert ok(client.get("/work-orders", headers=AUDITOR))["total"] == 0
+
+
+def test_a_request_sent_again_with_its_key_is_raised_once(client: TestClient) -> None:
+    body = {"title": "Window will not close", "building_id": str(OTHER_BUILDING)}
+    headers = {**STAFF, "Idempotency-Key": "wo-retry-1"}
+    first = ok(client.post("/work-orders", json=body, headers=headers), 201)
+    again = ok(client.post("/work-orders", json=body, headers=headers), 201)
+    assert again["id"] == first["id"]
+    mine = ok(client.get("/work-orders", headers=STAFF))["items"]
+    assert [o["id"] for o in mine if o["title"] == "Window will not close"] == [first["id"]]

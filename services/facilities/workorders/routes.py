@@ -42,6 +42,7 @@ from shared.audit import AuditDep
 from shared.auth import CurrentPrincipal, require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.db import SessionDep
+from shared.idempotency import IdempotentDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
 from shared.types import utcnow
@@ -75,7 +76,12 @@ def list_work_orders(
     return service.list_orders(session, params, scope, filters=filters)
 
 
-@router.post("/work-orders", status_code=status.HTTP_201_CREATED, dependencies=raise_requests)
+@router.post(
+    "/work-orders",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=raise_requests,
+    response_model=WorkOrderPublic,
+)
 def raise_work_order(
     session: SessionDep,
     audit: AuditDep,
@@ -83,13 +89,17 @@ def raise_work_order(
     scope: ScopeDep,
     places: PlacesDep,
     body: WorkOrderCreate,
-    response: Response,
-) -> WorkOrderPublic:
+    idem: IdempotentDep,
+) -> Response:
     """Raise a request (a liaison for its unit, staff for themselves) or, as an officer, an
-    order for a hazard; its SLA clocks start now."""
+    order for a hazard; its SLA clocks start now. Send an ``Idempotency-Key`` to make a
+    retry safe (a mobile client's request sent again is answered as the first time)."""
+    if (replay := idem.replayed(session)) is not None:
+        return replay
     row = service.create(session, audit, data=body, principal=principal, scope=scope, places=places)
-    response.headers["Location"] = f"/work-orders/{row.id}"
-    return _answer(row, response)
+    content = service.public(row).model_dump(mode="json")
+    headers = {"Location": f"/work-orders/{row.id}", "ETag": etag(row.version)}
+    return idem.respond(session, content, 201, headers=headers)
 
 
 @router.get("/work-orders/sla-report", dependencies=read_wide)
