@@ -18,9 +18,17 @@ from tests.soak.client import CLIENT_TIMEOUT, Recorder, User
 from tests.soak.faults import RECOVERED_WITHIN, Injector, plan
 from tests.soak.launch import launch
 from tests.soak.report import render
-from tests.soak.traffic import Finding, Soak, TrafficModule, assets, finance, personnel
+from tests.soak.traffic import (
+    Finding,
+    Soak,
+    TrafficModule,
+    assets,
+    facilities,
+    finance,
+    personnel,
+)
 
-MODULES: tuple[TrafficModule, ...] = (personnel, finance, assets)  # type: ignore[assignment]
+MODULES: tuple[TrafficModule, ...] = (personnel, finance, assets, facilities)  # type: ignore[assignment]
 SETTLE_SECONDS = 60.0
 
 
