@@ -48,3 +48,9 @@ def current_request_id() -> str:
 
 def current_client_request_id() -> str | None:
     return client_request_id_var.get()
+
+
+def actor() -> str:
+    """Who is acting: the request's principal (``sub``), or ``system`` outside a request."""
+    who = principal_var.get()
+    return who.sub if who else "system"

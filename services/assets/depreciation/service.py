@@ -66,10 +66,10 @@ from services.assets.depreciation.schemas import (
     RunPublic,
     UnitTotalPublic,
 )
-from services.assets.register.lifecycle import actor
 from services.assets.register.models import Asset, AssetStatus
 from shared.audit import AuditLog
 from shared.bulk import insert_ready, table_of
+from shared.context import actor
 from shared.db import insert_unless_present
 from shared.outbox import Outbox
 from shared.pagination import Page, PageParams, paginate

@@ -41,14 +41,14 @@ from services.assets.depreciation.charges import period_of
 from services.assets.depreciation.models import DepreciationCharge
 from services.assets.disposals.models import Disposal, DisposalKind, DisposalStatus
 from services.assets.disposals.schemas import DisposalCreate, DisposalPublic
-from services.assets.register.lifecycle import actor, record_event
+from services.assets.register.lifecycle import record_event
 from services.assets.register.models import Asset, AssetStatus, EventKind
 from services.assets.rights.models import Right, SubjectKind
 from services.assets.rights.service import holder_on
 from shared.audit import AuditLog
 from shared.changes import record_change, record_creation, touch
 from shared.concurrency import check_version
-from shared.context import Principal
+from shared.context import Principal, actor
 from shared.outbox import Outbox
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Forbidden, Invalid, NotFound

@@ -28,10 +28,10 @@ from services.assets.leases.service import (
     get,
     room_ids,
 )
-from services.assets.register.lifecycle import actor
 from shared.audit import AuditLog
 from shared.changes import record_change
 from shared.concurrency import check_version
+from shared.context import actor
 from shared.problems import Conflict, Invalid
 from shared.types import utcnow
 

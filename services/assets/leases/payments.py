@@ -22,8 +22,8 @@ from sqlmodel import Session, select
 from services.assets.leases.models import InvoiceStatus, LeaseInvoice
 from services.assets.leases.schemas import PaymentCreate
 from services.assets.leases.service import get
-from services.assets.register.lifecycle import actor
 from shared.audit import AuditLog
+from shared.context import actor
 from shared.outbox import Outbox
 from shared.problems import Conflict, Invalid, NotFound
 from shared.types import today

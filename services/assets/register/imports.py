@@ -26,12 +26,12 @@ from sqlmodel import Session, col, select
 
 from services.assets.categories.models import Category
 from services.assets.realestate.models import Room
-from services.assets.register.lifecycle import actor
 from services.assets.register.models import Asset, AssetEvent, AssetStatus, EventKind
 from services.assets.register.schemas import AssetCreate, ImportResult
 from shared import tabular
 from shared.audit import AuditLog
 from shared.bulk import insert_rows, table_of
+from shared.context import actor
 from shared.money import UNSIGNED_TEXT
 from shared.problems import Invalid
 from shared.types import today, utcnow

@@ -15,13 +15,7 @@ from sqlmodel import Session
 
 from services.assets.register.models import Asset, AssetEvent, EventKind
 from shared.audit import AuditLog, jsonable
-from shared.context import principal_var
-
-
-def actor() -> str:
-    """Who is acting: the request's principal (``sub``), or ``system`` outside a request."""
-    who = principal_var.get()
-    return who.sub if who else "system"
+from shared.context import actor
 
 
 def record_event(

@@ -16,11 +16,11 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from services.assets.realestate.models import Building, Room
-from services.assets.register.lifecycle import actor
 from services.assets.register.models import Asset, AssetEvent, EventKind
 from services.assets.rights.models import Right, RightHolding, SubjectKind
 from services.assets.rights.schemas import HeldRight, Holders, HoldingCreate, HoldingPublic
 from shared.audit import AuditLog
+from shared.context import actor
 from shared.pagination import Listing, Page, PageParams
 from shared.problems import Conflict, Invalid
 

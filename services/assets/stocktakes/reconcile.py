@@ -36,7 +36,6 @@ from sqlmodel import Session, col, select
 
 from services.assets.disposals import service as disposals
 from services.assets.register import service as register
-from services.assets.register.lifecycle import actor
 from services.assets.register.models import Asset, FundSource
 from services.assets.register.schemas import AssetCreate, Move
 from services.assets.stocktakes import results
@@ -59,7 +58,7 @@ from services.assets.stocktakes.schemas import (
 from shared.audit import AuditLog
 from shared.bulk import insert_rows, table_of
 from shared.changes import record_change
-from shared.context import Principal
+from shared.context import Principal, actor
 from shared.outbox import Outbox
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound

@@ -25,11 +25,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from services.assets.realestate.models import Room
-from services.assets.register.lifecycle import actor
 from services.assets.stocktakes.access import campaign_in_scope, is_open
 from services.assets.stocktakes.models import Scan
 from services.assets.stocktakes.schemas import ScanBatch, ScanReceipt
 from shared.bulk import table_of
+from shared.context import actor
 from shared.problems import Invalid
 from shared.scope import RowScope
 from shared.types import utcnow

@@ -18,7 +18,6 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from services.assets.realestate.models import Compound, Room
-from services.assets.register.lifecycle import actor
 from services.assets.register.models import Asset, AssetStatus
 from services.assets.stocktakes.access import campaign_in_scope, not_closed
 from services.assets.stocktakes.models import Campaign, CampaignStatus, ExpectedItem, ScopeKind
@@ -26,6 +25,7 @@ from services.assets.stocktakes.schemas import CampaignCreate, CampaignPublic, C
 from shared.audit import AuditLog
 from shared.bulk import table_of
 from shared.changes import apply_update, record_change, record_creation
+from shared.context import actor
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid
 from shared.scope import RowScope

@@ -27,10 +27,10 @@ from services.facilities.days import in_range
 from services.facilities.equipment.models import Check, Equipment, Result
 from services.facilities.equipment.schemas import CheckBatch, CheckReceipt
 from services.facilities.equipment.service import audited, next_due
-from services.facilities.workorders.service import actor
 from shared.audit import AuditLog
 from shared.bulk import table_of
 from shared.changes import record_change
+from shared.context import actor
 from shared.problems import Invalid
 from shared.types import SHANGHAI, utcnow
 

@@ -40,10 +40,11 @@ from services.facilities.inspections.models import (
     RoundStatus,
 )
 from services.facilities.inspections.schemas import AnswerBatch, AnswerIn, AnswerReceipt
-from services.facilities.inspections.service import actor, get_round, round_items
+from services.facilities.inspections.service import get_round, round_items
 from services.facilities.locations.service import PlaceSource, require_place
 from shared.audit import AuditLog
 from shared.bulk import insert_rows, table_of
+from shared.context import actor
 from shared.problems import Conflict, Invalid
 from shared.types import SHANGHAI, utcnow
 

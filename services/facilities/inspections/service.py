@@ -42,16 +42,10 @@ from services.facilities.locations.service import PlaceSource, require_place
 from shared.audit import AuditLog
 from shared.changes import record_change, record_creation
 from shared.concurrency import check_version
-from shared.context import principal_var
+from shared.context import actor
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Invalid, NotFound
 from shared.types import utcnow
-
-
-def actor() -> str:
-    who = principal_var.get()
-    return who.sub if who else "system"
-
 
 # -- checklists -------------------------------------------------------------------------
 

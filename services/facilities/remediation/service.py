@@ -24,7 +24,6 @@ from sqlmodel import Session, col, select
 
 from services.facilities.clients.finance import FinanceClient
 from services.facilities.hazards.models import Hazard, HazardStatus
-from services.facilities.inspections.service import actor
 from services.facilities.remediation.models import Phase, PhaseHazard, Plan
 from services.facilities.remediation.schemas import (
     PhaseBudget,
@@ -37,6 +36,7 @@ from services.facilities.remediation.schemas import (
 )
 from shared.audit import AuditLog
 from shared.changes import record_creation
+from shared.context import actor
 from shared.pagination import Page, PageParams, paginate
 from shared.peers import PeerUnavailable, blocking
 from shared.problems import Conflict, Invalid, NotFound

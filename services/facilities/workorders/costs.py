@@ -23,9 +23,9 @@ from services.facilities.workorders.schemas import (
     MaterialCreate,
     MaterialPublic,
 )
-from services.facilities.workorders.service import actor
 from shared.audit import AuditLog
 from shared.changes import record_change
+from shared.context import actor
 from shared.problems import Conflict, Invalid
 from shared.scope import RowScope
 from shared.types import FEN, today

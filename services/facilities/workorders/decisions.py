@@ -23,10 +23,11 @@ from sqlmodel import Session
 from services.facilities.workorders.access import order_in_scope
 from services.facilities.workorders.models import Status, Step, WorkOrder
 from services.facilities.workorders.schemas import Assignment, Cancellation, StepNote, Triage
-from services.facilities.workorders.service import actor, audited, deadlines
+from services.facilities.workorders.service import audited, deadlines
 from shared.audit import AuditLog
 from shared.changes import record_change
 from shared.concurrency import check_version
+from shared.context import actor
 from shared.problems import Conflict, Forbidden
 from shared.types import utcnow
 

@@ -42,7 +42,7 @@ from services.facilities.workorders.schemas import (
 from shared.audit import AuditLog
 from shared.changes import apply_update, record_creation
 from shared.concurrency import check_version
-from shared.context import Principal, principal_var
+from shared.context import Principal, actor
 from shared.pagination import Page, PageParams, paginate
 from shared.problems import Conflict, Forbidden, Invalid, NotFound
 from shared.scope import RowScope, claim_uuid, outside_own_unit
@@ -51,12 +51,6 @@ from shared.types import utcnow
 OFFICERS = ("facilities_officer", "security_officer")
 CLOSED = (Status.DONE, Status.VERIFIED, Status.CANCELLED)
 _STORED = tuple(name for name in WorkOrderPublic.model_fields if name != "total_cost")
-
-
-def actor() -> str:
-    """Who is acting: the request's principal (``sub``), or ``system`` outside a request."""
-    who = principal_var.get()
-    return who.sub if who else "system"
 
 
 def public(row: WorkOrder) -> WorkOrderPublic:
