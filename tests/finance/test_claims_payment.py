@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -257,3 +258,42 @@ def test_a_payment_the_treasury_refuses_returns_the_claim_to_its_claimant(linked
     again = ok(approve(linked.http, submit(linked.http, rewritten, staff), budget["id"]))
     assert again["payment_id"] not in (None, claim["payment_id"])
     assert quota(linked.http, office)["committed"] == "1490.00"
+
+
+def test_a_paid_claim_whose_payment_the_bank_returns_goes_back_to_its_claimant(
+    linked: Linked,
+) -> None:
+    office = open_office(linked.http, linked.finance)
+    budget = travel_budget(linked.http, office)
+    claim = ok(approve(linked.http, submitted(linked.http, office), budget["id"]))
+    ok(linked.http.post(f"/claims/{claim['id']}/pay", headers=OFFICER), 202)
+
+    def claim_now() -> dict[str, Any]:
+        return ok(linked.http.get(f"/claims/{claim['id']}", headers=AUDITOR))
+
+    linked.wait_for(lambda: claim_now()["status"] == "paid", what="the claim paid")
+    payment = ok(linked.http.get(f"/payments/{claim['payment_id']}", headers=AUDITOR))
+    linked.control(callback_mode="duplicate")  # the return is heard twice
+    returned = httpx.post(
+        f"{linked.treasury_url}/control/instructions/{payment['instruction_id']}/return",
+        json={"reason_code": "AC04", "reason": "payee account closed"},
+    )
+    assert returned.status_code == 200, returned.text
+    linked.wait_for(lambda: claim_now()["status"] == "draft", what="the claim returned")
+    linked.sender.poll_quiet()
+    back = claim_now()
+    assert back["payment_id"] is None and back["paid_on"] is None
+    assert "AC04" in back["decided_reason"] and back["version"] == claim["version"] + 2
+    assert ok(linked.http.get(f"/payments/{payment['id']}", headers=AUDITOR))["status"] == (
+        "returned"
+    )
+    audit = ok(
+        linked.http.get("/audit", params={"resource_type": "claim", "limit": 50}, headers=AUDITOR)
+    )
+    assert [e["action"] for e in audit["items"]].count("claim.payment_returned") == 1
+    assert quota(linked.http, office)["paid"] == "0.00"
+    # put right and paid again through a new approval and a new payment
+    staff = office.staff(office.clerk)
+    rewritten = ok(linked.http.put(f"/claims/{claim['id']}", json=TRIP, headers=staff))
+    again = ok(approve(linked.http, submit(linked.http, rewritten, staff), budget["id"]))
+    assert again["payment_id"] not in (None, claim["payment_id"])

@@ -12,6 +12,10 @@
 - When the treasury refuses the payment (a closed account …), the claim goes back to
   ``draft`` with the treasury's reason and without its payment, so that the claimant puts the
   account right and submits it again (checked anew); its receipts stay its own.
+- When the payee's bank later returns a settled payment (a wrong or closed account), the
+  ``paid`` claim goes back to ``draft`` the same way, without its payment date: the payment's
+  own settlement has already given the money back to the budget and reversed its entry, so
+  the claim is paid again only through a new approval and a new payment, never twice.
 """
 
 from __future__ import annotations
@@ -151,6 +155,22 @@ _FAILED = (
         updated_at=bindparam("now"),
     )
 )
+_RETURNED_OF = select(_CLAIMS.c.id, _CLAIMS.c.number).where(
+    _CLAIMS.c.payment_id == bindparam("payment_id"),
+    _CLAIMS.c.status == ClaimStatus.PAID.value,
+)
+_RETURNED = (
+    update(_CLAIMS)
+    .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == ClaimStatus.PAID.value)
+    .values(
+        status=ClaimStatus.DRAFT.value,
+        payment_id=None,
+        paid_on=None,
+        decided_reason=bindparam("reason"),
+        version=_CLAIMS.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+)
 _PAID = (
     update(_CLAIMS)
     .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == ClaimStatus.APPROVED.value)
@@ -165,31 +185,37 @@ _PAID = (
 
 class Follower:
     """A payment's settlement makes its claim ``paid``, its refusal returns the claim to
-    ``draft``: only an approved claim moves, so a state heard twice changes it once."""
+    ``draft``, and so does its return by the payee's bank after it was paid: only a claim in
+    the state the change expects moves, so a state heard twice changes it once."""
 
     def __init__(self, audit: AuditLog) -> None:
         self.audit = audit
 
     def __call__(self, session: Session, change: Change) -> None:
-        if change.new not in (InstructionStatus.SETTLED, InstructionStatus.REJECTED):
+        if change.new not in _FOLLOWED:
             return
         conn = session.connection()
         payment_id = change.instruction.subject_id
-        claim = conn.execute(_APPROVED_OF, {"payment_id": payment_id}).first()
+        returned = change.new == InstructionStatus.RETURNED
+        claim = conn.execute(
+            _RETURNED_OF if returned else _APPROVED_OF, {"payment_id": payment_id}
+        ).first()
         if claim is None:
             return
         now = utcnow()
+        before = ClaimStatus.PAID if returned else ClaimStatus.APPROVED
         if change.new == InstructionStatus.SETTLED:
             paid_on = min(change.instruction.settled_on or today(), today())
             values = {"claim_id": claim.id, "paid_on": paid_on, "now": now}
             moved = conn.execute(_PAID, values).rowcount
             action, after = "claim.paid", {"status": ClaimStatus.PAID, "paid_on": str(paid_on)}
         else:
-            reason = f"payment refused by the treasury: {change.instruction.reason_code} "
+            who = "returned by the payee's bank" if returned else "refused by the treasury"
+            reason = f"payment {who}: {change.instruction.reason_code} "
             reason += change.instruction.reason or ""
             values = {"claim_id": claim.id, "reason": reason.strip(), "now": now}
-            moved = conn.execute(_FAILED, values).rowcount
-            action = "claim.payment_refused"
+            moved = conn.execute(_RETURNED if returned else _FAILED, values).rowcount
+            action = "claim.payment_returned" if returned else "claim.payment_refused"
             after = {"status": ClaimStatus.DRAFT, "payment_id": str(payment_id), "reason": reason}
         if moved == 1:
             self.audit.record(
@@ -197,7 +223,10 @@ class Follower:
                 action=action,
                 resource_type="claim",
                 resource_id=claim.id,
-                before={"status": ClaimStatus.APPROVED},
+                before={"status": before},
                 after=after,
                 principal=Principal(sub=change.actor),
             )
+
+
+_FOLLOWED = (InstructionStatus.SETTLED, InstructionStatus.REJECTED, InstructionStatus.RETURNED)
