@@ -168,6 +168,19 @@ def test_arrears_exactly_once(app: FastAPI, client: TestClient) -> None:
     owed = ok(client.get("/pay-adjustments?pending=true", headers=OFFICER))["items"]
     assert sorted((a["for_month"], a["amount"]) for a in owed) == [(3, "-600.00"), (4, "-600.00")]
     assert all("recovery" in a["reason"] for a in owed)
+    # A002's late grade is revised competent → excellent: March (paid ungraded, then +200)
+    # and April (paid competent) are each owed 600, the revision's event heard twice
+    late.grade, late.revision = "excellent", 1
+    late_revised = _event("grade.revised", _revised(late, "excellent", "competent"))
+    ok(client.post("/events", json=late_revised, headers=PERSONNEL))
+    late_revised["id"] = str(uuid.uuid4())
+    ok(client.post("/events", json=late_revised, headers=PERSONNEL))
+    owed = ok(client.get("/pay-adjustments?pending=true", headers=OFFICER))["items"]
+    of_late = [a for a in owed if a["staff_id"] == str(late.staff_id)]
+    assert sorted((a["for_month"], a["amount"]) for a in of_late) == [(3, "600.00"), (4, "600.00")]
+    # the finalization heard again, late, after its revision: nothing more
+    ok(client.post("/events", json=_event("grade.finalized", finalized), headers=PERSONNEL))
+    assert ok(client.get("/pay-adjustments?pending=true", headers=OFFICER))["items"] == owed
 
 
 def test_grade_events_only_from_personnel(client: TestClient) -> None:

@@ -4,7 +4,9 @@ Payroll pays performance allowance and welfare by the latest finalized annual gr
 personnel revises a grade (``grade.revised``), or finalizes one late (``grade.finalized``),
 every month already paid (its run approved) on the other grade is owed the difference:
 
-- revised: the months whose payslip was graded by that cycle;
+- revised: the months whose payslip was graded by that cycle, and the months after the
+  cycle ended that were paid ungraded (or by an earlier year's grade) before it was
+  finalized: a late-finalized grade that is then revised re-adjusts those months too;
 - finalized late: the months after the cycle ended whose payslip was ungraded or graded by
   an earlier year's cycle.
 
@@ -13,7 +15,9 @@ version that month used) and what the month paid, less adjustments already made 
 a pending adjustment: arrears when positive, a recovery when negative, with its reason. Its
 ``source_key`` (result, revision, month) is unique and inserted only when absent, so an event
 that arrives twice (or a second event id for the same revision) adds it once. The next run
-that computes the person claims it, and it is paid by the run that is approved.
+that computes the person claims it, and it is paid by the run that is approved. An event
+older than one already applied to a month (a lower revision of the same result, arriving
+late) changes nothing for that month.
 """
 
 from __future__ import annotations
@@ -97,6 +101,8 @@ def _owe(session: Session, slips: Iterable[Payslip], item: GradeItem, why: str) 
         ).all()
         if not paid_lines or paid_lines[0].standard_version is None:
             continue
+        if _superseded(session, slip.id, item):
+            continue
         paid = sum(fen(line.amount) for line in paid_lines)
         adjusted = session.exec(
             select(func.coalesce(func.sum(PayAdjustment.amount), 0)).where(
@@ -135,6 +141,27 @@ def _owe(session: Session, slips: Iterable[Payslip], item: GradeItem, why: str) 
     return made
 
 
+def _superseded(session: Session, slip_id: uuid.UUID, item: GradeItem) -> bool:
+    """A later revision of the same result has already adjusted this month."""
+    keys = session.exec(
+        select(PayAdjustment.source_key).where(
+            PayAdjustment.slip_id == slip_id,
+            col(PayAdjustment.source_key).startswith(f"{item.result_id}:"),
+        )
+    ).all()
+    return any(int(key.split(":")[1]) > item.revision for key in keys)
+
+
+def _paid_ungraded_after(period_end: date, year: int) -> Any:
+    """Months after the cycle ended, paid without this year's grade (none yet, or older)."""
+    after_end = or_(
+        col(Payslip.year) > period_end.year,
+        and_(col(Payslip.year) == period_end.year, col(Payslip.month) > period_end.month),
+    )
+    older = or_(col(Payslip.grade_year).is_(None), col(Payslip.grade_year) < year)
+    return and_(after_end, older)
+
+
 def _paid_slips(session: Session, staff_id: uuid.UUID, condition: Any) -> list[Payslip]:
     return list(
         session.exec(
@@ -155,7 +182,11 @@ def on_revised(session: Session, data: GradeRevised) -> int:
     """Adjustments for the paid months the revised grade applied to."""
     if data.cycle_kind != "annual" or data.grade == data.previous_grade:
         return 0
-    slips = _paid_slips(session, data.staff_id, Payslip.grade_cycle_id == data.cycle_id)
+    applied = or_(
+        Payslip.grade_cycle_id == data.cycle_id,
+        _paid_ungraded_after(data.period_end, data.year),
+    )
+    slips = _paid_slips(session, data.staff_id, applied)
     why = f"{data.year} grade revised {data.previous_grade} → {data.grade}: {data.reason}"
     return _owe(session, slips, data, why)
 
@@ -164,17 +195,11 @@ def on_finalized(session: Session, data: GradeFinalized) -> int:
     """Adjustments for months paid after the cycle ended without this (later) grade."""
     if data.cycle_kind != "annual":
         return 0
-    after_end = or_(
-        col(Payslip.year) > data.period_end.year,
-        and_(
-            col(Payslip.year) == data.period_end.year,
-            col(Payslip.month) > data.period_end.month,
-        ),
-    )
-    older = or_(col(Payslip.grade_year).is_(None), col(Payslip.grade_year) < data.year)
     made = 0
     for item in data.grades:
-        slips = _paid_slips(session, item.staff_id, and_(after_end, older))
+        slips = _paid_slips(
+            session, item.staff_id, _paid_ungraded_after(data.period_end, data.year)
+        )
         why = f"{data.year} annual grade {item.grade} finalized after the month was paid"
         made += _owe(session, slips, item, why)
     return made
