@@ -1,15 +1,20 @@
 """Where upkeep happens: the compound, building, room and asset a work order, a preventive
 plan or a piece of fire equipment concerns, as the assets service's ids.
 
-One schema (``Site``) and one set of columns (``SiteColumns``); ``site_of`` checks the ids
+One schema (``Site``) and one set of columns (``SiteColumns``); ``checked`` checks the ids
 against the assets register through the ``locations`` facade (read over HTTP, cached with its
 age) and fills in the parents (a room's building and compound), so a place assets does not
-know is 422 ``UNKNOWN_LOCATION``. An asset card's id is kept as given.
+know is 422 ``UNKNOWN_LOCATION``, a room outside the building (or a building outside the
+compound) named with it 422 ``LOCATION_MISMATCH``, and with assets unreachable a place never
+read 503 ``LOCATIONS_UNAVAILABLE``. Work orders and preventive plans (``site_of``), safety
+zones and their entrances (``buildings_checked``) and fire equipment all check through it.
+An asset card's id is kept as given.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -48,7 +53,7 @@ def site_of(session: Session, places: PlaceSource, data: BaseModel) -> dict[str,
     return {**site, **checked(session, places, site)}
 
 
-def checked(session: Session, places: PlaceSource, site: dict[str, Any]) -> dict[str, Any]:
+def checked(session: Session, places: PlaceSource, site: Mapping[str, Any]) -> dict[str, Any]:
     """``site``'s compound, building and room as assets has them (parents filled in)."""
     compound, building, room = (site.get(k) for k in ("compound_id", "building_id", "room_id"))
     if compound is None and building is None and room is None:
@@ -59,3 +64,19 @@ def checked(session: Session, places: PlaceSource, site: dict[str, Any]) -> dict
         "building_id": place.building_id,
         "room_id": place.room_id,
     }
+
+
+def buildings_checked(
+    session: Session,
+    places: PlaceSource,
+    building_ids: Iterable[uuid.UUID],
+    *,
+    compound_id: uuid.UUID | None = None,
+) -> None:
+    """Each building known to assets (and in ``compound_id`` when one is named); with no
+    building, the compound alone."""
+    buildings = list(building_ids)
+    for building in buildings:
+        checked(session, places, {"compound_id": compound_id, "building_id": building})
+    if not buildings:
+        checked(session, places, {"compound_id": compound_id})

@@ -9,14 +9,25 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.facilities.upkeep_support import AUDITOR, DIRECTOR, OFFICER, SECURITY, ok, refused
+from tests.facilities.upkeep_support import (
+    AUDITOR,
+    BUILDING,
+    DIRECTOR,
+    OFFICER,
+    OTHER_BUILDING,
+    SECURITY,
+    ok,
+    refused,
+)
 from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.usefixtures("known_places")
 
 TODAY = date.today()
 
 
-def zone(client: TestClient, code: str = "Z1") -> dict[str, Any]:
-    data = {"code": code, "name": f"Zone {code}", "building_ids": [str(uuid.uuid4())]}
+def zone(client: TestClient, code: str = "Z1", building: uuid.UUID = BUILDING) -> dict[str, Any]:
+    data = {"code": code, "name": f"Zone {code}", "building_ids": [str(building)]}
     return ok(client.post("/safety-zones", json=data, headers=SECURITY), 201)
 
 
@@ -114,7 +125,7 @@ def test_a_refused_batch_keeps_nothing(client: TestClient) -> None:
 
 
 def test_the_due_report_per_zone(client: TestClient) -> None:
-    north, south = zone(client, "NORTH"), zone(client, "SOUTH")
+    north, south = zone(client, "NORTH"), zone(client, "SOUTH", OTHER_BUILDING)
     n, s = north["building_ids"][0], south["building_ids"][0]
     long_ago = (TODAY - timedelta(days=400)).isoformat()
     overdue = item(client, "EXT-001", building_id=n, in_service_from=long_ago)

@@ -8,12 +8,23 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.facilities.upkeep_support import AUDITOR, DIRECTOR, OFFICER, SECURITY, ok, refused
+from tests.facilities.upkeep_support import (
+    AUDITOR,
+    BUILDING,
+    DIRECTOR,
+    OFFICER,
+    OTHER_BUILDING,
+    SECURITY,
+    ok,
+    refused,
+)
 from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.usefixtures("known_places")
 
 
 def zone(client: TestClient, code: str = "Z1", **fields: Any) -> dict[str, Any]:
-    data = {"code": code, "name": f"Zone {code}", "building_ids": [str(uuid.uuid4())], **fields}
+    data = {"code": code, "name": f"Zone {code}", "building_ids": [str(BUILDING)], **fields}
     return ok(client.post("/safety-zones", json=data, headers=SECURITY), 201)
 
 
@@ -88,7 +99,7 @@ def test_gaps_name_units_without_a_liaison_and_entrances_without_a_manager(
 def test_entrances_are_on_zoned_buildings_once_per_label(client: TestClient) -> None:
     z = zone(client)
     building = z["building_ids"][0]
-    refused(client.post("/entrances", json={"building_id": str(uuid.uuid4()), "label": "1"},
+    refused(client.post("/entrances", json={"building_id": str(OTHER_BUILDING), "label": "1"},
                         headers=SECURITY), 422, "BUILDING_NOT_IN_ZONE")  # fmt: skip
     ok(
         client.post("/entrances", json={"building_id": building, "label": "1"}, headers=SECURITY),

@@ -3,8 +3,9 @@ office block, two elsewhere, checked monthly, expiring five years after they ent
 service), a hydrant (quarterly) and an alarm panel (monthly), and a sprinkler valve in office
 blocks (half-yearly); a few hundred items in all. Their first checks are posted as a phone
 would post them, so that some are overdue, some due within 30 days, and a few
-extinguishers expire soon. Made through the module's services (rules and audit apply); an
-item is known by its code and its demo check ids are fixed, so seeding again creates
+extinguishers expire soon. Made through the module's services (rules and audit apply, the
+buildings checked against the cache the assets step filled: ``locations.demo``); an item is
+known by its code and its demo check ids are fixed, so seeding again creates
 nothing.
 """
 
@@ -19,6 +20,7 @@ from sqlmodel import Session, select
 from services.facilities.equipment import checks, service
 from services.facilities.equipment.models import Equipment, Kind, Result
 from services.facilities.equipment.schemas import CheckBatch, CheckIn, EquipmentCreate
+from services.facilities.locations.service import CachedPlaces
 from shared.audit import AuditLog
 from shared.types import today
 
@@ -70,7 +72,7 @@ def seed(
                 in_service_from=since,
                 expires_on=since + timedelta(days=life) if life is not None else None,
             )
-            made.append((service.create(session, audit, data=data), n))
+            made.append((service.create(session, audit, data=data, places=CachedPlaces()), n))
     if made:
         _first_checks(session, audit, made)
     return len(made)

@@ -19,6 +19,7 @@ from services.facilities.equipment.schemas import (
     EquipmentPublic,
     EquipmentUpdate,
 )
+from services.facilities.locations.deps import PlacesDep
 from services.facilities.roles import manage_safety, read_wide
 from shared.audit import AuditDep
 from shared.concurrency import ExpectedVersion, etag
@@ -51,10 +52,15 @@ def list_equipment(
 
 @router.post("/fire-equipment", status_code=status.HTTP_201_CREATED, dependencies=manage_safety)
 def register_equipment(
-    session: SessionDep, audit: AuditDep, body: EquipmentCreate, response: Response
+    session: SessionDep,
+    audit: AuditDep,
+    places: PlacesDep,
+    body: EquipmentCreate,
+    response: Response,
 ) -> EquipmentPublic:
-    """Register an item; its first check falls due its interval after it entered service."""
-    row = service.create(session, audit, data=body)
+    """Register an item in an assets building or room (checked, or from the cache when assets
+    is down); its first check falls due its interval after it entered service."""
+    row = service.create(session, audit, data=body, places=places)
     response.headers["Location"] = f"/fire-equipment/{row.id}"
     return _answer(row, response)
 
@@ -89,13 +95,16 @@ def get_equipment(
 def update_equipment(
     session: SessionDep,
     audit: AuditDep,
+    places: PlacesDep,
     equipment_id: uuid.UUID,
     body: EquipmentUpdate,
     response: Response,
     expected: ExpectedVersion,
 ) -> EquipmentPublic:
     """Correct an item, move it, change its interval or take it out of service."""
-    row = service.update(session, audit, equipment_id, data=body, expected_version=expected)
+    row = service.update(
+        session, audit, equipment_id, data=body, expected_version=expected, places=places
+    )
     return _answer(row, response)
 
 

@@ -1,7 +1,13 @@
 """The fire equipment register: register, correct, read. Functions only flush.
 
 Rules: a code is unique (409 ``CODE_TAKEN``); a zone named exists (422 ``UNKNOWN_ZONE``),
-and without one an item takes its building's zone; an item does not expire before it
+and without one an item takes its building's zone; its building and room are assets'
+(``sites.checked``, the ``locations`` facade): 422 ``UNKNOWN_LOCATION`` for a place assets
+does not know, 422 ``LOCATION_MISMATCH`` for a room outside the building or a building outside
+the compound of the zone named, the cached reading when assets is down and 503
+``LOCATIONS_UNAVAILABLE`` for a place never read; a room alone fills in its building. Checked
+on create and whenever a correction names the building, the room or the zone; an item does
+not expire before it
 entered service (422 ``DATES_OUT_OF_ORDER``; days from 1950 to 2200,
 422 ``DATE_OUT_OF_RANGE``); its next check falls due its interval after
 its last check, or after it entered service when never checked (a new interval moves it).
@@ -23,6 +29,8 @@ from services.facilities.equipment.schemas import (
     EquipmentPublic,
     EquipmentUpdate,
 )
+from services.facilities.locations.service import PlaceSource
+from services.facilities.sites import checked
 from services.facilities.zones.models import Zone, ZoneBuilding
 from shared.audit import AuditLog
 from shared.changes import apply_update, record_creation
@@ -50,6 +58,22 @@ def get(session: Session, equipment_id: uuid.UUID) -> Equipment:
     return row
 
 
+PLACED_BY = frozenset({"building_id", "room_id", "zone_id"})
+
+
+def _site(session: Session, places: PlaceSource, values: dict[str, Any]) -> dict[str, Any]:
+    """The building and room of ``values`` as assets has them (a room's building filled in),
+    within the compound of the zone named when it names one."""
+    building, room, zone_id = (values.get(k) for k in ("building_id", "room_id", "zone_id"))
+    if building is None and room is None:
+        return {}
+    zone = session.get(Zone, zone_id) if zone_id is not None else None
+    compound = zone.compound_id if zone is not None else None
+    site = {"compound_id": compound, "building_id": building, "room_id": room}
+    place = checked(session, places, site)
+    return {"building_id": place["building_id"], "room_id": place["room_id"]}
+
+
 def _place(session: Session, row: Equipment, zone_given: bool) -> None:
     """Check the zone named, or take the building's when none was."""
     if row.zone_id is not None:
@@ -65,10 +89,13 @@ def _place(session: Session, row: Equipment, zone_given: bool) -> None:
         raise Invalid("DATES_OUT_OF_ORDER", "expires_on is before in_service_from")
 
 
-def create(session: Session, audit: AuditLog, *, data: EquipmentCreate) -> Equipment:
+def create(
+    session: Session, audit: AuditLog, *, data: EquipmentCreate, places: PlaceSource
+) -> Equipment:
     if session.exec(select(Equipment.id).where(Equipment.code == data.code)).first() is not None:
         raise Conflict("CODE_TAKEN", f"equipment {data.code} exists")
-    row = Equipment(**data.model_dump(), next_check_due=date.min)
+    values = data.model_dump()
+    row = Equipment(**{**values, **_site(session, places, values)}, next_check_due=date.min)
     _place(session, row, zone_given=False)
     row.next_check_due = next_due(row)
     return record_creation(session, audit, row, action="fire_equipment.create",
@@ -82,11 +109,14 @@ def update(
     *,
     data: EquipmentUpdate,
     expected_version: int | None,
+    places: PlaceSource,
 ) -> Equipment:
     row = session.get(Equipment, equipment_id, with_for_update=True)
     if row is None:
         raise NotFound("fire_equipment", equipment_id)
     changes = data.model_dump(exclude_unset=True)
+    if PLACED_BY & changes.keys():
+        changes |= _site(session, places, {k: changes.get(k, getattr(row, k)) for k in PLACED_BY})
     if "check_interval_days" in changes:
         last = row.last_checked_on or row.in_service_from
         changes["next_check_due"] = last + timedelta(days=changes["check_interval_days"])

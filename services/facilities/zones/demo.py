@@ -1,8 +1,9 @@
 """Demo safety zones: one a compound over all its buildings, the office units shared out
 between them in turn; a liaison for every unit but the last two; two entrances on every
 residential building, each with a manager (staff and residents alternately) but the last
-three. Made through the module's service (rules and audit apply); a zone is known by its
-code, an entrance by its building and label, so seeding again creates nothing.
+three. Made through the module's service (rules and audit apply, the places checked against
+the cache the assets step filled: ``locations.demo``); a zone is known by its code, an
+entrance by its building and label, so seeding again creates nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, select
 
+from services.facilities.locations.service import CachedPlaces
 from services.facilities.zones import service
 from services.facilities.zones.models import Entrance, Liaison, Zone
 from services.facilities.zones.schemas import EntranceCreate, LiaisonSet, ZoneCreate
@@ -46,7 +48,7 @@ def seed(
                           building_ids=covered, unit_ids=units,
                           area_name=f"Grounds and car parks of {code}",
                           responsible=f"Security section, {code}")  # fmt: skip
-        service.create(session, audit, data=data)
+        service.create(session, audit, data=data, places=CachedPlaces())
         made += 1
     liaised = set(session.exec(select(Liaison.unit_id)))
     keep = list(unit_ids)[: max(0, len(unit_ids) - UNLIAISED)]
@@ -81,6 +83,6 @@ def _entrances(
             else:
                 manager = {"manager_name": f"Resident {n + 1}", "manager_phone": f"1380000{n:04d}"}
         data = EntranceCreate.model_validate({"building_id": building, "label": label, **manager})
-        service.create_entrance(session, audit, data=data)
+        service.create_entrance(session, audit, data=data, places=CachedPlaces())
         made += 1
     return made

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import Response, status
 
+from services.facilities.locations.deps import PlacesDep
 from services.facilities.roles import manage_safety, read_wide
 from services.facilities.zones import service
 from services.facilities.zones.schemas import (
@@ -36,10 +37,11 @@ def list_zones(session: SessionDep, params: PageDep) -> Page[ZonePublic]:
 
 @router.post("/safety-zones", status_code=status.HTTP_201_CREATED, dependencies=manage_safety)
 def create_zone(
-    session: SessionDep, audit: AuditDep, body: ZoneCreate, response: Response
+    session: SessionDep, audit: AuditDep, places: PlacesDep, body: ZoneCreate, response: Response
 ) -> ZonePublic:
-    """A zone over buildings and/or a named area, with the office units housed in it."""
-    row = service.create(session, audit, data=body)
+    """A zone over buildings and/or a named area, with the office units housed in it; its
+    compound and buildings are assets' (checked, or from the cache when assets is down)."""
+    row = service.create(session, audit, data=body, places=places)
     response.headers["Location"] = f"/safety-zones/{row.id}"
     response.headers["ETag"] = etag(row.version)
     return service.public(session, row)
@@ -63,13 +65,16 @@ def get_zone(session: SessionDep, zone_id: uuid.UUID, response: Response) -> Zon
 def update_zone(
     session: SessionDep,
     audit: AuditDep,
+    places: PlacesDep,
     zone_id: uuid.UUID,
     body: ZoneUpdate,
     response: Response,
     expected: ExpectedVersion,
 ) -> ZonePublic:
     """Correct a zone (``If-Match``); building and unit lists given replace its own."""
-    row = service.update(session, audit, zone_id, data=body, expected_version=expected)
+    row = service.update(
+        session, audit, zone_id, data=body, expected_version=expected, places=places
+    )
     response.headers["ETag"] = etag(row.version)
     return service.public(session, row)
 
@@ -108,10 +113,14 @@ def list_entrances(
 
 @router.post("/entrances", status_code=status.HTTP_201_CREATED, dependencies=manage_safety)
 def create_entrance(
-    session: SessionDep, audit: AuditDep, body: EntranceCreate, response: Response
+    session: SessionDep,
+    audit: AuditDep,
+    places: PlacesDep,
+    body: EntranceCreate,
+    response: Response,
 ) -> EntrancePublic:
-    """Register an entrance of a zone's building, with its manager when known."""
-    row = service.create_entrance(session, audit, data=body)
+    """Register an entrance of a zone's building (assets'), with its manager when known."""
+    row = service.create_entrance(session, audit, data=body, places=places)
     response.headers["Location"] = f"/entrances/{row.id}"
     response.headers["ETag"] = etag(row.version)
     return service.entrance_public(session, row)

@@ -2,6 +2,11 @@
 flush.
 
 Rules:
+- the places named are assets' (``sites.buildings_checked``, the ``locations`` facade): a
+  building assets does not know is 422 ``UNKNOWN_LOCATION``, one outside the zone's compound
+  422 ``LOCATION_MISMATCH``; with assets unreachable the cached reading answers, and a place
+  never read is 503 ``LOCATIONS_UNAVAILABLE``; checked on create and whenever a correction
+  names the compound or the buildings;
 - a zone covers buildings or a named area, or both (422 ``ZONE_EMPTY``); its code is unique
   (409 ``CODE_TAKEN``); a building, or an office unit, is in one zone at most (409
   ``BUILDING_IN_OTHER_ZONE`` / ``UNIT_IN_OTHER_ZONE``); lists given in a correction replace
@@ -23,6 +28,8 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from services.facilities.locations.service import PlaceSource
+from services.facilities.sites import buildings_checked, checked
 from services.facilities.zones.models import Entrance, Liaison, Zone, ZoneBuilding, ZoneUnit
 from services.facilities.zones.schemas import (
     EntranceCreate,
@@ -113,9 +120,16 @@ def _not_empty(session: Session, zone: Zone) -> None:
         raise Invalid("ZONE_EMPTY", "a zone covers buildings or a named area")
 
 
-def create(session: Session, audit: AuditLog, *, data: ZoneCreate) -> Zone:
+def _buildings(session: Session, zone: Zone) -> list[uuid.UUID]:
+    return list(
+        session.exec(select(ZoneBuilding.building_id).where(ZoneBuilding.zone_id == zone.id))
+    )
+
+
+def create(session: Session, audit: AuditLog, *, data: ZoneCreate, places: PlaceSource) -> Zone:
     if session.exec(select(Zone.id).where(Zone.code == data.code)).first() is not None:
         raise Conflict("CODE_TAKEN", f"zone {data.code} exists")
+    buildings_checked(session, places, data.building_ids, compound_id=data.compound_id)
     row = Zone(**data.model_dump(exclude={"building_ids", "unit_ids"}))
     session.add(row)
     session.flush()
@@ -132,11 +146,17 @@ def update(
     *,
     data: ZoneUpdate,
     expected_version: int | None,
+    places: PlaceSource,
 ) -> Zone:
     row = get(session, zone_id, lock=True)
     check_version("safety_zone", row.version, expected_version)
     before = _audited(session, row)
     changes = data.model_dump(exclude_unset=True)
+    if {"compound_id", "building_ids"} & changes.keys():
+        compound = changes.get("compound_id", row.compound_id)
+        buildings = changes.get("building_ids")
+        covered = _buildings(session, row) if buildings is None else buildings
+        buildings_checked(session, places, covered, compound_id=compound)
     _cover(session, row, changes.pop("building_ids", None), changes.pop("unit_ids", None))
     for name, value in changes.items():
         setattr(row, name, value)
@@ -225,7 +245,10 @@ def _label_free(session: Session, row: Entrance) -> None:
         raise Conflict("ENTRANCE_EXISTS", f"building {row.building_id} has {row.label} already")
 
 
-def create_entrance(session: Session, audit: AuditLog, *, data: EntranceCreate) -> Entrance:
+def create_entrance(
+    session: Session, audit: AuditLog, *, data: EntranceCreate, places: PlaceSource
+) -> Entrance:
+    checked(session, places, {"building_id": data.building_id})
     if _zone_of(session, data.building_id) is None:
         raise Invalid("BUILDING_NOT_IN_ZONE", f"building {data.building_id} is in no zone")
     row = Entrance(**data.model_dump())
