@@ -15,7 +15,7 @@ from gateway.policy import POLICY, Rule
 
 HEADER = """# Who may call what
 
-Generated from the gateway's policy table (`gateway/policy.py`) by
+Generated from the gateway's policy table (`gateway/policy/`) by
 `python -m gateway.policy_doc > docs/api-roles.md`; `make test` fails when it is out of date.
 The gateway answers 403 to any role not listed; the services then apply the finer rules only
 they can judge (a liaison's own unit, a person's own records, maker–checker).

@@ -20,7 +20,7 @@ from services.personnel.config import PersonnelSettings
 from services.personnel.main import create_app as personnel_app
 
 # platform routes that never go through the gateway (health, peers' events) or have their
-# rows from ``_platform_rules``
+# rows from ``platform_rules`` (gateway/policy/rules.py)
 _DIRECT = {"/healthz", "/readyz", "/metrics", "/events"}
 _PARAM = re.compile(r"\{[^}]+\}")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Response, status
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel
 
 from services.facilities.locations.deps import PlacesDep
 from services.facilities.roles import (
@@ -168,64 +169,46 @@ def work_order_history(
     return service.history(session, order_id, scope)
 
 
-@router.post("/work-orders/{order_id}/triage", dependencies=manage_upkeep)
-def triage_work_order(
-    session: SessionDep, audit: AuditDep, order_id: uuid.UUID, body: Triage,
-    response: Response, expected: ExpectedVersion,
-) -> WorkOrderPublic:  # fmt: skip
-    """Set the priority (a new one resets the SLA deadlines from the request's time)."""
-    row = decisions.triage(session, audit, order_id, data=body, expected_version=expected)
-    return _answer(row, response)
+def _step_route(
+    step: str,
+    decide: Callable[..., WorkOrder],
+    schema: type[BaseModel],
+    dependencies: list[Any],
+    doc: str,
+) -> None:
+    """``POST /work-orders/{order_id}/<step>``, handler ``<step>_work_order``: one step of the
+    order's life (``decisions.<step>``) with its ``schema`` body and ``If-Match``, answered
+    with the order and its ``ETag``. Every step has this one shape; only the body, the rule
+    and who may take it differ."""
+
+    def handler(
+        session: SessionDep, audit: AuditDep, order_id: uuid.UUID, body: Any,
+        response: Response, expected: ExpectedVersion,
+    ) -> WorkOrderPublic:  # fmt: skip
+        row = decide(session, audit, order_id, data=body, expected_version=expected)
+        return _answer(row, response)
+
+    handler.__name__ = handler.__qualname__ = f"{step}_work_order"  # names the operation id
+    handler.__doc__ = doc
+    handler.__annotations__["body"] = schema  # the body FastAPI validates and documents
+    router.post(f"/work-orders/{{order_id}}/{step}", dependencies=dependencies)(handler)
 
 
-@router.post("/work-orders/{order_id}/assign", dependencies=manage_upkeep)
-def assign_work_order(
-    session: SessionDep, audit: AuditDep, order_id: uuid.UUID, body: Assignment,
-    response: Response, expected: ExpectedVersion,
-) -> WorkOrderPublic:  # fmt: skip
-    """Give a triaged order to someone (or an assigned one to someone else)."""
-    row = decisions.assign(session, audit, order_id, data=body, expected_version=expected)
-    return _answer(row, response)
-
-
-@router.post("/work-orders/{order_id}/start", dependencies=manage_upkeep)
-def start_work_order(
-    session: SessionDep, audit: AuditDep, order_id: uuid.UUID, body: StepNote,
-    response: Response, expected: ExpectedVersion,
-) -> WorkOrderPublic:  # fmt: skip
-    """The work begins."""
-    row = decisions.start(session, audit, order_id, data=body, expected_version=expected)
-    return _answer(row, response)
-
-
-@router.post("/work-orders/{order_id}/complete", dependencies=manage_upkeep)
-def complete_work_order(
-    session: SessionDep, audit: AuditDep, order_id: uuid.UUID, body: StepNote,
-    response: Response, expected: ExpectedVersion,
-) -> WorkOrderPublic:  # fmt: skip
-    """The work is done (the caller is recorded as having done it)."""
-    row = decisions.complete(session, audit, order_id, data=body, expected_version=expected)
-    return _answer(row, response)
-
-
-@router.post("/work-orders/{order_id}/verify", dependencies=verify_work)
-def verify_work_order(
-    session: SessionDep, audit: AuditDep, order_id: uuid.UUID, body: StepNote,
-    response: Response, expected: ExpectedVersion,
-) -> WorkOrderPublic:  # fmt: skip
-    """Check the work done, never by whoever did it or was assigned it."""
-    row = decisions.verify(session, audit, order_id, data=body, expected_version=expected)
-    return _answer(row, response)
-
-
-@router.post("/work-orders/{order_id}/cancel", dependencies=manage_upkeep)
-def cancel_work_order(
-    session: SessionDep, audit: AuditDep, order_id: uuid.UUID, body: Cancellation,
-    response: Response, expected: ExpectedVersion,
-) -> WorkOrderPublic:  # fmt: skip
-    """Cancel an order not yet at work, saying why."""
-    row = decisions.cancel(session, audit, order_id, data=body, expected_version=expected)
-    return _answer(row, response)
+# the steps in the order of an order's life: the rule taking it, its body, who, what it does
+for _step in (
+    ("triage", decisions.triage, Triage, manage_upkeep,
+     "Set the priority (a new one resets the SLA deadlines from the request's time)."),
+    ("assign", decisions.assign, Assignment, manage_upkeep,
+     "Give a triaged order to someone (or an assigned one to someone else)."),
+    ("start", decisions.start, StepNote, manage_upkeep, "The work begins."),
+    ("complete", decisions.complete, StepNote, manage_upkeep,
+     "The work is done (the caller is recorded as having done it)."),
+    ("verify", decisions.verify, StepNote, verify_work,
+     "Check the work done, never by whoever did it or was assigned it."),
+    ("cancel", decisions.cancel, Cancellation, manage_upkeep,
+     "Cancel an order not yet at work, saying why."),
+):  # fmt: skip
+    _step_route(*_step)
 
 
 @router.get("/work-orders/{order_id}/costs", dependencies=read_scoped)
