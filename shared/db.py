@@ -22,6 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from shared.deps import from_app_state
+
 log = logging.getLogger("shared.db")
 
 # Up to 40 connections a process: as many as the worker threads that sync routes run on. They
@@ -271,6 +273,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 # soon as the route returns, before the response is sent: a sync route's connection must never
 # wait for a free worker thread, or a burst of requests deadlocks the pool (bench/README.md).
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# The app's engine for reads: what a streamed answer reads as it is sent, on a connection of
+# its own, after the request's unit of work has ended.
+ReadEngineDep = Annotated[Engine, Depends(from_app_state("engine", Engine))]
 
 
 def answer_after_commit(

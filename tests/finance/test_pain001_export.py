@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import uuid
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from services.finance.payments.models import Payment
 from tests.finance.conftest import (
     AUDITOR,
     OFFICER,
@@ -14,7 +19,7 @@ from tests.finance.conftest import (
     ok,
     raise_payment,
 )
-from tests.finance.test_iso20022 import pain_xsd
+from tests.finance.test_iso20022 import pain_xsd, parsed, texts
 
 
 def test_batch_of_approved_direct_payments_validates(client: TestClient) -> None:
@@ -71,3 +76,49 @@ def test_batch_refuses_unapproved_and_mixed_payments(client: TestClient) -> None
     )
     assert mixed.status_code == 422 and mixed.json()["code"] == "MIXED_BATCH"
     assert ok(client.get(f"/payments/{direct['id']}", headers=AUDITOR))["status"] == "approved"
+
+
+def test_batch_is_checked_before_it_is_submitted_then_streamed(
+    client: TestClient, app: FastAPI
+) -> None:
+    unit = make_unit(client)
+    line = make_line(client, unit["id"], "100000.00")
+    payments = [raise_payment(client, unit["id"], line["id"], f"{n}.25") for n in (1, 2, 3)]
+    for payment in payments:
+        ok(approve(client, payment["id"]))
+    ids = [p["id"] for p in payments]
+    # a payee account that breaks a rule (whitespace): refused before any byte, nothing
+    # submitted
+    with Session(app.state.engine) as session:
+        row = session.get(Payment, uuid.UUID(ids[1]))
+        assert row is not None
+        row.payee_account = "6222 0202"
+        session.add(row)
+        session.commit()
+    refused = client.post("/payment-batches/pain001", json={"payment_ids": ids}, headers=OFFICER)
+    assert refused.status_code == 422 and refused.json()["code"] == "NOT_EXPORTABLE"
+    assert "transfers[1].creditor.account" in refused.json()["detail"]
+    assert {ok(client.get(f"/payments/{i}", headers=AUDITOR))["status"] for i in ids} == {
+        "approved"
+    }
+    # mended: the document streamed, read again after the commit, as declared
+    with Session(app.state.engine) as session:
+        row = session.get(Payment, uuid.UUID(ids[1]))
+        assert row is not None
+        row.payee_account = "62220202"
+        session.add(row)
+        session.commit()
+    response = client.post("/payment-batches/pain001", json={"payment_ids": ids}, headers=OFFICER)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/xml"
+    assert int(response.headers["content-length"]) == len(response.content)
+    pain_xsd().validate(response.content)
+    root = parsed(response.content)
+    (message_id,) = texts(root, "CstmrCdtTrfInitn/GrpHdr/MsgId")
+    disposition = f'attachment; filename="{message_id}.xml"'
+    assert response.headers["content-disposition"] == disposition
+    submitted = [ok(client.get(f"/payments/{i}", headers=AUDITOR)) for i in ids]
+    tx = "CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf/"
+    assert texts(root, tx + "PmtId/EndToEndId") == [p["instruction_id"] for p in submitted]
+    assert texts(root, tx + "CdtrAcct/Id/Othr/Id")[1] == "62220202"
+    assert texts(root, "CstmrCdtTrfInitn/GrpHdr/CtrlSum") == ["6.75"]

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
 
+from services.finance.payroll import payment
 from tests.finance.conftest import APPROVER, AUDITOR, OFFICER, OFFICER_2, ok
 from tests.finance.payroll_support import (
     FakePersonnel,
@@ -25,6 +29,7 @@ from tests.finance.payroll_support import (
     slips,
 )
 from tests.finance.standards_support import issue_demo_set
+from tests.finance.test_iso20022 import pain_xsd, parsed, texts
 from tests.support.tokens import bearer
 
 YEAR, MONTH = 2026, 3
@@ -245,6 +250,64 @@ def test_pay_then_a_rejection_repaid_once(client: TestClient, app: FastAPI, book
     assert balance["balanced"] is True
     line = ok(client.get("/appropriations?fiscal_year=2026", headers=OFFICER))["items"][0]
     assert (line["committed"], line["paid"]) == ("0.00", run["gross"])
+
+
+def test_pain001_is_checked_first_then_streamed(
+    client: TestClient, app: FastAPI, books: Any
+) -> None:
+    draft = new_run(client, YEAR, MONTH + 1)
+    nothing = client.get(f"/payroll-runs/{draft['id']}/pain001", headers=OFFICER)
+    assert nothing.status_code == 409 and nothing.json()["code"] == "NOTHING_TO_EXPORT"
+    run, transfers = _paid(client, app, books)
+    filed = [t for t in transfers if t["instruction_id"] is not None]
+    response = client.get(f"/payroll-runs/{run['id']}/pain001", headers=OFFICER)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/xml"
+    assert int(response.headers["content-length"]) == len(response.content)
+    pain_xsd().validate(response.content)
+    root = parsed(response.content)
+    (message_id,) = texts(root, "CstmrCdtTrfInitn/GrpHdr/MsgId")
+    disposition = f'attachment; filename="{message_id}.xml"'
+    assert response.headers["content-disposition"] == disposition
+    tx = "CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf/"
+    assert sorted(texts(root, tx + "PmtId/EndToEndId")) == sorted(
+        t["instruction_id"] for t in filed
+    )
+    total = sum(Decimal(t["amount"]) for t in filed)
+    assert texts(root, "CstmrCdtTrfInitn/GrpHdr/CtrlSum") == [f"{total:.2f}"]
+    assert texts(root, "CstmrCdtTrfInitn/PmtInf/NbOfTxs") == [str(len(filed))]
+    assert sum(Decimal(a) for a in texts(root, tx + "Amt/InstdAmt")) == total
+
+    # a transfer that breaks a rule is refused before any byte is sent, naming it
+    broken = filed[3]["instruction_id"]
+    with app.state.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE finance_payroll_transfer SET account = 'A B' WHERE instruction_id = :i"),
+            {"i": broken},
+        )
+    refused = client.get(f"/payroll-runs/{run['id']}/pain001", headers=OFFICER)
+    assert refused.status_code == 422 and refused.json()["code"] == "NOT_EXPORTABLE"
+    assert "creditor.account: must not contain whitespace" in refused.json()["detail"]
+
+
+def test_pain001_read_again_otherwise_is_never_finished(
+    client: TestClient, app: FastAPI, books: Any
+) -> None:
+    """The pieces read the transfers again after the check: should they differ, the document
+    ends unfinished (not well-formed), never with other totals than it declares."""
+    run, transfers = _paid(client, app, books)
+    engine = app.state.engine
+    treasury = payment.Treasury("Treasury", "110060224018000012345")
+    with Session(engine) as session:
+        export = payment.pain001(session, engine, run_id=uuid.UUID(run["id"]), treasury=treasury)
+    filed = [t for t in transfers if t["instruction_id"] is not None]
+    with engine.begin() as conn:
+        raised = "UPDATE finance_payroll_transfer SET amount = amount + 1 WHERE instruction_id = :i"
+        conn.execute(text(raised), {"i": filed[-1]["instruction_id"]})
+    sent: list[bytes] = []
+    with pytest.raises(ValueError, match="the document is left unfinished"):
+        sent.extend(export.pieces)
+    assert b"</Document>" not in b"".join(sent)  # (this small one is one piece: not sent)
 
 
 def test_staff_read_only_their_own(client: TestClient, app: FastAPI, books: Any) -> None:

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Response, status
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Engine
 
 from services.finance.ledger import reports, service
 from services.finance.ledger.models import EntrySource
@@ -29,8 +28,7 @@ from shared import tabular
 from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.context import Principal
-from shared.db import SessionDep
-from shared.deps import from_app_state
+from shared.db import ReadEngineDep, SessionDep
 from shared.idempotency import IdempotentDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
@@ -39,8 +37,6 @@ from shared.types import today
 router = Router(tags=["ledger"])
 Preparer = Annotated[Principal, Depends(require_roles(*PREPARERS))]
 readers = [Depends(require_roles(*UNIT_READERS))]
-# the app's reading engine: the streamed export reads on a connection of its own
-ReadEngine = Annotated[Engine, Depends(from_app_state("engine", Engine))]
 
 
 @router.get("/accounts", dependencies=readers)
@@ -175,7 +171,7 @@ def account_balances(
 )
 def export_ledger(
     session: SessionDep,
-    engine: ReadEngine,
+    engine: ReadEngineDep,
     scope: ScopeDep,
     date_from: date,
     date_to: date,

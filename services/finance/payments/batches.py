@@ -12,15 +12,15 @@ payments of one unit (from its zero-balance account).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from services.finance.payments import settlement
 from services.finance.payments.models import Method, Payment, PaymentStatus
 from services.finance.treasury import iso20022
-from services.finance.treasury.models import Channel, Instruction
+from services.finance.treasury.models import Channel
 from services.finance.units.models import BudgetUnit
 from shared.audit import AuditLog
 from shared.context import Principal
@@ -28,12 +28,7 @@ from shared.problems import Conflict, Invalid
 from shared.types import today, utcnow
 
 _EXPORTABLE = frozenset({PaymentStatus.APPROVED, PaymentStatus.SUBMITTING})
-
-
-@dataclass(frozen=True)
-class Export:
-    file_name: str
-    document: bytes
+_SLICE = 500
 
 
 def _exportable(session: Session, ids: Collection[uuid.UUID]) -> list[Payment]:
@@ -74,9 +69,11 @@ def _debtor(
     )
 
 
-def _transfer(payment: Payment, instruction: Instruction) -> iso20022.CreditTransfer:
+def _transfer(payment: Payment) -> iso20022.CreditTransfer:
+    """A submitted payment as a credit transfer: its instruction's id is the end-to-end id."""
+    assert payment.instruction_id is not None
     return iso20022.CreditTransfer(
-        end_to_end_id=instruction.instruction_id,
+        end_to_end_id=payment.instruction_id,
         amount=payment.amount,
         creditor=iso20022.Party(
             name=payment.payee_name,
@@ -89,6 +86,21 @@ def _transfer(payment: Payment, instruction: Instruction) -> iso20022.CreditTran
     )
 
 
+def _written(engine: Engine, ids: list[uuid.UUID]) -> Iterator[iso20022.CreditTransfer]:
+    """The exported payments read again after the commit, ``_SLICE`` at a time, in number
+    order. A submitted payment's payee, amount and instruction do not change; were they to
+    change in between, the writer would end the document unfinished."""
+    query = (
+        select(Payment)
+        .where(col(Payment.id).in_(ids))
+        .order_by(col(Payment.number))
+        .execution_options(yield_per=_SLICE)
+    )
+    with Session(engine) as session:
+        for payment in session.exec(query):
+            yield _transfer(payment)
+
+
 def export_pain001(
     session: Session,
     audit: AuditLog,
@@ -97,8 +109,13 @@ def export_pain001(
     *,
     tsa_name: str,
     tsa_account: str,
-) -> Export:
-    """Submit the payments by file: one pain.001.001.09 document for one payer."""
+    engine: Engine,
+) -> iso20022.Pain001File:
+    """Submit the payments by file: one pain.001.001.09 document for one payer.
+
+    Every rule is checked here, on the payments just submitted (422 ``NOT_EXPORTABLE``, and
+    nothing is submitted, when one breaks); the document's pieces read them again through
+    ``engine`` once the request's unit of work has committed."""
     payments = _exportable(session, payment_ids)
     debtor = _debtor(session, payments, tsa_name, tsa_account)
     instructions = [
@@ -117,15 +134,16 @@ def export_pain001(
         raise Conflict("PAYMENT_STATE", "some payments were already submitted by API")
     created = utcnow()
     message_id = f"AAS-{created:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8].upper()}"
-    batch = iso20022.PaymentBatch(
+    head = iso20022.BatchHead(
         message_id=message_id,
         created_at=created,
         debtor=debtor,
         requested_on=max(min(p.due_on for p in payments), today()),
-        transfers=tuple(_transfer(p, i) for p, i in zip(payments, instructions, strict=True)),
     )
     try:
-        document = iso20022.pain001(batch)
+        checked = iso20022.check_pain001(head, (_transfer(p) for p in payments))
     except ValueError as exc:
         raise Invalid("NOT_EXPORTABLE", str(exc)) from None
-    return Export(file_name=f"{message_id}.xml", document=document)
+    ids = [p.id for p in payments]
+    pieces = iso20022.write_pain001(head, _written(engine, ids), checked)
+    return iso20022.Pain001File(f"{message_id}.xml", checked.size, pieces)

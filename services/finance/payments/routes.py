@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Response, status
+from fastapi.responses import StreamingResponse
 
 from services.finance.config import FinanceSettings, FinanceSettingsDep
 from services.finance.payments import batches, decisions, service, settlement
@@ -30,7 +31,7 @@ from shared.audit import AuditDep
 from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal
-from shared.db import SessionDep, answer_after_commit
+from shared.db import ReadEngineDep, SessionDep, answer_after_commit
 from shared.idempotency import IdempotentDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
@@ -198,12 +199,14 @@ def export_pain001(
     session: SessionDep,
     audit: AuditDep,
     settings: FinanceSettingsDep,
+    engine: ReadEngineDep,
     body: BatchRequest,
     principal: Submitter,
 ) -> Response:
     """One pain.001.001.09 file for approved payments of one payer: all direct (paid from the
     treasury single account), or all authorized from the same unit's zero-balance account.
-    The payments move to ``submitting``: the file is their submission."""
+    The payments move to ``submitting``: the file is their submission. Every rule is checked
+    before the commit; the document is then streamed as it is written."""
     export = batches.export_pain001(
         session,
         audit,
@@ -211,9 +214,13 @@ def export_pain001(
         body.payment_ids,
         tsa_name=settings.treasury_account_name,
         tsa_account=settings.treasury_account,
+        engine=engine,
     )
-    return Response(
-        export.document,
+    return StreamingResponse(
+        export.pieces,
         media_type="application/xml",
-        headers={"Content-Disposition": f'attachment; filename="{export.file_name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.name}"',
+            "Content-Length": str(export.size),
+        },
     )

@@ -8,6 +8,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Query, Response, status
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from services.finance.clients.personnel import PersonnelDep
@@ -42,7 +43,7 @@ from shared.audit import AuditDep
 from shared.auth import CurrentPrincipal, require_roles
 from shared.concurrency import etag
 from shared.context import Principal
-from shared.db import SessionDep
+from shared.db import ReadEngineDep, SessionDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
 from shared.scope import claim_uuid
@@ -165,14 +166,18 @@ def pay_run(
     responses={200: {"content": {"application/xml": {"schema": {"type": "string"}}}}},
 )
 def export_pain001(
-    session: SessionDep, settings: FinanceSettingsDep, run_id: uuid.UUID
+    session: SessionDep, engine: ReadEngineDep, settings: FinanceSettingsDep, run_id: uuid.UUID
 ) -> Response:
-    """The run's transfers paid by file, as one pain.001.001.09 document."""
-    name, document = payment.pain001(session, run_id=run_id, treasury=_treasury(settings))
-    return Response(
-        document,
+    """The run's transfers paid by file, as one pain.001.001.09 document, checked in full
+    and then streamed as it is written: memory stays flat however many transfers."""
+    export = payment.pain001(session, engine, run_id=run_id, treasury=_treasury(settings))
+    return StreamingResponse(
+        export.pieces,
         media_type="application/xml",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.name}"',
+            "Content-Length": str(export.size),
+        },
     )
 
 
