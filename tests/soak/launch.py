@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,12 +79,15 @@ class LaunchedSuite:
             self.databases.close()
 
 
-def launch(var: Path, db: str, started_within: float = 240) -> LaunchedSuite:
-    """Start the suite and wait for its banner."""
+def launch(
+    var: Path, db: str, started_within: float = 240, settings: Mapping[str, str] = SOAK_ENV
+) -> LaunchedSuite:
+    """Start the suite and wait for its banner; ``settings`` are what it changes in the
+    suite's environment (the soak's by default)."""
     ports = {name: free_port() for name in SERVED}
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env.pop("GATEWAY_ADMIN_PASSWORD", None)
-    env.update(SOAK_ENV)
+    env.update(settings)
     env["SUITE_VAR_DIR"] = str(var)
     env.update({f"{name.upper()}_PORT": str(p) for name, p in ports.items()})
     databases = None

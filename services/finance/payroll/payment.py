@@ -10,9 +10,9 @@ line pair per unit, one entry keyed by the run. All in one transaction; the run 
 A person with no salary account on file gets a transfer ``no_account``: an exception.
 
 The instructions go to the treasury as one pain.001 file (``channel=file``, exported by
-``pain001``) or over the API (``channel=api``: sent one by one after the commit; what is
-not sent then is sent by the treasury worker). The treasury keys instructions by id, so a
-resend never pays twice.
+``pain001``) or over the API (``channel=api``: sent after the commit, a few at a time; what
+is not sent then is sent by the treasury worker). The treasury keys instructions by id, so
+a resend never pays twice.
 
 Each transfer then follows its instruction (``follow``): settled → the reservation on the
 unit's 301 line is consumed and Dr 2201 / Cr 4001 posted (keyed by the transfer); rejected →

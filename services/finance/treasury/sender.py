@@ -57,6 +57,8 @@ class Sender:
     statuses: StatusHandlers
     poll_after_seconds: float = 60.0
     batch: int = 200
+    # instructions of one batch in flight at once (send_many_after_commit)
+    concurrency: int = 4
 
     def _apply(
         self, instruction_id: str, report: StatusReport, actor: str, *, sent: bool = False
@@ -141,21 +143,36 @@ class Sender:
         after_commit(session, partial(self.send, instruction_id, retries=0, payload=body))
 
     def send_many_after_commit(self, session: Session, instruction_ids: list[str]) -> None:
-        """Send many instructions once ``session`` has committed, one after another on a
-        thread of their own, so the request that wrote them answers at once (a payroll run's
-        thousand transfers would outlast the gateway's timeout). One attempt each; what is
-        still unsent when the process stops, the worker sends."""
+        """Send many instructions once ``session`` has committed, on threads of their own, so
+        the request that wrote them answers at once (a payroll run's thousand transfers would
+        outlast the gateway's timeout). ``concurrency`` threads take the instructions in
+        turn, each instruction by one thread only, one attempt each: a send waits mostly on
+        the treasury's answer, so a few in flight keep both sides busy. Once the treasury
+        cannot be reached the threads stop; what is still unsent (then, or when the process
+        stops) the worker sends."""
         ids = list(instruction_ids)
 
-        def send_all() -> None:
-            for instruction_id in ids:
-                try:
-                    self.send(instruction_id, retries=0)
-                except Exception:  # the worker resends what is unsent
-                    log.exception("sending instruction %s failed", instruction_id)
-
         def start() -> None:
-            threading.Thread(target=send_all, name="treasury-send", daemon=True).start()
+            turns = iter(ids)
+            lock = threading.Lock()
+            down = threading.Event()
+
+            def take() -> str | None:
+                with lock:
+                    return None if down.is_set() else next(turns, None)
+
+            def send_in_turn() -> None:
+                while (instruction_id := take()) is not None:
+                    try:
+                        if not self.send(instruction_id, retries=0):
+                            down.set()  # unreachable: the rest wait for the worker
+                    except Exception:  # the worker resends what is unsent
+                        log.exception("sending instruction %s failed", instruction_id)
+
+            for n in range(min(self.concurrency, len(ids))):
+                threading.Thread(
+                    target=send_in_turn, name=f"treasury-send-{n}", daemon=True
+                ).start()
 
         if ids:
             after_commit(session, start)
