@@ -47,7 +47,7 @@ def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
 
 
 def wait_healthy(
-    url: str, process: subprocess.Popen[bytes] | None = None, seconds: float = 30
+    url: str, process: subprocess.Popen[bytes] | None = None, seconds: float = 90
 ) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
