@@ -31,8 +31,11 @@ class FinanceSettings(ServiceSettings):
     director_threshold: Decimal = Decimal("500000.00")
     # how often the submitter retries unsent instructions and polls unfinished ones
     treasury_poll_seconds: float = 30.0
-    # an instruction with no callback for this long is polled
+    # an instruction in flight (received, accepted) with no callback for this long is polled
     treasury_poll_after_seconds: float = 60.0
+    # an instruction exported in a file and not loaded by the treasury yet is asked about
+    # this long after its export, then as often (a person carries the file)
+    treasury_file_poll_after_seconds: float = 600.0
 
     @model_validator(mode="after")
     def _refuse_default_treasury_secrets(self) -> FinanceSettings:

@@ -122,6 +122,7 @@ class _Treasury:
             self.client,
             status_handlers(platform),
             poll_after_seconds=self.settings.treasury_poll_after_seconds,
+            file_poll_after_seconds=self.settings.treasury_file_poll_after_seconds,
         )
 
     async def work(self, _app: FastAPI) -> None:

@@ -393,3 +393,24 @@ def test_refused_roles_and_the_anonymous_caller(
         )
         assert client.request(method.upper(), url, headers=headers).status_code == 403, role
     assert client.request(method.upper(), url).status_code == 401
+
+
+def test_a_claim_sent_again_with_its_key_is_raised_once(client: TestClient, office: Office) -> None:
+    clerk = office.staff(office.clerk)
+    body = claim_body([], [line("other", "10.00", None, "K1")])
+    headers = {**clerk, "Idempotency-Key": "claim-retry-1"}
+    first = client.post("/claims", json=body, headers=headers)
+    again = client.post("/claims", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["location"] == first.headers["location"] == f"/claims/{first.json()['id']}"
+    assert again.headers["etag"] == first.headers["etag"]
+    assert ok(client.get("/claims", headers=AUDITOR))["total"] == 1
+    # without the key, the same claim sent again is refused for its own receipt
+    refused = client.post("/claims", json=body, headers=clerk)
+    assert (refused.status_code, refused.json()["code"]) == (409, "DUPLICATE_RECEIPT")
+    # the key with another body is refused, and nothing is raised
+    other = claim_body([], [line("other", "7.00", None, "K2")])
+    reused = client.post("/claims", json=other, headers=headers)
+    assert (reused.status_code, reused.json()["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
+    assert ok(client.get("/claims", headers=AUDITOR))["total"] == 1

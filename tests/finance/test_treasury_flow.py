@@ -109,6 +109,47 @@ def _treasury_status(linked: Linked, instruction_id: str) -> str | None:
     return None if report is None else report.status
 
 
+def _export_by_file(linked: Linked, count: int) -> list[str]:
+    """``count`` approved direct payments exported in one pain.001 file: their instructions
+    wait for the treasury to load the file (nothing is sent over HTTP)."""
+    ids = [approved_payment(linked, "10.00")["id"] for _ in range(count)]
+    body = {"payment_ids": ids}
+    exported = linked.http.post("/payment-batches/pain001", json=body, headers=OFFICER)
+    assert exported.status_code == 200, exported.text
+    return ids
+
+
+def test_a_lost_callback_is_polled_before_the_files_waiting_to_be_loaded(linked: Linked) -> None:
+    """The demo's payroll paid by file leaves 1,340 instructions waiting: a settlement whose
+    callback the treasury gave up on must not wait behind them for minutes."""
+    _export_by_file(linked, 3)
+    linked.sender.file_poll_after_seconds = 0
+    assert linked.sender.poll_quiet() == 3  # asked about: not loaded yet
+    linked.control(callback_mode="drop")
+    payment = approved_payment(linked)
+    submitted = ok(linked.http.post(f"/payments/{payment['id']}/submit", headers=OFFICER), 202)
+    linked.wait_for(
+        lambda: _treasury_status(linked, submitted["instruction_id"]) == "settled",
+        what="sandbox settlement",
+    )
+    # a pass with room for one poll (the files were asked about before the payment was
+    # last heard of): the payment in flight is asked first
+    linked.sender.batch = 1
+    assert linked.sender.poll_quiet() == 1
+    assert payment_of(linked, payment["id"])["status"] == "settled"
+    assert len(payment_entries(linked)) == 1
+
+
+def test_a_file_waiting_to_be_loaded_is_asked_about_only_after_its_own_interval(
+    linked: Linked,
+) -> None:
+    _export_by_file(linked, 2)
+    assert linked.sender.poll_quiet() == 0  # just exported: nobody has carried it yet
+    linked.sender.file_poll_after_seconds = 0
+    assert linked.sender.poll_quiet() == 2
+    assert linked.sender.poll_quiet() == 2  # still not loaded: asked again each interval
+
+
 def test_treasury_down_then_retried_and_paid_once(linked: Linked) -> None:
     linked.control(available=False)
     payment = approved_payment(linked)

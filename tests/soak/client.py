@@ -123,7 +123,9 @@ class User:
         while True:
             tries += 1
             await self.fresh_token()
-            sent = {"Authorization": f"Bearer {self.access}", **(headers or {})}
+            # no token (its sign-in met a fault): sent without, answered 401, tried again
+            bearer = {"Authorization": f"Bearer {self.access}"} if self.access else {}
+            sent = {**bearer, **(headers or {})}
             if key:
                 sent["Idempotency-Key"] = key
             start = self.recorder.now()

@@ -1,8 +1,8 @@
 """The fault schedule: kill -9 of each process (the supervisor restarts it), SIGSTOP of one
 service for 10 s, PostgreSQL refusing connections for 10 s, and the treasury sandbox
-delivering callbacks twice, then late. Each fault's window runs from its start until the
-suite answers again (every process's ``/readyz``, or the sandbox's ``/healthz``), and the
-time that took after the fault ended is its recovery."""
+delivering callbacks twice, then late, then not at all. Each fault's window runs from its
+start until the suite answers again (every process's ``/readyz``, or the sandbox's
+``/healthz``), and the time that took after the fault ended is its recovery."""
 
 from __future__ import annotations
 
@@ -154,12 +154,16 @@ class Injector:
             await self.http.put(f"{self.suite.treasury}/control", json=change)
 
     async def callbacks(self, seconds: float) -> list[Fault]:
-        """Callbacks twice from 20 % to 45 % of the run, late (3 s) from 50 % to 70 %."""
+        """Callbacks twice from 20 % to 45 % of the run, late (3 s) from 50 % to 70 %, and
+        none at all from 72 % to 82 % (what finance meets when the treasury gives up calling
+        back while finance or the gateway is down: its poll must find those settlements)."""
         twice = Fault("callbacks", "duplicate")
         late = Fault("callbacks", "delay 3 s")
+        lost = Fault("callbacks", "drop")
         steps: list[tuple[Fault, dict[str, object], float, float]] = [
             (twice, {"callback_mode": "duplicate"}, 0.2, 0.45),
             (late, {"callback_mode": "delay", "callback_delay_seconds": 3}, 0.5, 0.7),
+            (lost, {"callback_mode": "drop"}, 0.72, 0.82),
         ]
         for fault, change, begin, end in steps:
             await asyncio.sleep(max(0.0, begin * seconds - self.recorder.now()))
@@ -168,7 +172,7 @@ class Injector:
             await asyncio.sleep(max(0.0, end * seconds - self.recorder.now()))
             await self.set_callbacks({"callback_mode": "deliver"})
             fault.ended = fault.recovered = self.recorder.now()
-        return [twice, late]
+        return [twice, late, lost]
 
     async def schedule(self, faults: list[Fault], seconds: float, rng: random.Random) -> None:
         """One after another, each at a random moment of its share of 10–85 % of the run."""

@@ -30,9 +30,18 @@ SOAK_ENV = {
     # every simulated user signs in from 127.0.0.1: the per-address sign-in throttle would
     # otherwise take the re-sign-ins after faults for an attack
     "GATEWAY_LOGIN_ATTEMPTS_PER_ADDRESS": "10000",
+    # and up to six clients share one demo account: a sign-in that met a fault (a 503 while
+    # the database refuses) counts as a failure of the account, so the throttle would lock
+    # every client of it out for the rest of the run
+    "GATEWAY_LOGIN_FAILURES_PER_ACCOUNT": "10000",
     # settlement soon after submission, so that most payments settle within the run
     "TREASURY_ACCEPT_DELAY_SECONDS": "0.05",
     "TREASURY_SETTLE_DELAY_SECONDS": "0.2",
+    # the sandbox gives up a callback after five tries over some 8 s, less than a killed
+    # gateway or finance may take to come back: finance's poll must recover it within the
+    # settling (by default it asks after 60 s of silence, every 30 s)
+    "FINANCE_TREASURY_POLL_SECONDS": "2",
+    "FINANCE_TREASURY_POLL_AFTER_SECONDS": "10",
     # the access log (INFO) would be most of the work on this machine
     **{f"{name.upper()}_LOG_LEVEL": "WARNING" for name in SERVED},
 }

@@ -1,6 +1,6 @@
 """A short soak in ``make test``: 30 s of mixed traffic on SQLite through the whole suite as
 ``make run`` starts it, with one kill -9 and one SIGSTOP of a service and the sandbox's
-duplicate and late callbacks; every invariant must hold.
+duplicate, late and dropped callbacks; every invariant must hold.
 
 ``make test`` runs this beside two pytest workers on two cores, where a killed service's
 Python start alone can take 10 s; so here the suite must be healthy again within 30 s of a

@@ -32,6 +32,7 @@ from shared.auth import require_roles
 from shared.concurrency import ExpectedVersion, etag
 from shared.context import Principal
 from shared.db import SessionDep
+from shared.idempotency import IdempotentDep
 from shared.pagination import Page, PageDep
 from shared.routing import Router
 from shared.scope import STAFF
@@ -52,20 +53,25 @@ def _answer(response: Response, session: SessionDep, claim: Claim) -> ClaimPubli
     return service.public(session, claim)
 
 
-@router.post("/claims", status_code=status.HTTP_201_CREATED)
+@router.post("/claims", status_code=status.HTTP_201_CREATED, response_model=ClaimPublic)
 def create_claim(
     session: SessionDep,
     audit: AuditDep,
     principal: Claimant,
     personnel: PersonnelDep,
     body: ClaimCreate,
-    response: Response,
-) -> ClaimPublic:
+    idem: IdempotentDep,
+) -> Response:
     """Raise a draft claim: staff for themselves, a liaison for staff of its unit (asks
-    personnel who and where the claimant is). A receipt claimed before is refused."""
+    personnel who and where the claimant is). A receipt claimed before is refused. Send an
+    ``Idempotency-Key`` to make a retry safe (the claim sent again is answered as the first
+    time, raised once, instead of being refused for its own receipts)."""
+    if (replay := idem.replayed(session)) is not None:
+        return replay
     claim = service.create(session, audit, principal, personnel(), body)
-    response.headers["Location"] = f"/claims/{claim.id}"
-    return _answer(response, session, claim)
+    content = service.public(session, claim).model_dump(mode="json")
+    headers = {"Location": f"/claims/{claim.id}", "ETag": etag(claim.version)}
+    return idem.respond(session, content, 201, headers=headers)
 
 
 @router.get("/claims", dependencies=readers)

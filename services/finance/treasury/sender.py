@@ -9,8 +9,13 @@ it: the payment fails and its money is released. Anything else — a refused sig
 is not a status — is retried, and logged loudly.
 
 ``poll`` asks the treasury about instructions it has not called back about for a while
-(``treasury_poll_after_seconds``): the fallback when callbacks are lost. An instruction the
-treasury says it never received is sent again (one exported in a file is waited for).
+(``treasury_poll_after_seconds``): the fallback when callbacks are lost (the treasury gives
+up calling back while finance or the gateway is down). An instruction the treasury says it
+never received is sent again (one exported in a file is waited for). Instructions in flight
+are asked about first, the longest unheard of first, so that a lost callback is recovered
+within a pass or two however many file instructions wait to be loaded (a payroll paid by
+file is a thousand and more); those are asked about only every
+``treasury_file_poll_after_seconds``, with what is left of the pass.
 
 One instruction's failure never holds up the others: each is tried on its own, a failure is
 recorded on it (``last_error``) and it goes to the back of the queue. While the treasury is
@@ -27,7 +32,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import Engine, and_, or_
+from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
 from services.finance.treasury.client import (
@@ -56,6 +61,7 @@ class Sender:
     client: TreasuryClient
     statuses: StatusHandlers
     poll_after_seconds: float = 60.0
+    file_poll_after_seconds: float = 600.0
     batch: int = 200
     # instructions of one batch in flight at once (send_many_after_commit)
     concurrency: int = 4
@@ -227,32 +233,49 @@ class Sender:
             session.add(instruction)
         self.send(instruction_id)
 
-    def poll_quiet(self) -> int:
-        """Poll instructions in flight that the treasury has been quiet about."""
-        quiet_since = utcnow() - timedelta(seconds=self.poll_after_seconds)
+    def quiet(self) -> list[str]:
+        """What to poll now, at most ``batch``: instructions in flight (received, accepted)
+        not heard of for ``poll_after_seconds``, never heard of first, then the oldest heard
+        of; after them, instructions exported in a file and not loaded yet, quiet for
+        ``file_poll_after_seconds`` since their export or their last poll."""
+        now = utcnow()
+        heard = col(Instruction.last_heard_at)
         with unit_of_work(self.read_engine) as session:
-            rows = session.exec(
+            in_flight = session.exec(
                 select(Instruction.instruction_id)
                 .where(
-                    or_(
-                        col(Instruction.status).in_(
-                            [InstructionStatus.RECEIVED, InstructionStatus.ACCEPTED]
-                        ),
-                        and_(
-                            col(Instruction.status) == InstructionStatus.UNSENT,
-                            col(Instruction.channel) == Channel.FILE,
-                        ),
+                    col(Instruction.status).in_(
+                        [InstructionStatus.RECEIVED, InstructionStatus.ACCEPTED]
                     ),
                     or_(
-                        col(Instruction.last_heard_at).is_(None),
-                        col(Instruction.last_heard_at) <= quiet_since,
+                        heard.is_(None),
+                        heard <= now - timedelta(seconds=self.poll_after_seconds),
                     ),
                 )
-                .order_by(col(Instruction.last_heard_at))
+                .order_by(heard.asc().nulls_first())
                 .limit(self.batch)
             ).all()
+            room = self.batch - len(in_flight)
+            if room <= 0:
+                return list(in_flight)
+            asked = func.coalesce(heard, col(Instruction.created_at))
+            waiting = session.exec(
+                select(Instruction.instruction_id)
+                .where(
+                    col(Instruction.status) == InstructionStatus.UNSENT,
+                    col(Instruction.channel) == Channel.FILE,
+                    asked <= now - timedelta(seconds=self.file_poll_after_seconds),
+                )
+                .order_by(asked)
+                .limit(room)
+            ).all()
+        return [*in_flight, *waiting]
+
+    def poll_quiet(self) -> int:
+        """Poll what the treasury has been quiet about (``quiet``); a pass stops at the first
+        poll that cannot reach the treasury."""
         polled = 0
-        for instruction_id in rows:
+        for instruction_id in self.quiet():
             polled += 1
             if not self.poll(instruction_id):
                 break

@@ -1,4 +1,5 @@
-"""The traffic of the soak, one module per service: each says who its users are (``ACTORS``:
+"""The traffic of the soak, one module per service (finance's payroll and claims in modules of
+their own, beside its payments): each says who its users are (``ACTORS``:
 a demo account, how many clients of it, and one step of what such a client does), what it
 must learn before the run (``prepare``), when what it started has come to rest (``settle``)
 and what must hold of it afterwards (``check``). A new service's traffic is one more module
