@@ -83,6 +83,14 @@ class GrowingDelay:
     def clear(self, key: str) -> None:
         self._failures.pop(key, None)
 
+    def forgive(self, key: str) -> None:
+        """Take back the last failure counted (an attempt that was never judged)."""
+        count, last = self._failures.get(key, (0, 0.0))
+        if count <= 1:
+            self._failures.pop(key, None)
+        else:
+            self._failures[key] = (count - 1, last)
+
 
 @dataclass
 class LoginThrottle:
@@ -110,6 +118,11 @@ class LoginThrottle:
 
     def succeeded(self, account: str, address: str) -> None:
         self.per_pair.clear(_pair(account, address))
+
+    def undecided(self, account: str, address: str) -> None:
+        """The attempt was never judged (the database did not answer: a 503): it does not
+        count against the account; it still counts against the address."""
+        self.per_pair.forgive(_pair(account, address))
 
 
 def _pair(account: str, address: str) -> str:

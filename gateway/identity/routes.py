@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -21,7 +22,7 @@ from gateway.identity.service import TokenIssuer
 from gateway.ratelimit import LoginThrottle
 from shared.audit import AuditDep
 from shared.context import Principal
-from shared.db import SessionDep
+from shared.db import ReadEngineDep, SessionDep
 from shared.problems import ProblemError
 
 router = APIRouter(tags=["auth"])
@@ -59,6 +60,7 @@ def _admit(throttle: LoginThrottle, username: str | None, address: str) -> None:
 
 async def _password_grant(
     session: Session,
+    engine: Engine,
     issuer: TokenIssuer,
     throttle: LoginThrottle,
     address: str,
@@ -68,13 +70,24 @@ async def _password_grant(
     if not username or password is None:
         raise service.invalid_grant("username and password are required")
     _admit(throttle, username, address)
-    tokens = await run_in_threadpool(
-        service.password_grant,
-        session=session,
-        issuer=issuer,
-        username=username,
-        password=password,
-    )
+    try:
+        user_id, matched = await run_in_threadpool(
+            service.check_password, engine=engine, username=username, password=password
+        )
+        tokens = await run_in_threadpool(
+            service.password_grant,
+            session=session,
+            issuer=issuer,
+            user_id=user_id,
+            password_hash=matched,
+        )
+    except ProblemError as problem:
+        if problem.status >= 500:  # never judged (the database could not answer)
+            throttle.undecided(username, address)
+        raise
+    except Exception:
+        throttle.undecided(username, address)
+        raise
     throttle.succeeded(username, address)
     return tokens
 
@@ -124,6 +137,7 @@ async def _refresh_grant(
 async def issue_token(
     request: Request,
     session: SessionDep,
+    engine: ReadEngineDep,
     issuer: IssuerDep,
     throttle: ThrottleDep,
     revocations: RevocationsDep,
@@ -137,7 +151,7 @@ async def issue_token(
     """Issue tokens (OAuth2): ``password``, ``client_credentials`` or ``refresh_token`` grant."""
     address = request.client.host if request.client else "unknown"
     if grant_type == "password":
-        return await _password_grant(session, issuer, throttle, address, username, password)
+        return await _password_grant(session, engine, issuer, throttle, address, username, password)
     if grant_type == "client_credentials":
         basic = _basic_credentials(request)
         if basic is not None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select, update
 
 from gateway.identity.models import (
@@ -109,12 +110,27 @@ def _issue_for_user(
     )
 
 
+def check_password(*, engine: Engine, username: str, password: str) -> tuple[uuid.UUID, str]:
+    """The account the password opens: its id and the hash it matched.
+
+    Read in a reading transaction of its own, so the deliberately slow hash is checked
+    outside the write lock (on SQLite a burst of sign-ins would otherwise queue one hash at a
+    time behind it, past the database's busy timeout)."""
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+        ok = verify_password(user.password_hash if user else None, password)
+        if user is None or not ok or user.disabled:
+            raise invalid_grant("wrong username or password, or the account is disabled")
+        return user.id, user.password_hash
+
+
 def password_grant(
-    *, session: Session, issuer: TokenIssuer, username: str, password: str
+    *, session: Session, issuer: TokenIssuer, user_id: uuid.UUID, password_hash: str
 ) -> TokenResponse:
-    user = session.exec(select(User).where(User.username == username)).first()
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or user.disabled:
+    """Tokens for the account ``check_password`` opened, unless it was disabled or its
+    password changed in between."""
+    user = session.get(User, user_id)
+    if user is None or user.disabled or user.password_hash != password_hash:
         raise invalid_grant("wrong username or password, or the account is disabled")
     tokens = _issue_for_user(session, issuer, user, uuid.uuid4())
     session.commit()

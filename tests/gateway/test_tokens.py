@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
 
 from gateway.keys import SigningKey
-from tests.gateway.conftest import PASSWORD, SERVICE_SECRET, auth, login
+from shared.problems import ProblemError
+from tests.gateway.conftest import PASSWORD, SERVICE_SECRET, auth, login, password_status
 from tests.shared.test_tokens import BAD_TOKENS
 from tests.support.tokens import make_token, signing_key_for_tests
 
@@ -235,3 +237,64 @@ def test_the_gateway_metrics_are_not_public(gateway: TestClient) -> None:
         answer = gateway.get("/metrics", headers=auth(make_token(role)))
         assert answer.status_code == 200
         assert "http_requests_total" in answer.text
+
+
+def test_a_sign_in_the_database_could_not_answer_does_not_count_against_the_account(
+    make_gateway,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from gateway.identity import service
+
+    gateway = make_gateway(login_failures_per_account=3)
+    checked = service.check_password
+
+    def refused(**_: object) -> object:
+        raise OperationalError("SELECT", None, Exception("connection refused"))
+
+    monkeypatch.setattr(service, "check_password", refused)
+    assert [password_status(gateway, "alice", PASSWORD) for _ in range(5)] == [503] * 5
+    monkeypatch.setattr(service, "check_password", checked)
+    assert password_status(gateway, "alice", PASSWORD) == 200, "503s are no failed guesses"
+    for _ in range(3):
+        assert password_status(gateway, "alice", "wrong") == 400
+    assert password_status(gateway, "alice", PASSWORD) == 429, "wrong passwords still count"
+
+
+def test_the_password_is_checked_outside_the_write_lock(gateway: TestClient) -> None:
+    """A burst of sign-ins must not queue its slow hashes behind SQLite's write lock: with
+    the lock held elsewhere, a wrong password is answered at once."""
+    from shared.db import for_writing, is_postgres
+
+    engine = gateway.app.state.engine  # type: ignore[attr-defined]
+    if is_postgres(engine):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    with for_writing(engine).begin():  # another request writing, for as long as this lasts
+        started = time.monotonic()
+        assert password_status(gateway, "alice", "wrong") == 400
+        assert time.monotonic() - started < 5, "judged without waiting for the writer"
+
+
+def test_a_password_changed_between_check_and_grant_issues_nothing(gateway: TestClient) -> None:
+    from sqlmodel import Session
+
+    from gateway.identity import service
+    from gateway.identity.models import User
+    from gateway.identity.passwords import hash_password
+
+    app = gateway.app
+    engine = app.state.engine  # type: ignore[attr-defined]
+    user_id, matched = service.check_password(engine=engine, username="alice", password=PASSWORD)
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.password_hash = hash_password("a new passphrase for alice")
+        session.add(user)
+        session.commit()
+    issuer = app.state.token_issuer  # type: ignore[attr-defined]
+    with Session(engine) as session, pytest.raises(ProblemError) as refused:
+        service.password_grant(
+            session=session, issuer=issuer, user_id=user_id, password_hash=matched
+        )
+    assert refused.value.code == "INVALID_GRANT"
