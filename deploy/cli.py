@@ -70,6 +70,14 @@ def revision(component: Component, message: str) -> Path:
     return path
 
 
+# How long a served process keeps an idle keep-alive connection open. Longer than any of its
+# clients keeps one (httpx 5 s, the gateway's aiohttp pool 15 s), so the client always closes
+# first: with equal timeouts a client reusing a connection the server was closing at that
+# moment met a reset (ReadError), seen in the soak right after a fault, when every client
+# resumed after the same pause.
+KEEP_ALIVE_SECONDS = 75
+
+
 def serve(name: str, host: str, port: int) -> None:
     import uvicorn
 
@@ -87,6 +95,7 @@ def serve(name: str, host: str, port: int) -> None:
         access_log=False,
         log_config=None,
         server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         timeout_graceful_shutdown=10,
     )
 

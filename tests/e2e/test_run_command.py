@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -78,6 +79,18 @@ def _killed_child_comes_back(var: Path, gateway: str, auditor: dict[str, str]) -
     assert "finance exited with -9; restarting" in (var / "log" / "supervisor.log").read_text()
 
 
+def _idle_connection_stays_open(port: int, idle: float = 6.0) -> None:
+    """A keep-alive connection left idle longer than a client keeps one (httpx: 5 s) is still
+    open: the client closes first, so no request meets a connection closed under it."""
+    request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        for pause in (idle, 0.0):
+            conn.sendall(request)
+            answer = conn.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+            time.sleep(pause)
+
+
 def test_run_starts_everything_prints_how_to_sign_in_and_stops_every_child(tmp_path: Path) -> None:
     ports = {name: free_port() for name in NAMES}
     process = _start(tmp_path, ports)
@@ -106,6 +119,7 @@ def test_run_starts_everything_prints_how_to_sign_in_and_stops_every_child(tmp_p
         headers = {"Authorization": f"Bearer {auditor.json()['access_token']}"}
         assert httpx.get(f"{gateway}/api/personnel/audit", headers=headers).status_code == 200
         _killed_child_comes_back(tmp_path, gateway, headers)
+        _idle_connection_stays_open(ports["GATEWAY"])
     finally:
         _stop_and_check(process, ports)
     assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0, "secrets are private"
