@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -82,13 +82,19 @@ def _killed_child_comes_back(var: Path, gateway: str, auditor: dict[str, str]) -
 def _idle_connection_stays_open(port: int, idle: float = 6.0) -> None:
     """A keep-alive connection left idle longer than a client keeps one (httpx: 5 s) is still
     open: the client closes first, so no request meets a connection closed under it."""
-    request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        opened = None
         for pause in (idle, 0.0):
-            conn.sendall(request)
-            answer = conn.recv(65536)
-            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+            conn.request("GET", "/healthz")  # a closed connection: RemoteDisconnected here
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+            opened = opened or conn.sock
+            assert conn.sock is opened, "the same connection both times"
             time.sleep(pause)
+    finally:
+        conn.close()
 
 
 def test_run_starts_everything_prints_how_to_sign_in_and_stops_every_child(tmp_path: Path) -> None:
