@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from services.assets.leases import decisions
 from shared.db import for_writing, unit_of_work
 from shared.problems import ProblemError
+from shared.types import today
 from tests.assets.conftest import OFFICER, room
 from tests.assets.lease_support import (
     CENTRE,
@@ -319,7 +320,7 @@ def test_a_draft_is_withdrawn_by_terminating_it(client: TestClient) -> None:
 def test_lists_filter_by_status_and_room_and_expired_is_derived(client: TestClient) -> None:
     f = frontage(client)
     a, b, c = f["shops"]
-    ago = date.today() - timedelta(days=400)
+    ago = today() - timedelta(days=400)
     old = draft(client, [a], code="L-OLD", starts_on=ago.isoformat(),
                 ends_on=(ago + timedelta(days=200)).isoformat())  # fmt: skip
     assert activate(client, old).json()["status"] == "expired"

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from services.finance.revenue.schemas import ReceiptCreate
+from shared.types import today
 from tests.assets.conftest import OFFICER
 from tests.assets.lease_support import CENTRE, active, frontage, invoices, pay
 
@@ -107,7 +108,7 @@ def test_a_payment_needs_a_key_the_full_amount_and_a_past_day(client: TestClient
     assert no_key.json()["code"] == "IDEMPOTENCY_KEY_REQUIRED"
     part = pay(client, lease["id"], 1, "3999.99", "2026-01-16")
     assert (part.status_code, part.json()["code"]) == (422, "AMOUNT_MISMATCH")
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow = (today() + timedelta(days=2)).isoformat()
     future = pay(client, lease["id"], 1, "4000.00", tomorrow)
     assert future.json()["code"] == "FUTURE_DATE"
     missing = pay(client, lease["id"], 25, "4000.00", "2026-01-16")

@@ -4,11 +4,12 @@ audit entries, the rules each step checks, and who reaches which cards."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from shared.types import today
 from tests.assets.conftest import OFFICER, layout
 from tests.support.tokens import bearer
 
@@ -52,7 +53,7 @@ def test_acquire_read_and_history(client: TestClient) -> None:
 
 def test_acquisition_rules_refuse_and_change_nothing(client: TestClient) -> None:
     card(client)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
     cases = [
         ({"number": "A0001"}, 409, "NUMBER_TAKEN"),
         ({"number": "A0002", "category_code": "9999999"}, 422, "UNKNOWN_CATEGORY"),

@@ -5,12 +5,13 @@ sale's proceeds reach finance's books over HTTP, once."""
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from shared.types import today
 from tests.e2e.conftest import Suite, bearer_of, create_user
 from tests.personnel.staffing import national_id
 
@@ -197,7 +198,7 @@ def test_depreciation_and_sale_proceeds_reach_finance_once(suite: Suite) -> None
             },
         )
     )
-    first_of_month = date.today().replace(day=1)
+    first_of_month = today().replace(day=1)
     last_month = first_of_month - timedelta(days=1)
     card = _ok(
         httpx.post(
@@ -254,7 +255,7 @@ def test_depreciation_and_sale_proceeds_reach_finance_once(suite: Suite) -> None
                 "asset_id": card["id"],
                 "kind": "sale",
                 "reason": "replaced",
-                "disposal_date": date.today().isoformat(),
+                "disposal_date": today().isoformat(),
                 "proceeds": "800.00",
                 "counterparty": "回收公司",
             },

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from shared.types import today
 from tests.facilities.upkeep_support import (
     AUDITOR,
     BUILDING,
@@ -23,7 +24,7 @@ from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.usefixtures("known_places")
 
-TODAY = date.today()
+TODAY = today()
 
 
 def zone(client: TestClient, code: str = "Z1", building: uuid.UUID = BUILDING) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from shared.types import today
 from tests.facilities.upkeep_support import AUDITOR, DIRECTOR, OFFICER, ok, plan, refused
 from tests.support.tokens import bearer
 
@@ -109,7 +110,7 @@ def test_codes_are_unique_corrections_checked_and_until_bounded(client: TestClie
     refused(client.patch(url, json={"interval_weeks": 2}, headers=OFFICER), 422,
             "RECURRENCE_INVALID")  # fmt: skip
     assert ok(client.get(url, headers=DIRECTOR))["version"] == 1
-    far = (date.today() + timedelta(days=800)).isoformat()
+    far = (today() + timedelta(days=800)).isoformat()
     refused(client.post("/preventive-plans/generate", params={"until": far}, headers=OFFICER),
             422, "UNTIL_TOO_FAR")  # fmt: skip
     assert ok(client.get("/work-orders", headers=OFFICER))["total"] == 0

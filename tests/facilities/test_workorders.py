@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
+from shared.types import today
 from tests.facilities.upkeep_support import (
     AUDITOR,
     DIRECTOR,
@@ -151,7 +152,7 @@ def test_sources_are_checked(client: TestClient) -> None:
 def test_labour_and_materials_make_the_total_cost(client: TestClient) -> None:
     o = order(client)
     base = f"/work-orders/{o['id']}"
-    labour = {"worker": "Li Ming", "worked_on": date.today().isoformat(), "hours": "2.50",
+    labour = {"worker": "Li Ming", "worked_on": today().isoformat(), "hours": "2.50",
               "rate": "80.00"}  # fmt: skip
     refused(client.post(f"{base}/labour", json=labour, headers=OFFICER), 409, "NOT_IN_WORK")
     to_status(client, o, "in_progress")
@@ -160,7 +161,7 @@ def test_labour_and_materials_make_the_total_cost(client: TestClient) -> None:
     assert (
         ok(client.post(f"{base}/materials", json=material, headers=OFFICER), 201)["cost"] == "4.05"
     )
-    future = {**labour, "worked_on": (date.today() + timedelta(days=2)).isoformat()}
+    future = {**labour, "worked_on": (today() + timedelta(days=2)).isoformat()}
     refused(client.post(f"{base}/labour", json=future, headers=OFFICER), 422, "FUTURE_DATE")
     for bad in ({**material, "quantity": "0"}, {**material, "unit_cost": "1.001"}):
         assert client.post(f"{base}/materials", json=bad, headers=OFFICER).status_code == 422
