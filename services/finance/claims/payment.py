@@ -140,37 +140,33 @@ def pay(
 
 
 _CLAIMS: Any = Claim.__table__  # type: ignore[attr-defined]
-_APPROVED_OF = select(_CLAIMS.c.id, _CLAIMS.c.number).where(
-    _CLAIMS.c.payment_id == bindparam("payment_id"),
-    _CLAIMS.c.status == ClaimStatus.APPROVED.value,
-)
-_FAILED = (
-    update(_CLAIMS)
-    .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == ClaimStatus.APPROVED.value)
-    .values(
-        status=ClaimStatus.DRAFT.value,
-        payment_id=None,
-        decided_reason=bindparam("reason"),
-        version=_CLAIMS.c.version + 1,
-        updated_at=bindparam("now"),
+
+
+def _of_payment(status: ClaimStatus) -> Any:
+    """The claim in ``status`` that a payment pays."""
+    return select(_CLAIMS.c.id, _CLAIMS.c.number).where(
+        _CLAIMS.c.payment_id == bindparam("payment_id"), _CLAIMS.c.status == status.value
     )
-)
-_RETURNED_OF = select(_CLAIMS.c.id, _CLAIMS.c.number).where(
-    _CLAIMS.c.payment_id == bindparam("payment_id"),
-    _CLAIMS.c.status == ClaimStatus.PAID.value,
-)
-_RETURNED = (
-    update(_CLAIMS)
-    .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == ClaimStatus.PAID.value)
-    .values(
-        status=ClaimStatus.DRAFT.value,
-        payment_id=None,
-        paid_on=None,
-        decided_reason=bindparam("reason"),
-        version=_CLAIMS.c.version + 1,
-        updated_at=bindparam("now"),
+
+
+def _back_to_draft(status: ClaimStatus) -> Any:
+    """A claim in ``status`` back to draft with the reason, without its payment (and date)."""
+    return (
+        update(_CLAIMS)
+        .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == status.value)
+        .values(
+            status=ClaimStatus.DRAFT.value,
+            payment_id=None,
+            paid_on=None,
+            decided_reason=bindparam("reason"),
+            version=_CLAIMS.c.version + 1,
+            updated_at=bindparam("now"),
+        )
     )
-)
+
+
+_APPROVED_OF, _RETURNED_OF = _of_payment(ClaimStatus.APPROVED), _of_payment(ClaimStatus.PAID)
+_FAILED, _RETURNED = _back_to_draft(ClaimStatus.APPROVED), _back_to_draft(ClaimStatus.PAID)
 _PAID = (
     update(_CLAIMS)
     .where(_CLAIMS.c.id == bindparam("claim_id"), _CLAIMS.c.status == ClaimStatus.APPROVED.value)
