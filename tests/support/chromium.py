@@ -28,6 +28,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -200,7 +201,8 @@ def _devtools_port(profile: Path, process: subprocess.Popen[bytes], seconds: flo
 def browser() -> Iterator[Browser]:
     """A new headless chromium (see the module's rules), closed when the block ends."""
     binary = chromium()
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    try:
         process = subprocess.Popen(
             [
                 str(binary),
@@ -211,6 +213,7 @@ def browser() -> Iterator[Browser]:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its helpers (renderer, crash handler) share its group
         )
         try:
             port = _devtools_port(Path(profile), process)
@@ -222,4 +225,29 @@ def browser() -> Iterator[Browser]:
                     driven.call(f"{domain}.enable")
                 yield driven
         finally:
-            stop(process)
+            _stop_group(process)
+    finally:
+        _remove_profile(Path(profile))
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop chromium and every helper it started: a helper outliving it keeps writing to the
+    profile (a teardown once met ``Directory not empty: 'Default'``)."""
+    stop(process)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _remove_profile(profile: Path, seconds: float = 5) -> None:
+    """Remove the profile, again while a dying helper still writes its last file."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            shutil.rmtree(profile)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
