@@ -117,7 +117,7 @@ def grant_exception(
     )  # fmt: skip
 
 
-def _free_receipts(session: Session, claim: Claim) -> None:
+def free_receipts(session: Session, claim: Claim) -> None:
     session.execute(
         update(ClaimReceipt).where(col(ClaimReceipt.claim_id) == claim.id).values(live_number=None)
     )
@@ -129,7 +129,7 @@ def reject(
     not_a_party(principal, claim, "reject")
     if claim.status != ClaimStatus.SUBMITTED:
         raise wrong_state(claim, "rejected")
-    _free_receipts(session, claim)
+    free_receipts(session, claim)
     claim.status = ClaimStatus.REJECTED
     claim.decided_by, claim.decided_at, claim.decided_reason = principal.sub, utcnow(), reason
     return _change(
@@ -148,7 +148,7 @@ def withdraw(
     before = claim.status
     if before not in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED):
         raise wrong_state(claim, "withdrawn")
-    _free_receipts(session, claim)
+    free_receipts(session, claim)
     claim.status = ClaimStatus.WITHDRAWN
     claim.decided_reason = reason
     return _change(session, audit, principal, claim, "withdrawn", before, reason=reason)

@@ -6,6 +6,13 @@
   for a claim with trips, of class 302 for any other. The claim's submitter is its
   requester; the approver approves it at once, which reserves the money on the line, its
   month's plan and the quota (budget control), or refuses as the payments do.
+- Above the director threshold the payment waits for a director's approval (the claim shows
+  its payment's state); paying it before then is 409 ``AWAITING_DIRECTOR``.
+- A director who rejects the payment rejects the claim with it, with the director's reason,
+  and frees its receipts; a payment cancelled before it was sent sends the claim back to
+  ``submitted``, without its payment and with the reason, for an approver to approve anew
+  (on another budget line, say). Both in the transaction that ends the payment
+  (``payment_ended``).
 - Paying submits that payment to the treasury (``settlement.submit_now``).
 - When the payment settles, the claim becomes ``paid``, once (``Follower``, a handler of the
   payment instructions' states next to the payments' own).
@@ -30,14 +37,14 @@ from sqlmodel import select as sqlmodel_select
 
 from services.finance.budget.models import Appropriation
 from services.finance.claims.access import not_a_party
-from services.finance.claims.decisions import wrong_state
+from services.finance.claims.decisions import free_receipts, wrong_state
 from services.finance.claims.models import Claim, ClaimStatus, ClaimTrip
 from services.finance.claims.schemas import ClaimApproval
 from services.finance.ledger.chart import OPERATING_EXPENSE
 from services.finance.payments import decisions as payment_decisions
 from services.finance.payments import service as payments
 from services.finance.payments import settlement
-from services.finance.payments.models import Method
+from services.finance.payments.models import Method, Payment, PaymentStatus
 from services.finance.payments.schemas import PaymentCreate
 from services.finance.treasury.models import InstructionStatus
 from services.finance.treasury.sender import Sender
@@ -127,6 +134,13 @@ def pay(
     """Send the approved claim's payment to the treasury."""
     if claim.status != ClaimStatus.APPROVED or claim.payment_id is None:
         raise wrong_state(claim, "paid")
+    payment = session.get(Payment, claim.payment_id)
+    if payment is not None and payment.status == PaymentStatus.PENDING_DIRECTOR:
+        raise Conflict(
+            "AWAITING_DIRECTOR",
+            f"claim {claim.number}'s payment {payment.number} waits for a director's approval",
+            payment_id=str(payment.id),
+        )
     settlement.submit_now(
         session,
         audit,
@@ -137,6 +151,41 @@ def pay(
         tsa_account=tsa_account,
     )
     return claim
+
+
+def payment_ended(
+    session: Session, audit: AuditLog, payment: Payment, principal: Principal
+) -> None:
+    """The approved claim a rejected or cancelled payment paid follows it (module rules)."""
+    claim = session.exec(
+        sqlmodel_select(Claim)
+        .where(col(Claim.payment_id) == payment.id, col(Claim.status) == ClaimStatus.APPROVED)
+        .with_for_update()
+    ).first()
+    if claim is None:
+        return
+    reason = payment.decided_reason or ""
+    if payment.status == PaymentStatus.REJECTED:
+        free_receipts(session, claim)
+        claim.status = ClaimStatus.REJECTED
+        claim.decided_by, claim.decided_at, claim.decided_reason = principal.sub, utcnow(), reason
+        action = "claim.rejected"
+    else:
+        claim.status = ClaimStatus.SUBMITTED
+        claim.payment_id = None
+        claim.decided_by = claim.decided_at = None
+        claim.decided_reason = f"payment {payment.number} cancelled: {reason}"
+        action = "claim.approval_undone"
+    record_change(
+        session,
+        audit,
+        claim,
+        action=action,
+        resource_type="claim",
+        before={"status": ClaimStatus.APPROVED, "payment_id": str(payment.id)},
+        after={"status": claim.status, "reason": reason},
+        principal=principal,
+    )
 
 
 _CLAIMS: Any = Claim.__table__  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from services.finance.claims.models import ClaimStatus, Flag, LineKind
+from services.finance.payments.models import PaymentStatus
 from services.finance.payments.schemas import Reason
 from services.finance.standards.schemas import Cabin, CityClass, CityName, TrainSeat
 from shared.money import Amount, Money
@@ -126,6 +127,9 @@ class ClaimPublic(BaseModel):
     decided_at: datetime | None
     decided_reason: str | None
     payment_id: uuid.UUID | None
+    payment_status: PaymentStatus | None = Field(
+        description="its payment's state: `pending_director` while a director must approve it"
+    )
     paid_on: date | None
     version: int
     trips: list[TripPublic]

@@ -45,6 +45,7 @@ from services.finance.claims.schemas import (
 )
 from services.finance.clients.personnel import StaffOnDay
 from services.finance.counters import next_number
+from services.finance.payments.models import Payment
 from shared.audit import AuditLog
 from shared.changes import record_change, record_creation
 from shared.concurrency import check_version
@@ -96,9 +97,11 @@ def public(session: Session, claim: Claim) -> ClaimPublic:
         by_line.setdefault(r.line_id, []).append(
             ReceiptPublic.model_validate(r, from_attributes=True)
         )
+    payment = None if claim.payment_id is None else session.get(Payment, claim.payment_id)
     return ClaimPublic.model_validate(
         {
             **claim.model_dump(),
+            "payment_status": None if payment is None else payment.status,
             "trips": [TripPublic.model_validate(t, from_attributes=True) for t in trips],
             "lines": [
                 LinePublic.model_validate(

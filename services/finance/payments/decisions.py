@@ -8,13 +8,17 @@
   the approval is refused (409 ``INSUFFICIENT_FUNDS``) and nothing is reserved.
 - Rejection (by an approver or director) and cancellation (by the requester or a finance
   officer, before submission) release what was reserved, in the same transaction.
+- What a payment pays for follows its ending (``EndFollowers``, wired in ``main.py``: a claim
+  whose payment is rejected or cancelled), in the transaction that ends it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlmodel import Session
 
 from services.finance.budget import availability
@@ -25,8 +29,29 @@ from services.finance.roles import APPROVER, DIRECTOR, OFFICER
 from shared.audit import AuditLog
 from shared.changes import record_change
 from shared.context import Principal
+from shared.deps import from_app_state
 from shared.problems import Conflict, Forbidden
 from shared.types import utcnow
+
+Ended = Callable[[Session, AuditLog, Payment, Principal], None]
+
+
+class EndFollowers:
+    """What follows a payment's rejection or cancellation, in the transaction that ends it."""
+
+    def __init__(self, *followers: Ended) -> None:
+        self.followers = followers
+
+    def __call__(
+        self, session: Session, audit: AuditLog, payment: Payment, principal: Principal
+    ) -> None:
+        for follow in self.followers:
+            follow(session, audit, payment, principal)
+
+
+EndFollowersDep = Annotated[
+    EndFollowers, Depends(from_app_state("payment_end_followers", EndFollowers))
+]
 
 
 def draws(payment: Payment | Any) -> list[Draw]:
@@ -93,17 +118,27 @@ def approve(
 
 
 def reject(
-    session: Session, audit: AuditLog, principal: Principal, payment: Payment, reason: str
+    session: Session,
+    audit: AuditLog,
+    principal: Principal,
+    payment: Payment,
+    reason: str,
+    followers: EndFollowers,
 ) -> Payment:
     if payment.status not in (PaymentStatus.REQUESTED, PaymentStatus.PENDING_DIRECTOR):
         raise _wrong_state(payment, "rejected")
     if payment.status == PaymentStatus.PENDING_DIRECTOR and DIRECTOR not in principal.roles:
         raise Forbidden("DIRECTOR_REQUIRED", "the payment waits for a director's decision")
-    return _end(session, audit, principal, payment, PaymentStatus.REJECTED, reason)
+    return _end(session, audit, principal, payment, PaymentStatus.REJECTED, reason, followers)
 
 
 def cancel(
-    session: Session, audit: AuditLog, principal: Principal, payment: Payment, reason: str
+    session: Session,
+    audit: AuditLog,
+    principal: Principal,
+    payment: Payment,
+    reason: str,
+    followers: EndFollowers,
 ) -> Payment:
     if payment.status not in (
         PaymentStatus.REQUESTED,
@@ -113,7 +148,7 @@ def cancel(
         raise _wrong_state(payment, "cancelled")
     if principal.sub != payment.requested_by and OFFICER not in principal.roles:
         raise Forbidden("NOT_REQUESTER", "only the requester or a finance officer may cancel")
-    return _end(session, audit, principal, payment, PaymentStatus.CANCELLED, reason)
+    return _end(session, audit, principal, payment, PaymentStatus.CANCELLED, reason, followers)
 
 
 def _end(
@@ -123,12 +158,14 @@ def _end(
     payment: Payment,
     status: PaymentStatus,
     reason: str,
+    followers: EndFollowers,
 ) -> Payment:
     before = payment.status
     if PaymentStatus(payment.status) in RESERVED:
         availability.release(session, draws(payment), payment.amount)
     payment.status = status
     payment.decided_reason = reason
+    followers(session, audit, payment, principal)
     return record_change(
         session,
         audit,

@@ -133,10 +133,12 @@ def reject_payment(
     body: Decision,
     principal: Decider,
     expected: ExpectedVersion,
+    followers: decisions.EndFollowersDep,
 ) -> PaymentPublic:
-    """Refuse a payment waiting for approval, with the reason (releases any reservation)."""
+    """Refuse a payment waiting for approval, with the reason (releases any reservation; a
+    claim it pays is rejected with it)."""
     payment = service.locked_at(session, payment_id, expected)
-    decisions.reject(session, audit, principal, payment, body.reason)
+    decisions.reject(session, audit, principal, payment, body.reason, followers)
     return _public(settings, payment)
 
 
@@ -150,11 +152,13 @@ def cancel_payment(
     payment_id: uuid.UUID,
     body: Decision,
     expected: ExpectedVersion,
+    followers: decisions.EndFollowersDep,
 ) -> PaymentPublic:
-    """Withdraw a payment before it is submitted (releases any reservation)."""
+    """Withdraw a payment before it is submitted (releases any reservation; a claim it pays
+    waits for an approver again)."""
     payment = service.get(session, payment_id, scope)
     payment = service.locked_at(session, payment.id, expected)
-    decisions.cancel(session, audit, principal, payment, body.reason)
+    decisions.cancel(session, audit, principal, payment, body.reason, followers)
     return _public(settings, payment)
 
 
