@@ -6,8 +6,10 @@
   the password, so a guesser learns nothing from it; a success clears the pair. The same
   account signing in from another address is not held back, so someone guessing elsewhere
   cannot lock the real user (or ``admin``) out, as a lockout per account would let them.
-- **Per address.** At most ``limit`` attempts a minute from one address, whatever the
-  accounts (a spray of guesses over many accounts).
+- **Per address.** At most ``limit`` failed attempts a minute from one address, whatever
+  the accounts (a spray of guesses over many accounts). An attempt counts while it is being
+  judged and is taken back when it succeeds, so an office whose hundreds of people sign in
+  at nine through one NAT address is never held back by its own successes.
 
 Kept in the gateway's memory (one gateway process; a restart forgets, which only helps a
 guesser once per restart).
@@ -50,6 +52,14 @@ class SlidingWindow:
 
     def clear(self, key: str) -> None:
         self._hits.pop(key, None)
+
+    def forgive(self, key: str) -> None:
+        """Take back the newest hit of ``key`` (an attempt that turned out well)."""
+        hits = self._hits.get(key)
+        if hits:
+            hits.pop()
+            if not hits:
+                self._hits.pop(key, None)
 
 
 @dataclass
@@ -118,6 +128,7 @@ class LoginThrottle:
 
     def succeeded(self, account: str, address: str) -> None:
         self.per_pair.clear(_pair(account, address))
+        self.per_address.forgive(address)
 
     def undecided(self, account: str, address: str) -> None:
         """The attempt was never judged (the database did not answer: a 503): it does not

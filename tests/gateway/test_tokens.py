@@ -215,6 +215,25 @@ def test_address_rate_limit_trips(make_gateway) -> None:  # type: ignore[no-unty
     assert codes == [400, 400, 400, 400, 429, 429]
 
 
+def test_successes_from_one_address_do_not_count_against_it(  # type: ignore[no-untyped-def]
+    make_gateway,
+) -> None:
+    """An office behind one NAT address: its people's sign-ins are not a spray of guesses."""
+    gateway = make_gateway(login_attempts_per_address=3)
+    for _ in range(6):
+        login(gateway)
+    codes = [
+        gateway.post(
+            "/auth/token", data={"grant_type": "password", "username": f"user{n}", "password": "x"}
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [400, 400, 400, 429]
+    alice = {"grant_type": "password", "username": "alice", "password": PASSWORD}
+    refused = gateway.post("/auth/token", data=alice)
+    assert refused.status_code == 429  # while the address waits, whatever the password
+
+
 def test_success_resets_the_failure_count(make_gateway) -> None:  # type: ignore[no-untyped-def]
     gateway = make_gateway(login_failures_per_account=2)
     data = {"grant_type": "password", "username": "alice"}
