@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from services.finance.payroll import payment, treasury_file
 from tests.finance.conftest import APPROVER, AUDITOR, OFFICER, OFFICER_2, ok
+from tests.finance.iso20022_support import pain_xsd, parsed, texts
 from tests.finance.payroll_support import (
     FakePersonnel,
     Staff,
@@ -29,7 +30,6 @@ from tests.finance.payroll_support import (
     slips,
 )
 from tests.finance.standards_support import issue_demo_set
-from tests.finance.test_iso20022 import pain_xsd, parsed, texts
 from tests.support.tokens import bearer
 
 YEAR, MONTH = 2026, 3
