@@ -19,7 +19,7 @@ from tests.finance.conftest import (
     ok,
     raise_payment,
 )
-from tests.finance.test_iso20022 import pain_xsd, parsed, texts
+from tests.finance.iso20022_support import pain_xsd, parsed, texts
 
 
 def test_batch_of_approved_direct_payments_validates(client: TestClient) -> None:

@@ -26,8 +26,8 @@ from services.finance.treasury.iso20022 import (
     pain001,
     write_pain001,
 )
+from tests.finance.iso20022_support import PAIN, nodes, pain_xsd, texts
 from tests.finance.pain001_cases import CASES, golden
-from tests.finance.test_iso20022 import PAIN, nodes, pain_xsd, texts
 
 HEAD = BatchHead(
     message_id="PR-202603-093000-ABC123",

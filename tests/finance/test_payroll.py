@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from services.finance.payroll import payment
+from services.finance.payroll import payment, treasury_file
 from tests.finance.conftest import APPROVER, AUDITOR, OFFICER, OFFICER_2, ok
+from tests.finance.iso20022_support import pain_xsd, parsed, texts
 from tests.finance.payroll_support import (
     FakePersonnel,
     Staff,
@@ -29,7 +30,6 @@ from tests.finance.payroll_support import (
     slips,
 )
 from tests.finance.standards_support import issue_demo_set
-from tests.finance.test_iso20022 import pain_xsd, parsed, texts
 from tests.support.tokens import bearer
 
 YEAR, MONTH = 2026, 3
@@ -299,7 +299,9 @@ def test_pain001_read_again_otherwise_is_never_finished(
     engine = app.state.engine
     treasury = payment.Treasury("Treasury", "110060224018000012345")
     with Session(engine) as session:
-        export = payment.pain001(session, engine, run_id=uuid.UUID(run["id"]), treasury=treasury)
+        export = treasury_file.pain001(
+            session, engine, run_id=uuid.UUID(run["id"]), treasury=treasury
+        )
     filed = [t for t in transfers if t["instruction_id"] is not None]
     with engine.begin() as conn:
         raised = "UPDATE finance_payroll_transfer SET amount = amount + 1 WHERE instruction_id = :i"

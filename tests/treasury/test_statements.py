@@ -198,7 +198,7 @@ def test_bad_statement_queries_are_422(sandbox: TestClient) -> None:
 def test_camt053_is_valid_against_the_official_schema_with_its_balances(
     sandbox: TestClient, booked: dict[str, dict[str, Any]]
 ) -> None:
-    from tests.finance.test_iso20022 import camt_xsd
+    from tests.finance.iso20022_support import camt_xsd
 
     response = _statement(sandbox, f"date={today()}")
     camt_xsd(8).validate(response.content)

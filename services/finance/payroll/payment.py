@@ -10,9 +10,9 @@ line pair per unit, one entry keyed by the run. All in one transaction; the run 
 A person with no salary account on file gets a transfer ``no_account``: an exception.
 
 The instructions go to the treasury as one pain.001 file (``channel=file``, exported by
-``pain001``) or over the API (``channel=api``: sent after the commit, a few at a time; what
-is not sent then is sent by the treasury worker). The treasury keys instructions by id, so
-a resend never pays twice.
+``treasury_file.pain001``) or over the API (``channel=api``: sent after the commit, a few at a
+time; what is not sent then is sent by the treasury worker). The treasury keys instructions by
+id, so a resend never pays twice.
 
 Each transfer then follows its instruction (``follow``): settled → the reservation on the
 unit's 301 line is consumed and Dr 2201 / Cr 4001 posted (keyed by the transfer); rejected →
@@ -33,7 +33,7 @@ from enum import StrEnum
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as core
 from sqlmodel import Session, col, select
 
@@ -64,8 +64,7 @@ from services.finance.payroll.service import get_run, wrong_state
 from services.finance.periods import service as periods
 from services.finance.standards.schemas import Contributions, IncomeTax, Payee
 from services.finance.standards.service import in_force
-from services.finance.treasury import iso20022
-from services.finance.treasury.models import Channel, Instruction, InstructionKind
+from services.finance.treasury.models import Instruction, InstructionKind
 from services.finance.treasury.models import InstructionStatus as Status
 from services.finance.treasury.sender import Sender
 from services.finance.treasury.status import Change
@@ -82,7 +81,6 @@ _INSTRUCTIONS: Any = table_of(Instruction)
 _SLIPS: Any = table_of(Payslip)
 _LINES: Any = table_of(PayslipLine)
 _CHUNK = 2000
-_EXPORT_SLICE = 500  # transfers read at a time while writing a pain.001
 SOCIAL_INSURANCE = ("pension", "medical", "unemployment", "occupational_annuity")
 
 
@@ -311,68 +309,6 @@ def pay(
         after={"status": run.status, "transfers": len(sent), "channel": channel},
         principal=principal,
     )
-
-
-def _file_transfers(run: PayrollRun) -> Any:
-    """The run's transfers paid by file, in the order they are written."""
-    t, i = _TRANSFERS.c, _INSTRUCTIONS.c
-    return (
-        core(t.instruction_id, t.amount, t.payee_name, t.account, t.bank, t.payee_kind)
-        .join_from(_TRANSFERS, _INSTRUCTIONS, i.instruction_id == t.instruction_id)
-        .where(t.run_id == run.id, i.channel == Channel.FILE)
-        .order_by(t.created_at, t.payee_key)
-    )
-
-
-def _credit_transfers(conn: Connection, run: PayrollRun) -> Iterator[iso20022.CreditTransfer]:
-    """The run's transfers paid by file as the treasury's credit transfers, ``_EXPORT_SLICE``
-    rows at a time (a server-side cursor on PostgreSQL)."""
-    purpose = f"Payroll {run.year}-{run.month:02d}"
-    rows = conn.execute(_file_transfers(run).execution_options(yield_per=_EXPORT_SLICE))
-    for r in rows:
-        yield iso20022.CreditTransfer(
-            end_to_end_id=r.instruction_id,
-            amount=r.amount,
-            creditor=iso20022.Party(name=r.payee_name, account=r.account or "", bank=r.bank),
-            purpose=f"{purpose} ({r.payee_kind})",
-            classification=WAGES,
-        )
-
-
-def pain001(
-    session: Session, engine: Engine, *, run_id: uuid.UUID, treasury: Treasury
-) -> iso20022.Pain001File:
-    """The run's transfers written for the file channel, as one pain.001 document (the same
-    EndToEndIds each time it is exported), in pieces.
-
-    Every rule is checked here, in the request's transaction (422 ``NOT_EXPORTABLE`` before
-    any byte): a first pass over the transfers keeps only their count, sum and digest (their
-    end-to-end ids are the treasury instructions' primary key, so they are distinct without
-    a set of them). The pieces read the transfers again on a connection of their own, once
-    the request's unit of work has ended; a run's transfers paid by file never change after
-    it is paid, and the writer ends unfinished if they did."""
-    run = get_run(session, run_id)
-    conn = session.connection()
-    if conn.execute(_file_transfers(run).order_by(None).limit(1)).first() is None:
-        raise Conflict("NOTHING_TO_EXPORT", "the run has no transfers paid by file")
-    created = utcnow()
-    message_id = f"PR-{run.year}{run.month:02d}-{created:%H%M%S}-{uuid.uuid4().hex[:6].upper()}"
-    head = iso20022.BatchHead(
-        message_id=message_id,
-        created_at=created,
-        debtor=iso20022.Party(name=treasury.name, account=treasury.account),
-        requested_on=max(first_day(run), today()),
-    )
-    try:
-        checked = iso20022.check_pain001(head, _credit_transfers(conn, run), unique_ids=True)
-    except ValueError as exc:
-        raise Invalid("NOT_EXPORTABLE", str(exc)) from None
-
-    def pieces() -> Iterator[bytes]:
-        with engine.connect() as own:
-            yield from iso20022.write_pain001(head, _credit_transfers(own, run), checked)
-
-    return iso20022.Pain001File(f"{message_id}.xml", checked.size, pieces())
 
 
 # ---- following the treasury ----------------------------------------------------------------

@@ -13,7 +13,15 @@ from pydantic import BaseModel
 
 from services.finance.clients.personnel import PersonnelDep
 from services.finance.config import FinanceSettings, FinanceSettingsDep
-from services.finance.payroll import accounts, decisions, exports, payment, runs, service
+from services.finance.payroll import (
+    accounts,
+    decisions,
+    exports,
+    payment,
+    runs,
+    service,
+    treasury_file,
+)
 from services.finance.payroll.models import RunStatus, TransferStatus
 from services.finance.payroll.payment import PayChannel, Treasury
 from services.finance.payroll.schemas import (
@@ -170,7 +178,7 @@ def export_pain001(
 ) -> Response:
     """The run's transfers paid by file, as one pain.001.001.09 document, checked in full
     and then streamed as it is written: memory stays flat however many transfers."""
-    export = payment.pain001(session, engine, run_id=run_id, treasury=_treasury(settings))
+    export = treasury_file.pain001(session, engine, run_id=run_id, treasury=_treasury(settings))
     return StreamingResponse(
         export.pieces,
         media_type="application/xml",
