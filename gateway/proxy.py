@@ -2,7 +2,9 @@
 
 aiohttp is the client on this hot path: httpx cost several times more CPU per request here
 (bench/README.md). Bodies stream both ways; small responses with a known length are read
-whole, which is cheaper than streaming them.
+whole, which is cheaper than streaming them. A streamed answer keeps the service's
+``Content-Length`` (a download's size, and a check that it arrived whole); one the service
+breaks off midway is broken off to the client too, never ended as though it were whole.
 """
 
 from __future__ import annotations
@@ -235,11 +237,19 @@ async def _relay(upstream: aiohttp.ClientResponse, service: str, base: str) -> R
         try:
             async for chunk in upstream.content.iter_chunked(64 * 1024):
                 yield chunk
-        except (aiohttp.ClientError, TimeoutError):
-            return  # the client sees a truncated body; the status line is already sent
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # the status line is sent: the connection is broken off rather than the answer
+            # ended cleanly, so the client knows it is incomplete
+            raise UpstreamBrokeOff(f"{service} broke off its answer: {exc!r}") from exc
         finally:
             upstream.release()
 
     response = StreamingResponse(stream(), status_code=upstream.status)
+    if length is not None:  # a file's size reaches the client (as sent: never decompressed)
+        headers.append((b"content-length", str(length).encode()))
     response.raw_headers = headers
     return response
+
+
+class UpstreamBrokeOff(Exception):
+    """A service's answer ended short after the gateway had begun relaying it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from gateway.config import SERVICES, GatewaySettings
@@ -39,6 +39,8 @@ async def _echo(request: Request) -> Response:
         await asyncio.sleep(2)
     if request.url.path == "/big":
         return Response(b"z" * BIG, media_type="application/octet-stream")
+    if request.url.path in ("/chunked", "/broken"):
+        return StreamingResponse(_pieces(broken=request.url.path == "/broken"))
     if request.url.path == "/cookie":
         return Response(b"{}", headers={"Set-Cookie": "session=for-whoever-asked; Path=/"})
     if request.url.path.endswith(UNKNOWN_ID):
@@ -55,6 +57,15 @@ async def _echo(request: Request) -> Response:
         },
         headers={"X-Upstream": "echo", "Connection": "keep-alive"},
     )
+
+
+async def _pieces(broken: bool) -> AsyncIterator[bytes]:
+    """``BIG`` bytes in pieces, without a length; ``broken``: the answer ends halfway."""
+    for n in range(8):
+        if broken and n == 4:
+            raise ConnectionResetError("the service died halfway through its answer")
+        yield b"c" * (BIG // 8)
+        await asyncio.sleep(0)
 
 
 ECHO = Starlette(

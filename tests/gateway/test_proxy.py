@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -12,8 +13,8 @@ from gateway.config import SERVICES
 from gateway.main import MIGRATIONS_DIR
 from gateway.policy import POLICY, PolicyTable, Rule
 from shared.migrations import head_revision
-from tests.gateway.conftest import BIG, GatewayFactory, auth
-from tests.support.servers import free_port
+from tests.gateway.conftest import BIG, GatewayAppFactory, GatewayFactory, auth
+from tests.support.servers import free_port, serve_in_thread
 from tests.support.tokens import make_token
 
 AUDITOR = auth(make_token("auditor"))
@@ -22,6 +23,8 @@ TEST_POLICY = PolicyTable(
         *POLICY,
         Rule("GET", "/api/finance/slow", frozenset({"auditor"})),
         Rule("GET", "/api/finance/big", frozenset({"auditor"})),
+        Rule("GET", "/api/finance/chunked", frozenset({"auditor"})),
+        Rule("GET", "/api/finance/broken", frozenset({"auditor"})),
         Rule("GET", "/api/finance/moved", frozenset({"auditor"})),
         Rule("GET", "/api/finance/cookie", frozenset({"auditor"})),
         Rule("POST", "/api/finance/upload", frozenset({"auditor"})),
@@ -104,6 +107,27 @@ def test_large_response_streams_through_whole(make_gateway: GatewayFactory) -> N
     response = gateway.get("/api/finance/big", headers=AUDITOR)
     assert response.status_code == 200
     assert response.content == b"z" * BIG
+    assert response.headers["content-length"] == str(BIG)  # the size, as the service said
+
+
+def test_an_answer_without_a_length_streams_through_whole(
+    make_gateway_app: GatewayAppFactory,
+) -> None:
+    with serve_in_thread(make_gateway_app(policy=TEST_POLICY)) as url:
+        response = httpx.get(f"{url}/api/finance/chunked", headers=AUDITOR, timeout=10)
+    assert response.status_code == 200
+    assert response.content == b"c" * BIG
+    assert response.headers["transfer-encoding"] == "chunked"
+
+
+def test_an_answer_the_service_breaks_off_is_broken_off_to_the_client(
+    make_gateway_app: GatewayAppFactory,
+) -> None:
+    """Never ended cleanly as though it were whole: a client keeps no half file."""
+    with serve_in_thread(make_gateway_app(policy=TEST_POLICY)) as url:
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(f"{url}/api/finance/broken", headers=AUDITOR, timeout=10)
+        assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200  # still serving
 
 
 def test_streamed_upload_reaches_the_service(make_gateway: GatewayFactory) -> None:
