@@ -1,6 +1,7 @@
 """Sending a batch of instructions (a payroll run's transfers) after the commit: each sent
 once, a bounded few in flight at a time, and none tried after the treasury proved
-unreachable (what is left, the worker sends)."""
+unreachable (what is left, the worker sends); the worker drains a backlog in one pass, a few
+at a time, and stops at an unreachable treasury."""
 
 from __future__ import annotations
 
@@ -71,21 +72,26 @@ def sender_for(engine: Engine, treasury: FakeTreasury) -> Sender:
     return Sender(for_writing(engine), engine, treasury, statuses)  # type: ignore[arg-type]
 
 
+def write_unsent(session: Session, count: int) -> list[str]:
+    ids = [f"PR-BATCH-{uuid.uuid4().hex[:12].upper()}" for _ in range(count)]
+    for instruction_id in ids:
+        session.add(
+            Instruction(
+                instruction_id=instruction_id,
+                kind=KIND,
+                subject_id=uuid.uuid4(),
+                payload={"instruction_id": instruction_id, "amount": "1.00"},
+            )
+        )
+    session.flush()
+    return ids
+
+
 def send_batch(engine: Engine, sender: Sender, count: int) -> list[str]:
     """Write ``count`` unsent instructions and hand them to the sender in the same unit of
     work, as paying a run does; wait until its threads are done."""
-    ids = [f"PR-BATCH-{uuid.uuid4().hex[:12].upper()}" for _ in range(count)]
     with unit_of_work(for_writing(engine)) as session:
-        for instruction_id in ids:
-            session.add(
-                Instruction(
-                    instruction_id=instruction_id,
-                    kind=KIND,
-                    subject_id=uuid.uuid4(),
-                    payload={"instruction_id": instruction_id, "amount": "1.00"},
-                )
-            )
-        session.flush()
+        ids = write_unsent(session, count)
         sender.send_many_after_commit(session, ids)
         assert not _senders(), "nothing is sent before the commit"
     deadline = time.monotonic() + 30
@@ -132,3 +138,28 @@ def test_an_unreachable_treasury_stops_the_batch_and_the_worker_sends_the_rest(
     treasury.down = False
     assert sender.send_due() == len(ids) - len(tried)  # the tried ones wait out their backoff
     assert treasury.received == Counter(set(ids) - set(tried))
+
+
+def test_the_worker_drains_a_backlog_in_one_pass_a_few_at_a_time(engine: Engine) -> None:
+    treasury = FakeTreasury(wave=Sender.concurrency)
+    sender = sender_for(engine, treasury)
+    sender.batch = 2 * sender.concurrency
+    with unit_of_work(for_writing(engine)) as session:
+        ids = write_unsent(session, 5 * sender.batch)  # left by an outage
+    assert sender.send_due() == len(ids)  # five batches, one pass
+    assert treasury.received == Counter(set(ids))
+    assert treasury.most_in_flight == sender.concurrency
+    assert sender.send_due() == 0
+
+
+def test_the_worker_stops_a_pass_at_an_unreachable_treasury(engine: Engine) -> None:
+    treasury = FakeTreasury()
+    treasury.down = True
+    sender = sender_for(engine, treasury)
+    sender.batch = 2 * sender.concurrency
+    with unit_of_work(for_writing(engine)) as session:
+        ids = write_unsent(session, 5 * sender.batch)
+    tried = sender.send_due()
+    assert 1 <= tried == treasury.tries <= sender.concurrency  # not one backoff per instruction
+    treasury.down = False
+    assert sender.send_due() == len(ids) - tried  # the tried ones wait out their backoff

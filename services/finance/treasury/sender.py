@@ -20,12 +20,15 @@ file is a thousand and more); those are asked about only every
 One instruction's failure never holds up the others: each is tried on its own, a failure is
 recorded on it (``last_error``) and it goes to the back of the queue. While the treasury is
 unreachable the rest of a pass waits for the next one instead of timing out one by one.
+Sends and polls go ``concurrency`` at a time, and a pass sends every due instruction (up to
+``drain_batches`` batches), so a payroll's backlog after an outage drains in one pass.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -63,8 +66,10 @@ class Sender:
     poll_after_seconds: float = 60.0
     file_poll_after_seconds: float = 600.0
     batch: int = 200
-    # instructions of one batch in flight at once (send_many_after_commit)
+    # instructions sent or polled at once (in_turns)
     concurrency: int = 4
+    # batches of unsent instructions one pass may send (send_due)
+    drain_batches: int = 25
 
     def _apply(
         self, instruction_id: str, report: StatusReport, actor: str, *, sent: bool = False
@@ -149,58 +154,83 @@ class Sender:
         after_commit(session, partial(self.send, instruction_id, retries=0, payload=body))
 
     def send_many_after_commit(self, session: Session, instruction_ids: list[str]) -> None:
-        """Send many instructions once ``session`` has committed, on threads of their own, so
-        the request that wrote them answers at once (a payroll run's thousand transfers would
-        outlast the gateway's timeout). ``concurrency`` threads take the instructions in
-        turn, each instruction by one thread only, one attempt each: a send waits mostly on
-        the treasury's answer, so a few in flight keep both sides busy. Once the treasury
-        cannot be reached the threads stop; what is still unsent (then, or when the process
-        stops) the worker sends."""
+        """Send many instructions once ``session`` has committed, on threads of their own
+        (``in_turns``, one attempt each), so the request that wrote them answers at once (a
+        payroll run's thousand transfers would outlast the gateway's timeout); what is still
+        unsent (the treasury unreachable, or the process stopped) the worker sends."""
         ids = list(instruction_ids)
-
-        def start() -> None:
-            turns = iter(ids)
-            lock = threading.Lock()
-            down = threading.Event()
-
-            def take() -> str | None:
-                with lock:
-                    return None if down.is_set() else next(turns, None)
-
-            def send_in_turn() -> None:
-                while (instruction_id := take()) is not None:
-                    try:
-                        if not self.send(instruction_id, retries=0):
-                            down.set()  # unreachable: the rest wait for the worker
-                    except Exception:  # the worker resends what is unsent
-                        log.exception("sending instruction %s failed", instruction_id)
-
-            for n in range(min(self.concurrency, len(ids))):
-                threading.Thread(
-                    target=send_in_turn, name=f"treasury-send-{n}", daemon=True
-                ).start()
-
         if ids:
-            after_commit(session, start)
+            send = partial(self.send, retries=0)
+            after_commit(
+                session,
+                lambda: threading.Thread(
+                    target=self.in_turns, args=(ids, send), name="treasury-send-batch", daemon=True
+                ).start(),
+            )
+
+    def in_turns(self, ids: list[str], act: Callable[[str], bool]) -> int:
+        """``act`` on each of ``ids`` (send or poll), ``concurrency`` threads taking them in
+        turn, each id by one thread only, and return how many were taken. An act waits mostly
+        on the treasury's answer, so a few in flight keep both sides busy. Once an act finds
+        the treasury unreachable (False) no thread takes another: the rest wait for a later
+        pass instead of each failing (and backing off) in turn."""
+        turns = iter(ids)
+        lock = threading.Lock()
+        down = threading.Event()
+        taken = 0
+
+        def take() -> str | None:
+            nonlocal taken
+            with lock:
+                item = None if down.is_set() else next(turns, None)
+                taken += item is not None
+                return item
+
+        def act_in_turn() -> None:
+            while (instruction_id := take()) is not None:
+                try:
+                    if not act(instruction_id):
+                        down.set()
+                except Exception:  # a later pass tries it again
+                    log.exception("treasury work on instruction %s failed", instruction_id)
+
+        threads = [
+            threading.Thread(target=act_in_turn, name=f"treasury-send-{n}", daemon=True)
+            for n in range(min(self.concurrency, len(ids)))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return taken
+
+    def _due(self) -> list[str]:
+        with unit_of_work(self.read_engine) as session:
+            return list(
+                session.exec(
+                    select(Instruction.instruction_id)
+                    .where(
+                        Instruction.status == InstructionStatus.UNSENT,
+                        Instruction.channel == Channel.API,
+                        col(Instruction.next_attempt_at) <= utcnow(),
+                    )
+                    .order_by(col(Instruction.next_attempt_at))
+                    .limit(self.batch)
+                ).all()
+            )
 
     def send_due(self) -> int:
-        """Send unsent instructions whose time has come; return how many were tried."""
-        with unit_of_work(self.read_engine) as session:
-            due = session.exec(
-                select(Instruction.instruction_id)
-                .where(
-                    Instruction.status == InstructionStatus.UNSENT,
-                    Instruction.channel == Channel.API,
-                    col(Instruction.next_attempt_at) <= utcnow(),
-                )
-                .order_by(col(Instruction.next_attempt_at))
-                .limit(self.batch)
-            ).all()
+        """Send unsent instructions whose time has come, ``batch`` at a time (``in_turns``),
+        until none is due, the treasury cannot be reached, or ``drain_batches`` were sent (a
+        backlog after an outage drains in one pass, not one batch a pass); return how many
+        were tried. Each try that fails waits out its backoff, so a pass always ends."""
         tried = 0
-        for instruction_id in due:
-            tried += 1
-            if not self.send(instruction_id):
-                break  # the treasury is down: the rest wait for the next pass
+        for _ in range(self.drain_batches):
+            due = self._due()
+            taken = self.in_turns(due, self.send) if due else 0
+            tried += taken
+            if taken < len(due) or len(due) < self.batch:
+                break  # the treasury is down, or nothing more is due
         return tried
 
     def poll(self, instruction_id: str) -> bool:
@@ -272,14 +302,9 @@ class Sender:
         return [*in_flight, *waiting]
 
     def poll_quiet(self) -> int:
-        """Poll what the treasury has been quiet about (``quiet``); a pass stops at the first
-        poll that cannot reach the treasury."""
-        polled = 0
-        for instruction_id in self.quiet():
-            polled += 1
-            if not self.poll(instruction_id):
-                break
-        return polled
+        """Poll what the treasury has been quiet about (``quiet``, ``in_turns``); a pass stops
+        at the first poll that cannot reach the treasury."""
+        return self.in_turns(self.quiet(), self.poll)
 
     def run_once(self) -> tuple[int, int]:
         return self.send_due(), self.poll_quiet()
