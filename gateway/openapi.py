@@ -19,7 +19,8 @@ from shared.openapi import complete
 
 CACHE_SECONDS = 30.0
 PARTIAL_CACHE_SECONDS = 5.0  # a document missing a service is retried sooner
-FETCH_TIMEOUT = aiohttp.ClientTimeout(total=3)
+# a service builds its document on the first ask: seconds on a busy machine (then cached)
+FETCH_TIMEOUT = aiohttp.ClientTimeout(total=10)
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 BEARER = "HTTPBearer"  # the scheme name FastAPI gives the services' bearer dependency
 _SIGNED_IN_PATHS = frozenset({"/auth/me", "/auth/logout", "/auth/revocations"})
