@@ -28,7 +28,7 @@ from services.finance.ledger import routes as ledger_routes
 from services.finance.payments import routes as payment_routes
 from services.finance.payments import service as payment_service
 from services.finance.payments import settlement
-from services.finance.payments.decisions import EndFollowers
+from services.finance.payments.decisions import PaymentSubjects
 from services.finance.payroll import events as payroll_events
 from services.finance.payroll import payment as payroll_payment
 from services.finance.payroll import routes as payroll_routes
@@ -91,8 +91,10 @@ WORK_IN_FLIGHT = WorkInFlight(
 # a month's balances are frozen as it closes and dropped as it reopens
 PERIOD_FOLLOWERS = MonthFollowers(month_balances.follow)
 
-# a claim follows its payment's rejection or cancellation
-PAYMENT_END_FOLLOWERS = EndFollowers(claim_payment.payment_ended)
+# nobody party to a claim decides its payment; a claim follows its payment's ending
+PAYMENT_SUBJECTS = PaymentSubjects(
+    deciders=(claim_payment.decider_not_a_party,), ended=(claim_payment.payment_ended,)
+)
 
 
 def status_handlers(platform: Platform) -> StatusHandlers:
@@ -152,5 +154,5 @@ def create_app(settings: FinanceSettings | None = None, **overrides: Any) -> Fas
     app.state.treasury_statuses = treasury.sender.statuses
     app.state.unit_work_in_flight = WORK_IN_FLIGHT
     app.state.period_followers = PERIOD_FOLLOWERS
-    app.state.payment_end_followers = PAYMENT_END_FOLLOWERS
+    app.state.payment_subjects = PAYMENT_SUBJECTS
     return app

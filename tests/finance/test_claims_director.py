@@ -1,7 +1,7 @@
-"""A claim above the director threshold: its payment waits for a director, the claim shows it
-and cannot be paid before; a director who rejects the payment rejects the claim (receipts
-freed, money released); a payment cancelled before it is sent returns the claim to the
-approvers, and it is approved anew once."""
+"""A claim above the director threshold: its payment waits for a director (never its
+claimant), the claim shows it and cannot be paid before; a director who rejects the payment
+rejects the claim (receipts freed, money released); a payment cancelled before it is sent
+returns the claim to the approvers, and it is approved anew once."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tests.finance.claims_support import Office, open_office, raise_claim, submi
 from tests.finance.conftest import APPROVER, AUDITOR, DIRECTOR, OFFICER, finance_app, ok, ok_list
 from tests.finance.test_claims_payment import TRIP, approve, quota
 from tests.support.databases import Databases
+from tests.support.tokens import bearer
 
 REASON = {"reason": "Trip not on the unit's plan"}
 
@@ -104,3 +105,21 @@ def test_a_cancelled_payment_returns_the_claim_to_the_approvers(
     twice = client.post(f"/payments/{first}/cancel", json=cancel, headers=OFFICER)
     assert (twice.status_code, twice.json()["code"]) == (409, "PAYMENT_STATE")
     assert read(client, claim)["payment_id"] == again["payment_id"]
+
+
+def test_a_director_never_decides_the_payment_of_their_own_claim(
+    client: TestClient, office: Office
+) -> None:
+    budget = travel_budget(client, office)
+    body = {**TRIP, "staff_id": str(office.chief.id)}  # the liaison claims for the chief
+    claim = submit(client, raise_claim(client, office.liaison, body), office.liaison)
+    claim = ok(approve(client, claim, budget["id"]))
+    assert claim["payment_status"] == "pending_director"
+    chief = bearer("director", sub="user-chief", staff_id=str(office.chief.id))
+    payment = f"/payments/{claim['payment_id']}"
+    for step, body in (("approve", None), ("reject", REASON)):
+        refused = client.post(f"{payment}/{step}", json=body, headers=chief)
+        assert (refused.status_code, refused.json()["code"]) == (403, "SELF_DECISION")
+    assert read(client, claim)["payment_status"] == "pending_director"
+    ok(client.post(f"{payment}/approve", headers=DIRECTOR))  # another director
+    assert read(client, claim)["payment_status"] == "approved"

@@ -13,6 +13,8 @@
   ``submitted``, without its payment and with the reason, for an approver to approve anew
   (on another budget line, say). Both in the transaction that ends the payment
   (``payment_ended``).
+- Nobody who claims or prepared the claim decides its payment, the director's step included
+  (``decider_not_a_party``).
 - Paying submits that payment to the treasury (``settlement.submit_now``).
 - When the payment settles, the claim becomes ``paid``, once (``Follower``, a handler of the
   payment instructions' states next to the payments' own).
@@ -151,6 +153,16 @@ def pay(
         tsa_account=tsa_account,
     )
     return claim
+
+
+def decider_not_a_party(
+    session: Session, payment: Payment, principal: Principal, what: str
+) -> None:
+    """403 ``SELF_DECISION`` when the caller claims or prepared the claim the payment pays
+    (a director who is also the claimant never approves its payment)."""
+    claim = session.exec(sqlmodel_select(Claim).where(col(Claim.payment_id) == payment.id)).first()
+    if claim is not None:
+        not_a_party(principal, claim, f"{what} the payment of")
 
 
 def payment_ended(

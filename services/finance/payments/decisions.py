@@ -8,13 +8,14 @@
   the approval is refused (409 ``INSUFFICIENT_FUNDS``) and nothing is reserved.
 - Rejection (by an approver or director) and cancellation (by the requester or a finance
   officer, before submission) release what was reserved, in the same transaction.
-- What a payment pays for follows its ending (``EndFollowers``, wired in ``main.py``: a claim
-  whose payment is rejected or cancelled), in the transaction that ends it.
+- What a payment pays for (``PaymentSubjects``, wired in ``main.py``: a claim) refuses a
+  decider who is party to it, and follows the payment's rejection or cancellation, in the
+  deciding transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -34,23 +35,34 @@ from shared.problems import Conflict, Forbidden
 from shared.types import utcnow
 
 Ended = Callable[[Session, AuditLog, Payment, Principal], None]
+Decider = Callable[[Session, Payment, Principal, str], None]
 
 
-class EndFollowers:
-    """What follows a payment's rejection or cancellation, in the transaction that ends it."""
+class PaymentSubjects:
+    """What payments pay for (a claim), wired in ``main.py``, asked in the deciding
+    transaction: each ``decider`` check refuses (403) a caller who is party to what the
+    payment pays for, and each ``ended`` follower follows the payment's rejection or
+    cancellation."""
 
-    def __init__(self, *followers: Ended) -> None:
-        self.followers = followers
+    def __init__(self, *, deciders: Sequence[Decider] = (), ended: Sequence[Ended] = ()) -> None:
+        self.deciders = tuple(deciders)
+        self.followers = tuple(ended)
 
-    def __call__(
+    def check_decider(
+        self, session: Session, payment: Payment, principal: Principal, what: str
+    ) -> None:
+        for check in self.deciders:
+            check(session, payment, principal, what)
+
+    def ended(
         self, session: Session, audit: AuditLog, payment: Payment, principal: Principal
     ) -> None:
         for follow in self.followers:
             follow(session, audit, payment, principal)
 
 
-EndFollowersDep = Annotated[
-    EndFollowers, Depends(from_app_state("payment_end_followers", EndFollowers))
+PaymentSubjectsDep = Annotated[
+    PaymentSubjects, Depends(from_app_state("payment_subjects", PaymentSubjects))
 ]
 
 
@@ -77,11 +89,15 @@ def approve(
     principal: Principal,
     payment: Payment,
     threshold: Decimal,
+    subjects: PaymentSubjects | None = None,
 ) -> Payment:
-    """Take the next approval step the caller's role allows (the payment row is locked)."""
+    """Take the next approval step the caller's role allows (the payment row is locked).
+    ``subjects`` None: the caller is what the payment pays for and has checked the decider."""
     before = payment.status
     if principal.sub == payment.requested_by:
         raise Forbidden("SELF_APPROVAL", "the approver of a payment cannot be its requester")
+    if subjects is not None:
+        subjects.check_decider(session, payment, principal, "approve")
     if payment.status == PaymentStatus.REQUESTED:
         if APPROVER not in principal.roles:
             raise Forbidden("APPROVER_FIRST", "a finance approver approves a payment first")
@@ -123,13 +139,14 @@ def reject(
     principal: Principal,
     payment: Payment,
     reason: str,
-    followers: EndFollowers,
+    subjects: PaymentSubjects,
 ) -> Payment:
     if payment.status not in (PaymentStatus.REQUESTED, PaymentStatus.PENDING_DIRECTOR):
         raise _wrong_state(payment, "rejected")
     if payment.status == PaymentStatus.PENDING_DIRECTOR and DIRECTOR not in principal.roles:
         raise Forbidden("DIRECTOR_REQUIRED", "the payment waits for a director's decision")
-    return _end(session, audit, principal, payment, PaymentStatus.REJECTED, reason, followers)
+    subjects.check_decider(session, payment, principal, "reject")
+    return _end(session, audit, principal, payment, PaymentStatus.REJECTED, reason, subjects)
 
 
 def cancel(
@@ -138,7 +155,7 @@ def cancel(
     principal: Principal,
     payment: Payment,
     reason: str,
-    followers: EndFollowers,
+    subjects: PaymentSubjects,
 ) -> Payment:
     if payment.status not in (
         PaymentStatus.REQUESTED,
@@ -148,7 +165,7 @@ def cancel(
         raise _wrong_state(payment, "cancelled")
     if principal.sub != payment.requested_by and OFFICER not in principal.roles:
         raise Forbidden("NOT_REQUESTER", "only the requester or a finance officer may cancel")
-    return _end(session, audit, principal, payment, PaymentStatus.CANCELLED, reason, followers)
+    return _end(session, audit, principal, payment, PaymentStatus.CANCELLED, reason, subjects)
 
 
 def _end(
@@ -158,14 +175,14 @@ def _end(
     payment: Payment,
     status: PaymentStatus,
     reason: str,
-    followers: EndFollowers,
+    subjects: PaymentSubjects,
 ) -> Payment:
     before = payment.status
     if PaymentStatus(payment.status) in RESERVED:
         availability.release(session, draws(payment), payment.amount)
     payment.status = status
     payment.decided_reason = reason
-    followers(session, audit, payment, principal)
+    subjects.ended(session, audit, payment, principal)
     return record_change(
         session,
         audit,

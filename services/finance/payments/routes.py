@@ -115,11 +115,13 @@ def approve_payment(
     principal: Decider,
     expected: ExpectedVersion,
     response: Response,
+    subjects: decisions.PaymentSubjectsDep,
 ) -> PaymentPublic:
     """Approve: a finance approver first (this reserves the money), then a director when
-    the amount is above the threshold. The requester can never approve."""
+    the amount is above the threshold. The requester can never approve, nor anyone party
+    to what the payment pays for (a claim's claimant or preparer)."""
     payment = service.locked_at(session, payment_id, expected)
-    decisions.approve(session, audit, principal, payment, settings.director_threshold)
+    decisions.approve(session, audit, principal, payment, settings.director_threshold, subjects)
     response.headers["ETag"] = etag(payment.version)
     return _public(settings, payment)
 
@@ -133,12 +135,12 @@ def reject_payment(
     body: Decision,
     principal: Decider,
     expected: ExpectedVersion,
-    followers: decisions.EndFollowersDep,
+    subjects: decisions.PaymentSubjectsDep,
 ) -> PaymentPublic:
     """Refuse a payment waiting for approval, with the reason (releases any reservation; a
     claim it pays is rejected with it)."""
     payment = service.locked_at(session, payment_id, expected)
-    decisions.reject(session, audit, principal, payment, body.reason, followers)
+    decisions.reject(session, audit, principal, payment, body.reason, subjects)
     return _public(settings, payment)
 
 
@@ -152,13 +154,13 @@ def cancel_payment(
     payment_id: uuid.UUID,
     body: Decision,
     expected: ExpectedVersion,
-    followers: decisions.EndFollowersDep,
+    subjects: decisions.PaymentSubjectsDep,
 ) -> PaymentPublic:
     """Withdraw a payment before it is submitted (releases any reservation; a claim it pays
     waits for an approver again)."""
     payment = service.get(session, payment_id, scope)
     payment = service.locked_at(session, payment.id, expected)
-    decisions.cancel(session, audit, principal, payment, body.reason, followers)
+    decisions.cancel(session, audit, principal, payment, body.reason, subjects)
     return _public(settings, payment)
 
 
