@@ -17,7 +17,8 @@ a pending adjustment: arrears when positive, a recovery when negative, with its 
 that arrives twice (or a second event id for the same revision) adds it once. The next run
 that computes the person claims it, and it is paid by the run that is approved. An event
 older than one already applied to a month (a lower revision of the same result, arriving
-late) changes nothing for that month.
+late) changes nothing for that month. A run computed but not approved on the other grade
+goes back to draft, to be computed again (``staleness``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, and_, col, func, or_, select
 
+from services.finance.payroll import staleness
 from services.finance.payroll.compute import level_of
 from services.finance.payroll.models import (
     PayAdjustment,
@@ -43,6 +45,7 @@ from services.finance.payroll.tax import fen, yuan
 from services.finance.standards.models import StandardKind, StandardStatus, StandardVersion
 from services.finance.standards.schemas import GradeAllowance
 from services.finance.standards.service import body_of
+from shared.audit import AuditLog
 from shared.bulk import table_of
 from shared.db import insert_unless_present
 from shared.types import utcnow
@@ -178,28 +181,32 @@ def _paid_slips(session: Session, staff_id: uuid.UUID, condition: Any) -> list[P
     )
 
 
-def on_revised(session: Session, data: GradeRevised) -> int:
-    """Adjustments for the paid months the revised grade applied to."""
+def on_revised(session: Session, audit: AuditLog, data: GradeRevised) -> int:
+    """Adjustments for the paid months the revised grade applied to; computed runs that
+    used another grade go back to draft (``staleness``)."""
     if data.cycle_kind != "annual" or data.grade == data.previous_grade:
         return 0
     applied = or_(
         Payslip.grade_cycle_id == data.cycle_id,
         _paid_ungraded_after(data.period_end, data.year),
     )
-    slips = _paid_slips(session, data.staff_id, applied)
     why = f"{data.year} grade revised {data.previous_grade} → {data.grade}: {data.reason}"
+    other_grade = or_(col(Payslip.grade).is_(None), col(Payslip.grade) != data.grade)
+    staleness.sent_back(session, audit, data.staff_id, and_(applied, other_grade), why)
+    slips = _paid_slips(session, data.staff_id, applied)
     return _owe(session, slips, data, why)
 
 
-def on_finalized(session: Session, data: GradeFinalized) -> int:
-    """Adjustments for months paid after the cycle ended without this (later) grade."""
+def on_finalized(session: Session, audit: AuditLog, data: GradeFinalized) -> int:
+    """Adjustments for months paid after the cycle ended without this (later) grade;
+    computed runs that paid such a month go back to draft (``staleness``)."""
     if data.cycle_kind != "annual":
         return 0
     made = 0
     for item in data.grades:
-        slips = _paid_slips(
-            session, item.staff_id, _paid_ungraded_after(data.period_end, data.year)
-        )
+        ungraded = _paid_ungraded_after(data.period_end, data.year)
         why = f"{data.year} annual grade {item.grade} finalized after the month was paid"
+        staleness.sent_back(session, audit, item.staff_id, ungraded, why)
+        slips = _paid_slips(session, item.staff_id, ungraded)
         made += _owe(session, slips, item, why)
     return made

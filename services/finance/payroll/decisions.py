@@ -2,8 +2,10 @@
 
 - A ``finance_approver`` approves, never the one who created or computed the run
   (403 ``SELF_APPROVAL``).
-- Only a computed run is approved (409 ``RUN_STATE``); a payslip whose net pay is below zero
-  (a recovery larger than the month's pay) stops it (409 ``NEGATIVE_NET``).
+- Only a computed run is approved (409 ``RUN_STATE``), and only while what it was computed
+  from still holds (``staleness``: 409 ``EARLIER_MONTH_PENDING`` or ``STALE_RUN``); a payslip
+  whose net pay is below zero (a recovery larger than the month's pay) stops it (409
+  ``NEGATIVE_NET``).
 - Budget control: each unit's gross pay is reserved on its budget line of economic class 301
   (工资福利支出, general public budget) for the run's year and on that line's plan for the
   run's month, as Finance I reserves a payment (``budget.availability``); a unit without
@@ -23,8 +25,9 @@ from services.finance.budget import availability
 from services.finance.budget.availability import Draw
 from services.finance.budget.models import Appropriation, PaymentPlan
 from services.finance.ledger.chart import QUOTA_FUND
+from services.finance.payroll import staleness
 from services.finance.payroll.models import PayrollRun, Payslip, RunStatus
-from services.finance.payroll.service import get_run, wrong_state
+from services.finance.payroll.service import get_run
 from services.finance.roles import APPROVER
 from shared.audit import AuditLog
 from shared.changes import record_change
@@ -76,8 +79,7 @@ def approve(
         raise Forbidden("APPROVER_REQUIRED", "a finance approver approves a payroll run")
     if principal.sub in (run.created_by, run.computed_by):
         raise Forbidden("SELF_APPROVAL", "the approver of a payroll run cannot be its preparer")
-    if run.status != RunStatus.COMPUTED:
-        raise wrong_state(run, "approved")
+    staleness.check_current(session, run)
     negative = session.exec(
         select(Payslip.staff_no).where(Payslip.run_id == run.id, col(Payslip.net) < 0).limit(20)
     ).all()

@@ -25,9 +25,9 @@ def subscribe(platform: Platform) -> None:
     @platform.inbox.handler(GRADE_REVISED)
     def on_revised(session: Session, event: EventEnvelope) -> None:
         _from_personnel(event)
-        arrears.on_revised(session, payload_as(event, arrears.GradeRevised))
+        arrears.on_revised(session, platform.audit, payload_as(event, arrears.GradeRevised))
 
     @platform.inbox.handler(GRADE_FINALIZED)
     def on_finalized(session: Session, event: EventEnvelope) -> None:
         _from_personnel(event)
-        arrears.on_finalized(session, payload_as(event, arrears.GradeFinalized))
+        arrears.on_finalized(session, platform.audit, payload_as(event, arrears.GradeFinalized))
