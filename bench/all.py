@@ -43,6 +43,8 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "facilities inspections": ("facilities_inspections.py", "--db", "sqlite"),
     "facilities inspections postgres": ("facilities_inspections.py", "--db", "postgres"),
     "payroll": ("payroll.py",),
+    "treasury backlog": ("treasury_backlog.py", "--db", "sqlite"),
+    "treasury backlog postgres": ("treasury_backlog.py", "--db", "postgres"),
 }
 
 
