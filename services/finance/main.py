@@ -106,7 +106,7 @@ def status_handlers(platform: Platform) -> StatusHandlers:
 
     handlers.register(InstructionKind.PAYMENT, payment_followers)
     handlers.register(InstructionKind.REMITTANCE, revenue_service.follow)
-    handlers.register(InstructionKind.PAYROLL, payroll_payment.follow)
+    handlers.register(InstructionKind.PAYROLL, payroll_payment.Follower(platform.audit))
     return handlers
 
 
