@@ -23,7 +23,8 @@ a payee is never paid twice. The run is ``closed`` once every transfer is settle
 superseded by a later attempt); a transfer of a closed run returned by the payee's bank moves
 the run back to ``paid``, and the settlement of its re-payment closes it again. Both moves
 are audited (``Follower``) and only move a run in the state they expect, so a state heard
-twice changes the run once.
+twice changes the run once. Until its transfers are done they keep their unit open
+(``in_flight``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from services.finance.ledger.models import EntrySource, JournalEntry
 from services.finance.payroll.decisions import WAGES, draws
 from services.finance.payroll.models import (
     EXCEPTIONS,
+    OPEN,
     PayeeKind,
     PayrollRun,
     PayrollTransfer,
@@ -469,6 +471,17 @@ def follow(session: Session, change: Change) -> tuple[uuid.UUID, str | None]:
         values["status"] = TransferStatus.RETURNED
     conn.execute(_SET.values(**values), {"tid": t.id})
     return t.run_id, values.get("status")
+
+
+def in_flight(session: Session, unit_id: uuid.UUID) -> int:
+    """How many of the unit's payroll transfers are not done: under way, or an exception
+    (account-less, failed, returned) still to be re-paid, its money reserved on the unit's
+    301 line. A settled transfer is done, and so is one superseded by a later attempt."""
+    return session.exec(
+        select(func.count())
+        .select_from(PayrollTransfer)
+        .where(PayrollTransfer.unit_id == unit_id, col(PayrollTransfer.status).in_(list(OPEN)))
+    ).one()
 
 
 # ---- exceptions and re-payment --------------------------------------------------------------
