@@ -20,6 +20,7 @@ import services.finance
 from services.finance.budget import routes as budget_routes
 from services.finance.claims import payment as claim_payment
 from services.finance.claims import routes as claim_routes
+from services.finance.claims import service as claim_service
 from services.finance.clients.personnel import PersonnelClient
 from services.finance.config import FinanceSettings
 from services.finance.ledger import events as ledger_events
@@ -79,11 +80,14 @@ SPEC = ServiceSpec(
 )
 
 
-# a unit is closed only once none of its payments is under way and all its revenue is remitted
+# a unit is closed only once none of its payments is under way, all its revenue is remitted,
+# every payroll transfer to its payees is settled and none of its claims is left unfinished
 WORK_IN_FLIGHT = WorkInFlight(
     (
         ("payments are under way", payment_service.in_flight),
         ("receipts are not remitted", revenue_service.unremitted),
+        ("payroll transfers are not settled", payroll_payment.in_flight),
+        ("claims are not finished", claim_service.in_flight),
     )
 )
 
@@ -108,7 +112,7 @@ def status_handlers(platform: Platform) -> StatusHandlers:
 
     handlers.register(InstructionKind.PAYMENT, payment_followers)
     handlers.register(InstructionKind.REMITTANCE, revenue_service.follow)
-    handlers.register(InstructionKind.PAYROLL, payroll_payment.follow)
+    handlers.register(InstructionKind.PAYROLL, payroll_payment.Follower(platform.audit))
     return handlers
 
 

@@ -180,9 +180,11 @@ def test_person_on_one_run_a_month(client: TestClient, books: Any) -> None:
     assert refused.status_code == 409 and refused.json()["code"] == "STAFF_IN_OTHER_RUN"
 
 
-def _paid(client: TestClient, app: FastAPI, books: Any) -> tuple[dict[str, Any], list[Any]]:
+def _paid(
+    client: TestClient, app: FastAPI, books: Any, without_account: str | None = "S003"
+) -> tuple[dict[str, Any], list[Any]]:
     for n, staff in enumerate(books[0].people):
-        if staff.staff_no != "S003":
+        if staff.staff_no != without_account:
             body = {"account": f"62220000{n:08d}", "bank": "ICBC City Branch"}
             ok(client.put(f"/salary-accounts/{staff.staff_id}", json=body, headers=OFFICER))
     run = computed(client, YEAR, MONTH)
@@ -395,3 +397,50 @@ def test_a_return_is_an_exception_paid_again(client: TestClient, app: FastAPI, b
     report(app, again["instruction_id"], "settled")
     still = ok(client.get(f"/payroll-runs/{run['id']}", headers=OFFICER))
     assert still["status"] == "paid", "the account-less payee is still owed"
+
+
+def test_a_return_reopens_a_closed_run_until_its_repayment_settles(
+    client: TestClient, app: FastAPI, books: Any
+) -> None:
+    run, transfers = _paid(client, app, books, without_account=None)
+    for t in transfers:
+        report(app, t["instruction_id"], "settled")
+    closed = ok(client.get(f"/payroll-runs/{run['id']}", headers=OFFICER))
+    assert closed["status"] == "closed" and closed["closed_at"] is not None
+    back = next(t for t in transfers if t["payee_kind"] == "staff")
+    for _ in range(2):  # the return is heard twice
+        report(app, back["instruction_id"], "returned", "AC04")
+    reopened = ok(client.get(f"/payroll-runs/{run['id']}", headers=OFFICER))
+    assert (reopened["status"], reopened["closed_at"], reopened["version"]) == (
+        "paid",
+        None,
+        closed["version"] + 1,
+    ), "a payee is owed again"
+    line = ok(client.get("/appropriations?fiscal_year=2026", headers=OFFICER))["items"][0]
+    assert line["committed"] == back["amount"]
+    again = ok(client.post(f"/payroll-transfers/{back['id']}/repay", json={}, headers=OFFICER), 201)
+    for _ in range(2):  # and so is the re-payment's settlement
+        report(app, again["instruction_id"], "settled")
+    final = ok(client.get(f"/payroll-runs/{run['id']}", headers=OFFICER))
+    assert (final["status"], final["version"]) == ("closed", reopened["version"] + 1)
+    assert final["closed_at"] is not None
+    line = ok(client.get("/appropriations?fiscal_year=2026", headers=OFFICER))["items"][0]
+    assert (line["committed"], line["paid"]) == ("0.00", run["gross"])
+    audit = ok(
+        client.get(
+            "/audit",
+            params={"resource_type": "payroll_run", "resource_id": run["id"], "limit": 50},
+            headers=AUDITOR,
+        )
+    )
+    changes = [e for e in reversed(audit["items"]) if e["action"] in _FOLLOWED]
+    assert [(e["action"], e["before"]["status"], e["after"]["status"]) for e in changes] == [
+        ("payroll_run.closed", "paid", "closed"),
+        ("payroll_run.reopened", "closed", "paid"),
+        ("payroll_run.closed", "paid", "closed"),
+    ]
+    assert changes[1]["after"]["returned"] == back["instruction_id"]
+    assert changes[1]["after"]["reason_code"] == "AC04"
+
+
+_FOLLOWED = ("payroll_run.closed", "payroll_run.reopened")

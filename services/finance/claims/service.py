@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from services.finance.claims.access import liaison_unit, may_write, own_staff_id, reaches
 from services.finance.claims.models import (
@@ -162,6 +162,22 @@ def search(
     return CLAIMS.page(
         session, params, view=summary, unit_id=unit_id, staff_id=staff_id, status=status
     )
+
+
+UNFINISHED = (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)
+
+
+def in_flight(session: Session, unit_id: uuid.UUID) -> int:
+    """How many of the unit's claims are not finished: submitted, approved, and drafts too. A
+    draft holds its receipts and is paid only through an approval on the unit's budget line,
+    which a closed unit refuses (422 ``UNKNOWN_UNIT``): closing under it would strand it, so
+    it is paid, rejected or withdrawn first. A paid, rejected or withdrawn claim is done
+    (a paid one whose payment the bank returns is a draft again, and counts again)."""
+    return session.exec(
+        select(func.count())
+        .select_from(Claim)
+        .where(Claim.unit_id == unit_id, col(Claim.status).in_(UNFINISHED))
+    ).one()
 
 
 # ---- writing ---------------------------------------------------------------------------

@@ -19,7 +19,12 @@ unit's 301 line is consumed and Dr 2201 / Cr 4001 posted (keyed by the transfer)
 ``failed``; returned → the settlement is reversed and the money is reserved again. A failed,
 returned or account-less transfer is an exception, re-paid by ``repay`` as a new attempt of
 the same payee (unique run × payee × attempt; the old one ``superseded``, under its lock), so
-a payee is never paid twice. The run is ``closed`` once every transfer is settled.
+a payee is never paid twice. The run is ``closed`` once every transfer is settled (or
+superseded by a later attempt); a transfer of a closed run returned by the payee's bank moves
+the run back to ``paid``, and the settlement of its re-payment closes it again. Both moves
+are audited (``Follower``) and only move a run in the state they expect, so a state heard
+twice changes the run once. Until its transfers are done they keep their unit open
+(``in_flight``).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from services.finance.ledger.models import EntrySource, JournalEntry
 from services.finance.payroll.decisions import WAGES, draws
 from services.finance.payroll.models import (
     EXCEPTIONS,
+    OPEN,
     PayeeKind,
     PayrollRun,
     PayrollTransfer,
@@ -317,24 +323,68 @@ _LOCK = core(_TRANSFERS).where(_TRANSFERS.c.id == bindparam("tid")).with_for_upd
 _SET = update(_TRANSFERS).where(_TRANSFERS.c.id == bindparam("tid"))
 
 
-def _close_if_settled(session: Session, run_id: uuid.UUID) -> None:
+_OPEN_LEFT = (
+    core(func.count())
+    .select_from(_TRANSFERS)
+    .where(
+        _TRANSFERS.c.run_id == bindparam("run_id"),
+        _TRANSFERS.c.status.not_in([TransferStatus.SETTLED, TransferStatus.SUPERSEDED]),
+    )
+)
+
+
+def _close_if_settled(session: Session, audit: AuditLog, run_id: uuid.UUID, actor: str) -> None:
+    """A paid run whose transfers are all settled (or superseded) is ``closed``. Counted again
+    under the run's lock: a return committed meanwhile (``_reopen`` takes the same lock) keeps
+    it open."""
     conn = session.connection()
-    open_left = conn.execute(
-        core(func.count())
-        .select_from(_TRANSFERS)
-        .where(
-            _TRANSFERS.c.run_id == run_id,
-            _TRANSFERS.c.status.not_in([TransferStatus.SETTLED, TransferStatus.SUPERSEDED]),
-        )
-    ).scalar_one()
-    if open_left == 0:
+    if conn.execute(_OPEN_LEFT, {"run_id": run_id}).scalar_one() == 0:
         run = get_run(session, run_id, lock=True)
-        if run.status == RunStatus.PAID:
-            run.status = RunStatus.CLOSED
-            run.closed_at = utcnow()
-            run.version += 1
-            run.updated_at = utcnow()
-            session.add(run)
+        if (
+            run.status == RunStatus.PAID
+            and conn.execute(_OPEN_LEFT, {"run_id": run_id}).scalar_one() == 0
+        ):
+            run.status, run.closed_at = RunStatus.CLOSED, utcnow()
+            _audit_run(session, audit, run, RunStatus.PAID, "closed", actor)
+
+
+def _reopen(session: Session, audit: AuditLog, run_id: uuid.UUID, change: Change) -> None:
+    """A closed run one of whose transfers came back is ``paid`` again: a payee is owed."""
+    run = get_run(session, run_id, lock=True)
+    if run.status == RunStatus.CLOSED:
+        run.status, run.closed_at = RunStatus.PAID, None
+        _audit_run(
+            session,
+            audit,
+            run,
+            RunStatus.CLOSED,
+            "reopened",
+            change.actor,
+            returned=change.instruction.instruction_id,
+            reason_code=change.instruction.reason_code,
+        )
+
+
+def _audit_run(
+    session: Session,
+    audit: AuditLog,
+    run: PayrollRun,
+    before: RunStatus,
+    action: str,
+    actor: str,
+    **after: object,
+) -> None:
+    """A run's state moved by its transfers, audited as the treasury's report's actor."""
+    record_change(
+        session,
+        audit,
+        run,
+        action=f"payroll_run.{action}",
+        resource_type="payroll_run",
+        before={"status": before},
+        after={"status": run.status, **after},
+        principal=Principal(sub=actor),
+    )
 
 
 def _run_of(session: Session, run_id: uuid.UUID) -> tuple[int, int]:
@@ -344,8 +394,26 @@ def _run_of(session: Session, run_id: uuid.UUID) -> tuple[int, int]:
     return row[0], row[1]
 
 
-def follow(session: Session, change: Change) -> None:
-    """What a state of a transfer's instruction does to it (the ``payroll`` kind's handler)."""
+class Follower:
+    """The ``payroll`` kind's handler of ``StatusHandlers`` (registered in ``main.py``): the
+    transfer follows its instruction (``follow``), and its run follows the transfer, closed
+    once every transfer is settled and back to ``paid`` when one of them is returned, each
+    change of the run audited in ``audit``."""
+
+    def __init__(self, audit: AuditLog) -> None:
+        self.audit = audit
+
+    def __call__(self, session: Session, change: Change) -> None:
+        run_id, status = follow(session, change)
+        if status == TransferStatus.SETTLED:
+            _close_if_settled(session, self.audit, run_id, change.actor)
+        elif status == TransferStatus.RETURNED:
+            _reopen(session, self.audit, run_id, change)
+
+
+def follow(session: Session, change: Change) -> tuple[uuid.UUID, str | None]:
+    """What a state of a transfer's instruction does to it; its run and its new status (None:
+    a state that changes nothing but the reason)."""
     conn = session.connection()
     t = conn.execute(_LOCK, {"tid": change.instruction.subject_id}).one()
     values: dict[str, Any] = {
@@ -402,8 +470,18 @@ def follow(session: Session, change: Change) -> None:
         )
         values["status"] = TransferStatus.RETURNED
     conn.execute(_SET.values(**values), {"tid": t.id})
-    if values.get("status") == TransferStatus.SETTLED:
-        _close_if_settled(session, t.run_id)
+    return t.run_id, values.get("status")
+
+
+def in_flight(session: Session, unit_id: uuid.UUID) -> int:
+    """How many of the unit's payroll transfers are not done: under way, or an exception
+    (account-less, failed, returned) still to be re-paid, its money reserved on the unit's
+    301 line. A settled transfer is done, and so is one superseded by a later attempt."""
+    return session.exec(
+        select(func.count())
+        .select_from(PayrollTransfer)
+        .where(PayrollTransfer.unit_id == unit_id, col(PayrollTransfer.status).in_(list(OPEN)))
+    ).one()
 
 
 # ---- exceptions and re-payment --------------------------------------------------------------

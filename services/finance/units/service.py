@@ -1,8 +1,10 @@
 """Budget units: opening a unit's books, changing its account, closing it.
 
-A unit with work in flight (payments under way, revenue not yet remitted) stays open until
-that work is done. The modules that own the work count it (``WorkInFlight``, wired in
-``main.py``), so that this module needs none of them.
+A unit with work in flight (payments under way, revenue not yet remitted, payroll transfers
+to its payees not yet settled, exceptions to re-pay included, claims in draft, submitted or
+approved) stays open until that work is done: 409 ``UNIT_HAS_WORK_IN_FLIGHT``, naming what is
+left. The modules that own the work count it (``WorkInFlight``, wired in ``main.py``), so
+that this module needs none of them.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ class WorkInFlight:
     counts: Sequence[tuple[str, Count]]
 
     def refuse_closing(self, session: Session, unit_id: uuid.UUID) -> None:
-        """409 ``UNIT_HAS_WORK_IN_FLIGHT`` while any count is above zero."""
-        found = [(count(session, unit_id), what) for what, count in self.counts]
-        if any(n for n, _ in found):
+        """409 ``UNIT_HAS_WORK_IN_FLIGHT`` while any count is above zero, naming those."""
+        found = [(n, what) for what, count in self.counts if (n := count(session, unit_id))]
+        if found:
             raise Conflict(
                 "UNIT_HAS_WORK_IN_FLIGHT",
                 " and ".join(f"{n} {what}" for n, what in found)
