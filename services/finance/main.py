@@ -81,11 +81,13 @@ SPEC = ServiceSpec(
 
 
 # a unit is closed only once none of its payments is under way, all its revenue is remitted,
-# every payroll transfer to its payees is settled and none of its claims is left unfinished
+# no payroll run approved for it waits to be paid, every payroll transfer to its payees is
+# settled and none of its claims is left unfinished
 WORK_IN_FLIGHT = WorkInFlight(
     (
         ("payments are under way", payment_service.in_flight),
         ("receipts are not remitted", revenue_service.unremitted),
+        ("payroll runs are approved and not paid", payroll_payment.approved_unpaid),
         ("payroll transfers are not settled", payroll_payment.in_flight),
         ("claims are not finished", claim_service.in_flight),
     )

@@ -1,6 +1,6 @@
-"""A budget unit is closed only once its work is done: its payroll transfers settled (an
-exception re-paid first) and its claims finished, drafts included; the 409 names what is left.
-(Payments under way: ``test_budget.py``.)"""
+"""A budget unit is closed only once its work is done: its approved payroll paid and the
+transfers settled (an exception re-paid first) and its claims finished, drafts included; the
+409 names what is left. (Payments under way: ``test_budget.py``.)"""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def test_payroll_transfers_keep_their_unit_open_until_settled(
         ok(client.put(f"/salary-accounts/{staff.staff_id}", json=body, headers=OFFICER))
     run = computed(client, 2026, 3)
     ok(client.post(f"/payroll-runs/{run['id']}/approve", headers=APPROVER))
+    assert refused(client, unit) == "1 payroll runs are approved and not paid" + DONE
     ok(client.post(f"/payroll-runs/{run['id']}/pay", json={"channel": "file"}, headers=OFFICER))
     page = client.get(f"/payroll-transfers?run_id={run['id']}&limit=200", headers=OFFICER)
     transfers = ok(page)["items"]

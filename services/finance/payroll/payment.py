@@ -38,7 +38,7 @@ from enum import StrEnum
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, distinct, func, update
 from sqlalchemy import select as core
 from sqlmodel import Session, col, select
 
@@ -481,6 +481,16 @@ def in_flight(session: Session, unit_id: uuid.UUID) -> int:
         select(func.count())
         .select_from(PayrollTransfer)
         .where(PayrollTransfer.unit_id == unit_id, col(PayrollTransfer.status).in_(list(OPEN)))
+    ).one()
+
+
+def approved_unpaid(session: Session, unit_id: uuid.UUID) -> int:
+    """How many approved runs not yet paid pay someone of the unit (the unit's gross is
+    reserved on its 301 line, and paying writes its transfers)."""
+    return session.exec(
+        select(func.count(distinct(col(PayrollRun.id))))
+        .join(Payslip, col(Payslip.run_id) == PayrollRun.id)
+        .where(PayrollRun.status == RunStatus.APPROVED, Payslip.unit_id == unit_id)
     ).one()
 
 
