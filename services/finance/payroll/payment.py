@@ -333,12 +333,20 @@ _OPEN_LEFT = (
 )
 
 
+# the last settlements of a run count under its lock (more never settle at once: finance's
+# worker threads and the sender's four are fewer)
+_CLOSING_WINDOW = 64
+
+
 def _close_if_settled(session: Session, audit: AuditLog, run_id: uuid.UUID, actor: str) -> None:
-    """A paid run whose transfers are all settled (or superseded) is ``closed``. Counted again
-    under the run's lock: a return committed meanwhile (``_reopen`` takes the same lock) keeps
-    it open."""
+    """A paid run whose transfers are all settled (or superseded) is ``closed``. Once few are
+    left, each settlement counts again under the run's lock, so that two settling at once
+    (each seeing the other still open, on PostgreSQL) cannot both leave the run ``paid``: the
+    second counts after the first has committed. (Today the ledger's entry numbering already
+    serialises settlements before they count; this lock does not rely on it.) A return
+    committed meanwhile (``_reopen`` takes the same lock) keeps it open."""
     conn = session.connection()
-    if conn.execute(_OPEN_LEFT, {"run_id": run_id}).scalar_one() == 0:
+    if conn.execute(_OPEN_LEFT, {"run_id": run_id}).scalar_one() <= _CLOSING_WINDOW:
         run = get_run(session, run_id, lock=True)
         if (
             run.status == RunStatus.PAID
