@@ -3,8 +3,8 @@
 A unit with work in flight (payments under way, revenue not yet remitted, a payroll run
 approved and not paid, payroll transfers to its payees not yet settled, exceptions to re-pay
 included, claims in draft, submitted or approved) stays open until that work is done: 409
-``UNIT_HAS_WORK_IN_FLIGHT``, naming what is left. The modules that own the work count it (``WorkInFlight``, wired in ``main.py``), so
-that this module needs none of them.
+``UNIT_HAS_WORK_IN_FLIGHT``, naming what is left. The modules that own the work count it
+(``WorkInFlight``, wired in ``main.py``), so that this module needs none of them.
 """
 
 from __future__ import annotations
