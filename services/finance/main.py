@@ -31,8 +31,8 @@ from services.finance.payments import service as payment_service
 from services.finance.payments import settlement
 from services.finance.payments.decisions import PaymentSubjects
 from services.finance.payroll import events as payroll_events
-from services.finance.payroll import payment as payroll_payment
 from services.finance.payroll import routes as payroll_routes
+from services.finance.payroll import settlement as payroll_settlement
 from services.finance.periods import routes as period_routes
 from services.finance.periods.service import MonthFollowers
 from services.finance.revenue import events as revenue_events
@@ -87,8 +87,8 @@ WORK_IN_FLIGHT = WorkInFlight(
     (
         ("payments are under way", payment_service.in_flight),
         ("receipts are not remitted", revenue_service.unremitted),
-        ("payroll runs are approved and not paid", payroll_payment.approved_unpaid),
-        ("payroll transfers are not settled", payroll_payment.in_flight),
+        ("payroll runs are approved and not paid", payroll_settlement.approved_unpaid),
+        ("payroll transfers are not settled", payroll_settlement.in_flight),
         ("claims are not finished", claim_service.in_flight),
     )
 )
@@ -114,7 +114,7 @@ def status_handlers(platform: Platform) -> StatusHandlers:
 
     handlers.register(InstructionKind.PAYMENT, payment_followers)
     handlers.register(InstructionKind.REMITTANCE, revenue_service.follow)
-    handlers.register(InstructionKind.PAYROLL, payroll_payment.Follower(platform.audit))
+    handlers.register(InstructionKind.PAYROLL, payroll_settlement.Follower(platform.audit))
     return handlers
 
 
