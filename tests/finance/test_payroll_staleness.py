@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from services.finance.standards.demo import drafts
 from tests.finance.conftest import APPROVER, AUDITOR, OFFICER, ok, ok_list
 from tests.finance.payroll_support import (
     FakePersonnel,
@@ -128,6 +129,19 @@ def test_a_backdated_standard_approved_since_the_computation_makes_it_stale(
     slip = slips(client, run["id"])["A001"]
     base = next(line for line in slip["lines"] if line["code"] == "base")
     assert (base["amount"], base["standard_version"]) == ("9999.00", issued["version"])
+
+
+def test_a_travel_standard_or_one_from_later_in_the_month_changes_nothing(
+    app: FastAPI, client: TestClient
+) -> None:
+    unit = unit_of(client)
+    books(app, client, Staff("A001", "p", unit, "clerk", date(2021, 3, 1), grade="competent"))
+    run = computed(client, 2026, 3)
+    travel = next(d for d in drafts() if str(d["kind"]).startswith("travel"))
+    issue(client, {**travel, "effective_from": "2026-03-01"})
+    scale = {"ranks": {"clerk": ["9999"] * 8, "bureau_chief": ["9999"] * 8}}
+    issue(client, {"kind": "salary_scale", "effective_from": "2026-03-15", "body": scale})
+    assert ok(approve(client, run))["status"] == "approved"  # March computes on the 1st
 
 
 def test_a_run_of_other_people_does_not_hold_a_month_back(app: FastAPI, client: TestClient) -> None:

@@ -14,7 +14,8 @@ again (it may be, until approved):
   cumulative withholding carries each person's year so far from month to month.
 - 409 ``STALE_RUN`` when, since the run was computed, a run of an earlier month of the year
   paying any of the same people was approved (the year so far it read has changed), or a
-  standard in force for the month was approved, even backdated.
+  payroll standard in force on the month's first day (the day a run computes on) was
+  approved, even backdated; a travel standard, or one from later in the month, is not.
 
 A later month already approved for the same people is not refused here: an earlier month is
 held back by the order above only while both are pending.
@@ -22,9 +23,7 @@ held back by the order above only while both are pending.
 
 from __future__ import annotations
 
-import calendar
 import uuid
-from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -32,13 +31,16 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from services.finance.payroll.models import PayrollRun, Payslip, RunStatus, SlipKind
+from services.finance.payroll.runs import first_day
 from services.finance.payroll.service import FROZEN, get_run, wrong_state
-from services.finance.standards.models import StandardStatus, StandardVersion
+from services.finance.standards.models import StandardKind, StandardStatus, StandardVersion
 from shared.audit import AuditLog
 from shared.changes import record_change
 from shared.context import Principal
 from shared.problems import Conflict
 
+# the standards a run computes with (``compute.Standards``): travel standards are not among them
+PAYROLL_KINDS = [k.value for k in StandardKind if not k.value.startswith("travel")]
 SYSTEM = "system:grades"  # who sends a run back when personnel reports a grade
 
 
@@ -102,13 +104,13 @@ def check_current(session: Session, run: PayrollRun) -> None:
     month = _earlier_overlapping(session, run, approved_after)
     if month is not None:
         changes.append(f"the {run.year}-{month:02d} run was approved (the year so far)")
-    last_day = date(run.year, run.month, calendar.monthrange(run.year, run.month)[1])
     standard = session.exec(
         select(StandardVersion.kind, StandardVersion.version)  # type: ignore[call-overload]
         .where(
+            col(StandardVersion.kind).in_(PAYROLL_KINDS),
             col(StandardVersion.status) == StandardStatus.APPROVED,
             col(StandardVersion.approved_at) > computed_at,
-            col(StandardVersion.effective_from) <= last_day,
+            col(StandardVersion.effective_from) <= first_day(run),  # the day it computes on
         )
         .limit(1)
     ).first()
